@@ -1,0 +1,156 @@
+/* _bisect for isles: bisection algorithms, written against the stable tier
+ * only. One binary serves every supported CPython in every interpreter. */
+#include <isles/isles.h>
+
+static const char *const bisect_keywords[] = {"a", "x", "lo", "hi", "key", NULL};
+
+typedef struct {
+    IslHandle a, x, key; /* key is null when not given or None */
+    IslSsize lo, hi;
+} bisect_args;
+
+/* Parses (a, x, lo=0, hi=None, *, key=None) as CPython does. */
+static int parse_bisect_args(IslContext *ctx, const char *format, const IslHandle *args, size_t nargs,
+                             IslHandle kwnames, bisect_args *out) {
+    IslHandle hi = ISL_NULL, key = ISL_NULL;
+    out->lo = 0;
+    if (!IslArg_Parse(ctx, args, nargs, kwnames, format, bisect_keywords, &out->a, &out->x, &out->lo, &hi, &key))
+        return -1;
+    const char *fname = format;
+    for (const char *f = format; *f; ++f)
+        if (*f == ':') fname = f + 1;
+    out->hi = -1;
+    if (!IslHandle_IsNull(hi) && !IslObject_Is(ctx, hi, ctx->h_None)) {
+        out->hi = IslLong_AsSsize(ctx, hi);
+        if (out->hi == -1 && IslErr_Occurred(ctx)) {
+            if (IslErr_ExceptionMatches(ctx, ctx->h_TypeError)) {
+                IslErr_Clear(ctx);
+                IslErr_Format(ctx, ctx->h_TypeError, "%s() argument 'hi' must be an integer or None, not %T", fname,
+                              hi);
+            }
+            return -1;
+        }
+    }
+    out->key = IslHandle_IsNull(key) || IslObject_Is(ctx, key, ctx->h_None) ? ISL_NULL : key;
+    if (out->lo < 0) {
+        IslErr_SetString(ctx, ctx->h_ValueError, "lo must be non-negative");
+        return -1;
+    }
+    if (out->hi == -1) {
+        out->hi = IslObject_Length(ctx, out->a);
+        if (out->hi < 0) return -1;
+    }
+    return 0;
+}
+
+/* The insertion point of `item` in a[lo:hi]. `right` selects bisect_right
+ * (after equal items) over bisect_left (before them). -1 on error. */
+static IslSsize bisect(IslContext *ctx, IslHandle a, IslHandle item, IslSsize lo, IslSsize hi, IslHandle key,
+                       int right) {
+    while (lo < hi) {
+        /* The unsigned sum cannot overflow for any pair of valid sizes. */
+        IslSsize mid = (IslSsize)(((size_t)lo + (size_t)hi) / 2);
+        IslHandle probe = IslSequence_GetItem(ctx, a, mid);
+        if (IslHandle_IsNull(probe)) return -1;
+        if (!IslHandle_IsNull(key)) {
+            IslHandle keyed = IslObject_Vectorcall(ctx, key, &probe, 1, ISL_NULL);
+            IslHandle_Close(ctx, probe);
+            if (IslHandle_IsNull(keyed)) return -1;
+            probe = keyed;
+        }
+        int lt = right ? IslObject_RichCompareBool(ctx, item, probe, ISL_LT)
+                       : IslObject_RichCompareBool(ctx, probe, item, ISL_LT);
+        IslHandle_Close(ctx, probe);
+        if (lt < 0) return -1;
+        if (lt == right)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static IslHandle bisect_common(IslContext *ctx, const char *format, const IslHandle *args, size_t nargs,
+                               IslHandle kwnames, int right) {
+    bisect_args p;
+    if (parse_bisect_args(ctx, format, args, nargs, kwnames, &p) < 0) return ISL_NULL;
+    IslSsize index = bisect(ctx, p.a, p.x, p.lo, p.hi, p.key, right);
+    return index < 0 ? ISL_NULL : IslLong_FromSsize(ctx, index);
+}
+
+static IslHandle insort_common(IslContext *ctx, const char *format, const IslHandle *args, size_t nargs,
+                               IslHandle kwnames, int right) {
+    bisect_args p;
+    if (parse_bisect_args(ctx, format, args, nargs, kwnames, &p) < 0) return ISL_NULL;
+    IslSsize index;
+    if (IslHandle_IsNull(p.key)) {
+        index = bisect(ctx, p.a, p.x, p.lo, p.hi, p.key, right);
+    } else {
+        IslHandle keyed = IslObject_Vectorcall(ctx, p.key, &p.x, 1, ISL_NULL);
+        if (IslHandle_IsNull(keyed)) return ISL_NULL;
+        index = bisect(ctx, p.a, keyed, p.lo, p.hi, p.key, right);
+        IslHandle_Close(ctx, keyed);
+    }
+    if (index < 0) return ISL_NULL;
+    if (IslList_CheckExact(ctx, p.a)) {
+        if (IslList_Insert(ctx, p.a, index, p.x) < 0) return ISL_NULL;
+    } else {
+        IslHandle call_args[2];
+        call_args[0] = IslLong_FromSsize(ctx, index);
+        if (IslHandle_IsNull(call_args[0])) return ISL_NULL;
+        call_args[1] = p.x;
+        IslHandle r = IslObject_CallMethod(ctx, p.a, "insert", call_args, 2);
+        IslHandle_Close(ctx, call_args[0]);
+        if (IslHandle_IsNull(r)) return ISL_NULL;
+        IslHandle_Close(ctx, r);
+    }
+    return IslHandle_Dup(ctx, ctx->h_None);
+}
+
+static IslHandle bisect_right_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
+                                   IslHandle kwnames) {
+    (void)m;
+    return bisect_common(ctx, "OO|nO$O:bisect_right", args, nargs, kwnames, 1);
+}
+static IslHandle bisect_left_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
+                                  IslHandle kwnames) {
+    (void)m;
+    return bisect_common(ctx, "OO|nO$O:bisect_left", args, nargs, kwnames, 0);
+}
+static IslHandle insort_right_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
+                                   IslHandle kwnames) {
+    (void)m;
+    return insort_common(ctx, "OO|nO$O:insort_right", args, nargs, kwnames, 1);
+}
+static IslHandle insort_left_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
+                                  IslHandle kwnames) {
+    (void)m;
+    return insort_common(ctx, "OO|nO$O:insort_left", args, nargs, kwnames, 0);
+}
+
+ISL_DEF_METH_KEYWORDS(bisect_right_def, "bisect_right", bisect_right_impl,
+                      "bisect_right($module, /, a, x, lo=0, hi=None, *, key=None)\n--\n\n"
+                      "Return the index where to insert item x in list a, assuming a is sorted.\n\n"
+                      "All items in a[:i] are <= x and all in a[i:] are > x.")
+ISL_DEF_METH_KEYWORDS(bisect_left_def, "bisect_left", bisect_left_impl,
+                      "bisect_left($module, /, a, x, lo=0, hi=None, *, key=None)\n--\n\n"
+                      "Return the index where to insert item x in list a, assuming a is sorted.\n\n"
+                      "All items in a[:i] are < x and all in a[i:] are >= x.")
+ISL_DEF_METH_KEYWORDS(insort_right_def, "insort_right", insort_right_impl,
+                      "insort_right($module, /, a, x, lo=0, hi=None, *, key=None)\n--\n\n"
+                      "Insert item x in list a, and keep it sorted assuming a is sorted (after equal items).")
+ISL_DEF_METH_KEYWORDS(insort_left_def, "insort_left", insort_left_impl,
+                      "insort_left($module, /, a, x, lo=0, hi=None, *, key=None)\n--\n\n"
+                      "Insert item x in list a, and keep it sorted assuming a is sorted (before equal items).")
+
+static const IslMethodDef *const bisect_methods[] = {
+    &bisect_right_def, &insort_right_def, &bisect_left_def, &insort_left_def, NULL,
+};
+
+static const IslModuleDef bisect_def = {
+    .name = "_bisect",
+    .doc = "Bisection algorithms: the isles universal port of _bisect.",
+    .methods = bisect_methods,
+};
+
+ISL_MODINIT(_bisect, bisect_def)

@@ -1,0 +1,376 @@
+/* generated from capi-tiers/manifest.toml by capi-tiers/islgen.py — do not edit */
+#ifndef ISLES_INTERNAL_SLOTS_H
+#define ISLES_INTERNAL_SLOTS_H
+#ifndef ISL_BUILD_CORE
+#error "isles/internal/slots.h is runtime-only: define ISL_BUILD_CORE (the isles shim does)"
+#endif
+
+#include "isles/stable/context.h"
+
+#define ISL_CONTEXT_N_SLOTS 132
+#define ISL_CONTEXT_HEADER_WORDS 4
+
+/* X(slot, field) for every constant; the backend supplies the object. */
+#define ISL_FOR_EACH_CONSTANT(X) \
+    X(0, h_None, Py_None) \
+    X(1, h_True, Py_True) \
+    X(2, h_False, Py_False) \
+    X(3, h_NotImplemented, Py_NotImplemented) \
+    X(4, h_Ellipsis, Py_Ellipsis) \
+    X(5, h_BaseException, PyExc_BaseException) \
+    X(6, h_Exception, PyExc_Exception) \
+    X(7, h_StopIteration, PyExc_StopIteration) \
+    X(8, h_ArithmeticError, PyExc_ArithmeticError) \
+    X(9, h_AssertionError, PyExc_AssertionError) \
+    X(10, h_AttributeError, PyExc_AttributeError) \
+    X(11, h_BufferError, PyExc_BufferError) \
+    X(12, h_EOFError, PyExc_EOFError) \
+    X(13, h_ImportError, PyExc_ImportError) \
+    X(14, h_LookupError, PyExc_LookupError) \
+    X(15, h_IndexError, PyExc_IndexError) \
+    X(16, h_KeyError, PyExc_KeyError) \
+    X(17, h_MemoryError, PyExc_MemoryError) \
+    X(18, h_NameError, PyExc_NameError) \
+    X(19, h_NotImplementedError, PyExc_NotImplementedError) \
+    X(20, h_OSError, PyExc_OSError) \
+    X(21, h_OverflowError, PyExc_OverflowError) \
+    X(22, h_RecursionError, PyExc_RecursionError) \
+    X(23, h_RuntimeError, PyExc_RuntimeError) \
+    X(24, h_SystemError, PyExc_SystemError) \
+    X(25, h_TypeError, PyExc_TypeError) \
+    X(26, h_UnicodeError, PyExc_UnicodeError) \
+    X(27, h_UnicodeDecodeError, PyExc_UnicodeDecodeError) \
+    X(28, h_UnicodeEncodeError, PyExc_UnicodeEncodeError) \
+    X(29, h_ValueError, PyExc_ValueError) \
+    X(30, h_ZeroDivisionError, PyExc_ZeroDivisionError) \
+    X(31, h_KeyboardInterrupt, PyExc_KeyboardInterrupt) \
+    X(32, h_Warning, PyExc_Warning) \
+    X(33, h_DeprecationWarning, PyExc_DeprecationWarning) \
+    X(34, h_RuntimeWarning, PyExc_RuntimeWarning) \
+    X(35, h_UserWarning, PyExc_UserWarning) \
+    X(36, h_ObjectType, (PyObject *)&PyBaseObject_Type) \
+    X(37, h_TypeType, (PyObject *)&PyType_Type) \
+    X(38, h_LongType, (PyObject *)&PyLong_Type) \
+    X(39, h_FloatType, (PyObject *)&PyFloat_Type) \
+    X(40, h_BoolType, (PyObject *)&PyBool_Type) \
+    X(41, h_StrType, (PyObject *)&PyUnicode_Type) \
+    X(42, h_BytesType, (PyObject *)&PyBytes_Type) \
+    X(43, h_TupleType, (PyObject *)&PyTuple_Type) \
+    X(44, h_ListType, (PyObject *)&PyList_Type) \
+    X(45, h_DictType, (PyObject *)&PyDict_Type) \
+
+/* X(slot, field, impl) for every function slot. */
+#define ISL_FOR_EACH_FUNCTION(X) \
+    X(46, ctx_Handle_Dup, Handle_Dup) \
+    X(47, ctx_Handle_Close, Handle_Close) \
+    X(48, ctx_Object_Is, Object_Is) \
+    X(49, ctx_Object_Type, Object_Type) \
+    X(50, ctx_Object_TypeCheck, Object_TypeCheck) \
+    X(51, ctx_Object_IsInstance, Object_IsInstance) \
+    X(52, ctx_Long_Check, Long_Check) \
+    X(53, ctx_Float_Check, Float_Check) \
+    X(54, ctx_Str_Check, Str_Check) \
+    X(55, ctx_Bytes_Check, Bytes_Check) \
+    X(56, ctx_Tuple_Check, Tuple_Check) \
+    X(57, ctx_List_Check, List_Check) \
+    X(58, ctx_List_CheckExact, List_CheckExact) \
+    X(59, ctx_Dict_Check, Dict_Check) \
+    X(60, ctx_Long_FromInt64, Long_FromInt64) \
+    X(61, ctx_Long_FromUInt64, Long_FromUInt64) \
+    X(62, ctx_Long_FromSsize, Long_FromSsize) \
+    X(63, ctx_Long_FromSize, Long_FromSize) \
+    X(64, ctx_Long_AsInt64, Long_AsInt64) \
+    X(65, ctx_Long_AsUInt64, Long_AsUInt64) \
+    X(66, ctx_Long_AsSsize, Long_AsSsize) \
+    X(67, ctx_Long_AsSize, Long_AsSize) \
+    X(68, ctx_Number_Index, Number_Index) \
+    X(69, ctx_Float_FromDouble, Float_FromDouble) \
+    X(70, ctx_Float_AsDouble, Float_AsDouble) \
+    X(71, ctx_Bool_FromBool, Bool_FromBool) \
+    X(72, ctx_Str_FromUTF8, Str_FromUTF8) \
+    X(73, ctx_Str_FromUTF8AndSize, Str_FromUTF8AndSize) \
+    X(74, ctx_Str_AsUTF8AndSize, Str_AsUTF8AndSize) \
+    X(75, ctx_Bytes_FromStringAndSize, Bytes_FromStringAndSize) \
+    X(76, ctx_Bytes_AsString, Bytes_AsString) \
+    X(77, ctx_Bytes_Size, Bytes_Size) \
+    X(78, ctx_Tuple_New, Tuple_New) \
+    X(79, ctx_Tuple_GetItem, Tuple_GetItem) \
+    X(80, ctx_Tuple_Size, Tuple_Size) \
+    X(81, ctx_List_New, List_New) \
+    X(82, ctx_List_Append, List_Append) \
+    X(83, ctx_List_Insert, List_Insert) \
+    X(84, ctx_List_GetItem, List_GetItem) \
+    X(85, ctx_List_SetItem, List_SetItem) \
+    X(86, ctx_List_Size, List_Size) \
+    X(87, ctx_List_Swap, List_Swap) \
+    X(88, ctx_Dict_New, Dict_New) \
+    X(89, ctx_Dict_GetItem, Dict_GetItem) \
+    X(90, ctx_Dict_GetItemString, Dict_GetItemString) \
+    X(91, ctx_Dict_SetItem, Dict_SetItem) \
+    X(92, ctx_Dict_SetItemString, Dict_SetItemString) \
+    X(93, ctx_Dict_DelItem, Dict_DelItem) \
+    X(94, ctx_Dict_Size, Dict_Size) \
+    X(95, ctx_Dict_Keys, Dict_Keys) \
+    X(96, ctx_Object_GetAttrString, Object_GetAttrString) \
+    X(97, ctx_Object_SetAttrString, Object_SetAttrString) \
+    X(98, ctx_Object_HasAttrString, Object_HasAttrString) \
+    X(99, ctx_Object_GetAttr, Object_GetAttr) \
+    X(100, ctx_Object_SetAttr, Object_SetAttr) \
+    X(101, ctx_Object_GetItem, Object_GetItem) \
+    X(102, ctx_Object_SetItem, Object_SetItem) \
+    X(103, ctx_Object_DelItem, Object_DelItem) \
+    X(104, ctx_Sequence_GetItem, Sequence_GetItem) \
+    X(105, ctx_Object_Length, Object_Length) \
+    X(106, ctx_Object_IsTrue, Object_IsTrue) \
+    X(107, ctx_Object_RichCompare, Object_RichCompare) \
+    X(108, ctx_Object_RichCompareBool, Object_RichCompareBool) \
+    X(109, ctx_Object_Hash, Object_Hash) \
+    X(110, ctx_Object_Repr, Object_Repr) \
+    X(111, ctx_Object_Str, Object_Str) \
+    X(112, ctx_Object_Call, Object_Call) \
+    X(113, ctx_Object_Vectorcall, Object_Vectorcall) \
+    X(114, ctx_Object_CallMethod, Object_CallMethod) \
+    X(115, ctx_Object_GetIter, Object_GetIter) \
+    X(116, ctx_Iter_Next, Iter_Next) \
+    X(117, ctx_Err_SetString, Err_SetString) \
+    X(118, ctx_Err_SetObject, Err_SetObject) \
+    X(119, ctx_Err_Format, Err_Format) \
+    X(120, ctx_Err_Occurred, Err_Occurred) \
+    X(121, ctx_Err_ExceptionMatches, Err_ExceptionMatches) \
+    X(122, ctx_Err_Clear, Err_Clear) \
+    X(123, ctx_Err_Fetch, Err_Fetch) \
+    X(124, ctx_Err_Restore, Err_Restore) \
+    X(125, ctx_Err_NoMemory, Err_NoMemory) \
+    X(126, ctx_Err_WarnEx, Err_WarnEx) \
+    X(127, ctx_Arg_Parse, Arg_Parse) \
+    X(128, ctx_Module_GetState, Module_GetState) \
+    X(129, ctx_Module_AddObject, Module_AddObject) \
+    X(130, ctx_Import_ImportModule, Import_ImportModule) \
+    X(131, ctx_List_Pop, List_Pop) \
+
+/* X(slot, "name") for every slot, in order. */
+#define ISL_FOR_EACH_SLOT_NAME(X) \
+    X(0, "h_None") \
+    X(1, "h_True") \
+    X(2, "h_False") \
+    X(3, "h_NotImplemented") \
+    X(4, "h_Ellipsis") \
+    X(5, "h_BaseException") \
+    X(6, "h_Exception") \
+    X(7, "h_StopIteration") \
+    X(8, "h_ArithmeticError") \
+    X(9, "h_AssertionError") \
+    X(10, "h_AttributeError") \
+    X(11, "h_BufferError") \
+    X(12, "h_EOFError") \
+    X(13, "h_ImportError") \
+    X(14, "h_LookupError") \
+    X(15, "h_IndexError") \
+    X(16, "h_KeyError") \
+    X(17, "h_MemoryError") \
+    X(18, "h_NameError") \
+    X(19, "h_NotImplementedError") \
+    X(20, "h_OSError") \
+    X(21, "h_OverflowError") \
+    X(22, "h_RecursionError") \
+    X(23, "h_RuntimeError") \
+    X(24, "h_SystemError") \
+    X(25, "h_TypeError") \
+    X(26, "h_UnicodeError") \
+    X(27, "h_UnicodeDecodeError") \
+    X(28, "h_UnicodeEncodeError") \
+    X(29, "h_ValueError") \
+    X(30, "h_ZeroDivisionError") \
+    X(31, "h_KeyboardInterrupt") \
+    X(32, "h_Warning") \
+    X(33, "h_DeprecationWarning") \
+    X(34, "h_RuntimeWarning") \
+    X(35, "h_UserWarning") \
+    X(36, "h_ObjectType") \
+    X(37, "h_TypeType") \
+    X(38, "h_LongType") \
+    X(39, "h_FloatType") \
+    X(40, "h_BoolType") \
+    X(41, "h_StrType") \
+    X(42, "h_BytesType") \
+    X(43, "h_TupleType") \
+    X(44, "h_ListType") \
+    X(45, "h_DictType") \
+    X(46, "IslHandle_Dup") \
+    X(47, "IslHandle_Close") \
+    X(48, "IslObject_Is") \
+    X(49, "IslObject_Type") \
+    X(50, "IslObject_TypeCheck") \
+    X(51, "IslObject_IsInstance") \
+    X(52, "IslLong_Check") \
+    X(53, "IslFloat_Check") \
+    X(54, "IslStr_Check") \
+    X(55, "IslBytes_Check") \
+    X(56, "IslTuple_Check") \
+    X(57, "IslList_Check") \
+    X(58, "IslList_CheckExact") \
+    X(59, "IslDict_Check") \
+    X(60, "IslLong_FromInt64") \
+    X(61, "IslLong_FromUInt64") \
+    X(62, "IslLong_FromSsize") \
+    X(63, "IslLong_FromSize") \
+    X(64, "IslLong_AsInt64") \
+    X(65, "IslLong_AsUInt64") \
+    X(66, "IslLong_AsSsize") \
+    X(67, "IslLong_AsSize") \
+    X(68, "IslNumber_Index") \
+    X(69, "IslFloat_FromDouble") \
+    X(70, "IslFloat_AsDouble") \
+    X(71, "IslBool_FromBool") \
+    X(72, "IslStr_FromUTF8") \
+    X(73, "IslStr_FromUTF8AndSize") \
+    X(74, "IslStr_AsUTF8AndSize") \
+    X(75, "IslBytes_FromStringAndSize") \
+    X(76, "IslBytes_AsString") \
+    X(77, "IslBytes_Size") \
+    X(78, "IslTuple_New") \
+    X(79, "IslTuple_GetItem") \
+    X(80, "IslTuple_Size") \
+    X(81, "IslList_New") \
+    X(82, "IslList_Append") \
+    X(83, "IslList_Insert") \
+    X(84, "IslList_GetItem") \
+    X(85, "IslList_SetItem") \
+    X(86, "IslList_Size") \
+    X(87, "IslList_Swap") \
+    X(88, "IslDict_New") \
+    X(89, "IslDict_GetItem") \
+    X(90, "IslDict_GetItemString") \
+    X(91, "IslDict_SetItem") \
+    X(92, "IslDict_SetItemString") \
+    X(93, "IslDict_DelItem") \
+    X(94, "IslDict_Size") \
+    X(95, "IslDict_Keys") \
+    X(96, "IslObject_GetAttrString") \
+    X(97, "IslObject_SetAttrString") \
+    X(98, "IslObject_HasAttrString") \
+    X(99, "IslObject_GetAttr") \
+    X(100, "IslObject_SetAttr") \
+    X(101, "IslObject_GetItem") \
+    X(102, "IslObject_SetItem") \
+    X(103, "IslObject_DelItem") \
+    X(104, "IslSequence_GetItem") \
+    X(105, "IslObject_Length") \
+    X(106, "IslObject_IsTrue") \
+    X(107, "IslObject_RichCompare") \
+    X(108, "IslObject_RichCompareBool") \
+    X(109, "IslObject_Hash") \
+    X(110, "IslObject_Repr") \
+    X(111, "IslObject_Str") \
+    X(112, "IslObject_Call") \
+    X(113, "IslObject_Vectorcall") \
+    X(114, "IslObject_CallMethod") \
+    X(115, "IslObject_GetIter") \
+    X(116, "IslIter_Next") \
+    X(117, "IslErr_SetString") \
+    X(118, "IslErr_SetObject") \
+    X(119, "IslErr_Format") \
+    X(120, "IslErr_Occurred") \
+    X(121, "IslErr_ExceptionMatches") \
+    X(122, "IslErr_Clear") \
+    X(123, "IslErr_Fetch") \
+    X(124, "IslErr_Restore") \
+    X(125, "IslErr_NoMemory") \
+    X(126, "IslErr_WarnEx") \
+    X(127, "IslArg_Parse") \
+    X(128, "IslModule_GetState") \
+    X(129, "IslModule_AddObject") \
+    X(130, "IslImport_ImportModule") \
+    X(131, "IslList_Pop") \
+
+#ifdef __cplusplus
+namespace isles::internal::impl {
+IslHandle Handle_Dup(IslContext *ctx, IslHandle h);
+void Handle_Close(IslContext *ctx, IslHandle h);
+int Object_Is(IslContext *ctx, IslHandle a, IslHandle b);
+IslHandle Object_Type(IslContext *ctx, IslHandle h);
+int Object_TypeCheck(IslContext *ctx, IslHandle h, IslHandle type);
+int Object_IsInstance(IslContext *ctx, IslHandle h, IslHandle cls);
+int Long_Check(IslContext *ctx, IslHandle h);
+int Float_Check(IslContext *ctx, IslHandle h);
+int Str_Check(IslContext *ctx, IslHandle h);
+int Bytes_Check(IslContext *ctx, IslHandle h);
+int Tuple_Check(IslContext *ctx, IslHandle h);
+int List_Check(IslContext *ctx, IslHandle h);
+int List_CheckExact(IslContext *ctx, IslHandle h);
+int Dict_Check(IslContext *ctx, IslHandle h);
+IslHandle Long_FromInt64(IslContext *ctx, int64_t value);
+IslHandle Long_FromUInt64(IslContext *ctx, uint64_t value);
+IslHandle Long_FromSsize(IslContext *ctx, IslSsize value);
+IslHandle Long_FromSize(IslContext *ctx, size_t value);
+int64_t Long_AsInt64(IslContext *ctx, IslHandle h);
+uint64_t Long_AsUInt64(IslContext *ctx, IslHandle h);
+IslSsize Long_AsSsize(IslContext *ctx, IslHandle h);
+size_t Long_AsSize(IslContext *ctx, IslHandle h);
+IslHandle Number_Index(IslContext *ctx, IslHandle h);
+IslHandle Float_FromDouble(IslContext *ctx, double value);
+double Float_AsDouble(IslContext *ctx, IslHandle h);
+IslHandle Bool_FromBool(IslContext *ctx, int value);
+IslHandle Str_FromUTF8(IslContext *ctx, const char *utf8);
+IslHandle Str_FromUTF8AndSize(IslContext *ctx, const char *utf8, IslSsize size);
+const char *Str_AsUTF8AndSize(IslContext *ctx, IslHandle h, IslSsize *size);
+IslHandle Bytes_FromStringAndSize(IslContext *ctx, const char *data, IslSsize size);
+const char *Bytes_AsString(IslContext *ctx, IslHandle h);
+IslSsize Bytes_Size(IslContext *ctx, IslHandle h);
+IslHandle Tuple_New(IslContext *ctx, const IslHandle *items, IslSsize n);
+IslHandle Tuple_GetItem(IslContext *ctx, IslHandle tuple, IslSsize index);
+IslSsize Tuple_Size(IslContext *ctx, IslHandle tuple);
+IslHandle List_New(IslContext *ctx);
+int List_Append(IslContext *ctx, IslHandle list, IslHandle item);
+int List_Insert(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item);
+IslHandle List_GetItem(IslContext *ctx, IslHandle list, IslSsize index);
+int List_SetItem(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item);
+IslSsize List_Size(IslContext *ctx, IslHandle list);
+int List_Swap(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j);
+IslHandle Dict_New(IslContext *ctx);
+int Dict_GetItem(IslContext *ctx, IslHandle dict, IslHandle key, IslHandle *value);
+int Dict_GetItemString(IslContext *ctx, IslHandle dict, const char *key, IslHandle *value);
+int Dict_SetItem(IslContext *ctx, IslHandle dict, IslHandle key, IslHandle value);
+int Dict_SetItemString(IslContext *ctx, IslHandle dict, const char *key, IslHandle value);
+int Dict_DelItem(IslContext *ctx, IslHandle dict, IslHandle key);
+IslSsize Dict_Size(IslContext *ctx, IslHandle dict);
+IslHandle Dict_Keys(IslContext *ctx, IslHandle dict);
+IslHandle Object_GetAttrString(IslContext *ctx, IslHandle obj, const char *name);
+int Object_SetAttrString(IslContext *ctx, IslHandle obj, const char *name, IslHandle value);
+int Object_HasAttrString(IslContext *ctx, IslHandle obj, const char *name);
+IslHandle Object_GetAttr(IslContext *ctx, IslHandle obj, IslHandle name);
+int Object_SetAttr(IslContext *ctx, IslHandle obj, IslHandle name, IslHandle value);
+IslHandle Object_GetItem(IslContext *ctx, IslHandle obj, IslHandle key);
+int Object_SetItem(IslContext *ctx, IslHandle obj, IslHandle key, IslHandle value);
+int Object_DelItem(IslContext *ctx, IslHandle obj, IslHandle key);
+IslHandle Sequence_GetItem(IslContext *ctx, IslHandle seq, IslSsize index);
+IslSsize Object_Length(IslContext *ctx, IslHandle obj);
+int Object_IsTrue(IslContext *ctx, IslHandle obj);
+IslHandle Object_RichCompare(IslContext *ctx, IslHandle a, IslHandle b, int op);
+int Object_RichCompareBool(IslContext *ctx, IslHandle a, IslHandle b, int op);
+IslSsize Object_Hash(IslContext *ctx, IslHandle obj);
+IslHandle Object_Repr(IslContext *ctx, IslHandle obj);
+IslHandle Object_Str(IslContext *ctx, IslHandle obj);
+IslHandle Object_Call(IslContext *ctx, IslHandle callable, IslHandle args, IslHandle kwargs);
+IslHandle Object_Vectorcall(IslContext *ctx, IslHandle callable, const IslHandle *args, size_t nargs, IslHandle kwnames);
+IslHandle Object_CallMethod(IslContext *ctx, IslHandle obj, const char *name, const IslHandle *args, size_t nargs);
+IslHandle Object_GetIter(IslContext *ctx, IslHandle obj);
+IslHandle Iter_Next(IslContext *ctx, IslHandle iterator);
+IslHandle Err_SetString(IslContext *ctx, IslHandle type, const char *utf8);
+IslHandle Err_SetObject(IslContext *ctx, IslHandle type, IslHandle value);
+IslHandle Err_Format(IslContext *ctx, IslHandle type, const char *fmt, ...);
+int Err_Occurred(IslContext *ctx);
+int Err_ExceptionMatches(IslContext *ctx, IslHandle type);
+void Err_Clear(IslContext *ctx);
+IslHandle Err_Fetch(IslContext *ctx);
+void Err_Restore(IslContext *ctx, IslHandle exc);
+IslHandle Err_NoMemory(IslContext *ctx);
+int Err_WarnEx(IslContext *ctx, IslHandle category, const char *utf8, IslSsize stacklevel);
+int Arg_Parse(IslContext *ctx, const IslHandle *args, size_t nargs, IslHandle kwnames, const char *format, const char *const *keywords, ...);
+void *Module_GetState(IslContext *ctx, IslHandle module);
+int Module_AddObject(IslContext *ctx, IslHandle module, const char *name, IslHandle value);
+IslHandle Import_ImportModule(IslContext *ctx, const char *name);
+IslHandle List_Pop(IslContext *ctx, IslHandle list, IslSsize index);
+}  // namespace isles::internal::impl
+#endif
+#endif

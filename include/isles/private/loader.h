@@ -1,0 +1,154 @@
+/* isles private tier: what ISL_MODINIT and ISL_DEF_METH_* expand to.
+ * Never call these directly; they may change in any release.
+ *
+ * This is the only header an extension compiles that names CPython at all,
+ * and it names only a handful of stable-ABI (abi3) symbols, declared here
+ * rather than taken from Python.h so that no CPython header is needed. */
+#ifndef ISLES_PRIVATE_LOADER_H
+#define ISLES_PRIVATE_LOADER_H
+
+#include <stdio.h>
+#include "isles/stable/context.h"
+
+#ifdef __cplusplus
+#define _ISL_EXTERN_C extern "C"
+#else
+#define _ISL_EXTERN_C
+#endif
+#if defined(_WIN32)
+#define _ISL_EXPORT __declspec(dllexport)
+#else
+#define _ISL_EXPORT __attribute__((visibility("default")))
+#endif
+#define _ISL_INLINE static inline
+
+/* CPython's object, by its struct tag only: never dereferenced here. */
+typedef struct _object _IslPyObject;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* abi3 symbols (all in the stable ABI of CPython 3.12). */
+extern _IslPyObject *PyImport_ImportModule(const char *name);
+extern _IslPyObject *PyObject_GetAttrString(_IslPyObject *o, const char *name);
+extern void *PyCapsule_GetPointer(_IslPyObject *capsule, const char *name);
+extern void *PyModule_GetState(_IslPyObject *module);
+extern _IslPyObject *PyErr_Format(_IslPyObject *exception, const char *format, ...);
+extern _IslPyObject *PyErr_GetRaisedException(void);
+extern void Py_DecRef(_IslPyObject *o);
+extern _IslPyObject *PyExc_ImportError;
+extern const unsigned long Py_Version;
+
+/* The runtime's entry table, published per interpreter as the capsule
+ * isles._backend_cpXY._api. The first two fields are frozen forever. */
+typedef struct {
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    const char *runtime_version;
+    _IslPyObject *(*module_init)(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_minor);
+} _IslBackendApi;
+
+/* Leads every isles module's state (PyModule_GetState); the author's state
+ * follows at offset sizeof(_IslModuleStateHeader). */
+typedef struct {
+    IslContext *ctx;
+    void *_runtime;
+} _IslModuleStateHeader;
+
+#define _ISL_BACKEND_API_NAME "isles._backend_cp%lu%lu"
+
+_ISL_INLINE IslHandle _IslHandle_FromObject(_IslPyObject *o) {
+    IslHandle h;
+    h._i = (intptr_t)o;
+    return h;
+}
+
+_ISL_INLINE _IslPyObject *_IslHandle_AsObject(IslHandle h) { return (_IslPyObject *)h._i; }
+
+/* Module functions get the module as `self`; its state names the context of
+ * the interpreter the module lives in, so no process-wide lookup is needed. */
+_ISL_INLINE IslContext *_IslModule_Context(_IslPyObject *module) {
+    return ((_IslModuleStateHeader *)PyModule_GetState(module))->ctx;
+}
+
+/* Body of every PyInit_<name>: find the runtime of the running CPython
+ * (by version, through the import system) and let it build the module. */
+_ISL_INLINE _IslPyObject *_IslModule_Init(const IslModuleDef *def, uint32_t major, uint32_t minor) {
+    char backend_name[48], capsule_name[56];
+    unsigned long py_major = (Py_Version >> 24) & 0xff, py_minor = (Py_Version >> 16) & 0xff;
+    snprintf(backend_name, sizeof backend_name, _ISL_BACKEND_API_NAME, py_major, py_minor);
+    snprintf(capsule_name, sizeof capsule_name, "%s._api", backend_name);
+    const _IslBackendApi *api = NULL;
+    _IslPyObject *backend = PyImport_ImportModule(backend_name);
+    if (backend) {
+        _IslPyObject *capsule = PyObject_GetAttrString(backend, "_api");
+        Py_DecRef(backend);
+        if (capsule) {
+            api = (const _IslBackendApi *)PyCapsule_GetPointer(capsule, capsule_name);
+            Py_DecRef(capsule); /* the backend module keeps the capsule (and the table is static) */
+        }
+    }
+    if (!api) {
+        _IslPyObject *cause = PyErr_GetRaisedException();
+        PyErr_Format(PyExc_ImportError,
+                     "isles extension '%s' needs the isles runtime for CPython %lu.%lu "
+                     "(module %s), which could not be imported: %S",
+                     def->name, py_major, py_minor, backend_name, cause);
+        Py_DecRef(cause);
+        return NULL;
+    }
+    if (api->abi_major != major) {
+        PyErr_Format(PyExc_ImportError,
+                     "isles extension '%s' was built for isles ABI %u.%u, but the isles runtime "
+                     "%s for CPython %lu.%lu provides ABI %u.%u (a different major version)",
+                     def->name, (unsigned)major, (unsigned)minor, api->runtime_version,
+                     py_major, py_minor, (unsigned)api->abi_major, (unsigned)api->abi_minor);
+        return NULL;
+    }
+    return api->module_init(def, major, minor);
+}
+
+/* One trampoline per method: CPython's calling convention in, handles out. */
+#define _IslTrampoline_NoArgs(TNAME, IMPL) \
+    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyObject *unused_) { \
+        IslCFunction_NoArgs impl_ = (IMPL); \
+        (void)unused_; \
+        return _IslHandle_AsObject(impl_(_IslModule_Context(self), _IslHandle_FromObject(self))); \
+    }
+#define _IslTrampoline_O(TNAME, IMPL) \
+    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyObject *arg) { \
+        IslCFunction_O impl_ = (IMPL); \
+        return _IslHandle_AsObject(impl_(_IslModule_Context(self), _IslHandle_FromObject(self), \
+                                         _IslHandle_FromObject(arg))); \
+    }
+#define _IslTrampoline_Fastcall(TNAME, IMPL) \
+    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs) { \
+        IslCFunction_Fastcall impl_ = (IMPL); \
+        return _IslHandle_AsObject(impl_(_IslModule_Context(self), _IslHandle_FromObject(self), \
+                                         (const IslHandle *)args, (size_t)nargs)); \
+    }
+#define _IslTrampoline_Keywords(TNAME, IMPL) \
+    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs, \
+                               _IslPyObject *kwnames) { \
+        IslCFunction_Keywords impl_ = (IMPL); \
+        return _IslHandle_AsObject(impl_(_IslModule_Context(self), _IslHandle_FromObject(self), \
+                                         (const IslHandle *)args, (size_t)nargs, \
+                                         _IslHandle_FromObject(kwnames))); \
+    }
+
+#define _ISL_METH_TRAMPOLINE(SYM, NAME, IMPL, DOC, KIND, FLAG) \
+    _IslTrampoline_##KIND(SYM##_trampoline, IMPL) \
+    static const IslMethodDef SYM = {NAME, (void (*)(void))SYM##_trampoline, \
+                                     (void (*)(void))(IMPL), FLAG, DOC};
+
+#define _ISL_MODINIT(NAME, DEF) \
+    _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void); \
+    _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void) { \
+        return _IslModule_Init(&(DEF), ISL_ABI_VERSION_MAJOR, ISL_ABI_VERSION_MINOR); \
+    }
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,105 @@
+# Shared by the entry points in scripts/: finds the CPythons, makes one venv
+# per version, builds everything with Meson and stages the results.
+#   build/venv/X.Y/    a venv per CPython (meson, ninja, pytest, abi3audit, ...)
+#   build/meson/       the one Meson build directory
+#   build/python/      the importable `isles` package (runtime for every CPython)
+#   build/ports/       the universal ports, named after the modules they replace
+# Source it; it sets ISLES_ROOT and defines the functions below.
+set -euo pipefail
+ISLES_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ISLES_BUILD="$ISLES_ROOT/build"
+ISLES_VERSIONS_DEFAULT="3.12 3.13"
+ISLES_PIP_PACKAGES="meson ninja meson-python pytest abi3audit"
+
+log() { printf '\033[1m[isles]\033[0m %s\n' "$*" >&2; }
+die() { printf '[isles] error: %s\n' "$*" >&2; exit 1; }
+
+# Prints the path of a CPython X.Y: $ISLES_PYTHONS (space-separated paths)
+# wins, then pyenv's versions, then pythonX.Y on PATH.
+find_python() {
+    local want="$1" p v
+    for p in ${ISLES_PYTHONS:-}; do
+        v=$("$p" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
+        [ "$v" = "$want" ] && { echo "$p"; return 0; }
+    done
+    local root="${PYENV_ROOT:-$HOME/.pyenv}"
+    for p in $(ls -d "$root"/versions/"$want".*/bin/python"$want" 2>/dev/null | sort -V -r); do
+        [ -x "$p" ] && { echo "$p"; return 0; }
+    done
+    command -v "python$want" 2>/dev/null && return 0
+    return 1
+}
+
+# The CPython versions to use: ISLES_VERSIONS, or every default one found.
+isles_versions() {
+    local v out=""
+    for v in ${ISLES_VERSIONS:-$ISLES_VERSIONS_DEFAULT}; do
+        if find_python "$v" >/dev/null; then out="$out $v"; else log "CPython $v not found: skipped"; fi
+    done
+    [ -n "$out" ] || die "no supported CPython found (set ISLES_PYTHONS to their paths)"
+    echo $out
+}
+
+venv_python() { echo "$ISLES_BUILD/venv/$1/bin/python"; }
+
+# Makes build/venv/X.Y with the tools installed (once; again when the list grows).
+ensure_venv() {
+    local v="$1" extra="${2:-}" py stamp
+    py="$(venv_python "$v")"
+    stamp="$ISLES_BUILD/venv/$v/.isles-packages"
+    if [ ! -x "$py" ]; then
+        log "creating venv for CPython $v"
+        "$(find_python "$v")" -m venv "$ISLES_BUILD/venv/$v"
+    fi
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$ISLES_PIP_PACKAGES $extra" ]; then
+        log "installing into venv $v: $ISLES_PIP_PACKAGES $extra"
+        "$py" -m pip install -q --disable-pip-version-check $ISLES_PIP_PACKAGES $extra
+        echo "$ISLES_PIP_PACKAGES $extra" > "$stamp"
+    fi
+}
+
+# GoogleTest from Debian when it is missing.
+ensure_gtest() {
+    if [ -f /usr/include/gtest/gtest.h ] || pkg-config --exists gtest 2>/dev/null; then return 0; fi
+    log "installing GoogleTest (libgtest-dev) with apt"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgtest-dev pkg-config >/dev/null
+}
+
+# Configures (once) and builds build/meson for the given versions, then stages.
+build_all() {
+    local versions="$1" pys="" v first
+    for v in $versions; do pys="$pys,$(venv_python "$v")"; done
+    pys="${pys#,}"
+    first="$(echo "$versions" | awk '{print $1}')"
+    local meson="$ISLES_BUILD/venv/$first/bin/meson"
+    if [ ! -f "$ISLES_BUILD/meson/build.ninja" ]; then
+        log "configuring Meson for CPython $versions"
+        "$meson" setup "$ISLES_BUILD/meson" "$ISLES_ROOT" -Dpythons="$pys" >/dev/null
+    else
+        "$meson" configure "$ISLES_BUILD/meson" -Dpythons="$pys" >/dev/null
+    fi
+    log "building"
+    PATH="$ISLES_BUILD/venv/$first/bin:$PATH" "$meson" compile -C "$ISLES_BUILD/meson" >/dev/null \
+        || PATH="$ISLES_BUILD/venv/$first/bin:$PATH" "$meson" compile -C "$ISLES_BUILD/meson"
+    stage
+}
+
+# Copies the built runtime into build/python/isles and the ports into build/ports.
+stage() {
+    rm -rf "$ISLES_BUILD/python" "$ISLES_BUILD/ports"
+    mkdir -p "$ISLES_BUILD/python/isles" "$ISLES_BUILD/ports"
+    cp "$ISLES_ROOT"/shim/isles/*.py "$ISLES_BUILD/python/isles/"
+    cp "$ISLES_BUILD"/meson/shim/_backend_cp*.so "$ISLES_BUILD/python/isles/"
+    cp "$ISLES_BUILD"/meson/extensions/*.abi3.so "$ISLES_BUILD/ports/"
+}
+
+# Full setup for the given versions: venvs, GoogleTest, build.
+setup_all() {
+    local versions="$1" v
+    for v in $versions; do ensure_venv "$v" "${2:-}"; done
+    ensure_gtest
+    build_all "$versions"
+}

@@ -1,0 +1,236 @@
+// IslArg_Parse: positional and keyword arguments of a fastcall function.
+// Written by hand: CPython's own parsers take tuples/dicts or private
+// _PyArg_Parser structs, and handle arrays must not depend on either.
+#include <cstdarg>
+#include <cstring>
+#include <string>
+
+#include "backend.h"
+
+namespace isles::internal::impl {
+namespace {
+
+struct Param {
+    char code;
+    bool optional;
+    bool kwonly;
+    const char *name;  // nullptr or "" = positional-only
+};
+
+// Fixed capacity, on the stack: this runs on every call of a parsed function.
+constexpr size_t kMaxParams = 32;
+
+struct Spec {
+    Param params[kMaxParams];
+    size_t n = 0;
+    const char *fname = "function";
+    size_t fname_len = 8;
+    std::string name() const { return std::string(fname, fname_len); }
+};
+
+bool parse_format(const char *format, const char *const *keywords, Spec &spec) {
+    bool optional = false, kwonly = false;
+    for (const char *f = format; *f; ++f) {
+        switch (*f) {
+            case '|': optional = true; break;
+            case '$': kwonly = optional = true; break;
+            case ':':
+                spec.fname = f + 1;
+                spec.fname_len = std::strlen(spec.fname);
+                f += spec.fname_len;  // the loop's ++f then reaches the NUL
+                break;
+            case 'O': case 'i': case 'n': case 'L': case 'd': case 's': case 'p':
+                if (spec.n == kMaxParams) {
+                    PyErr_Format(PyExc_SystemError, "IslArg_Parse: more than %zu parameters in \"%s\"", kMaxParams,
+                                 format);
+                    return false;
+                }
+                spec.params[spec.n++] = {*f, optional, kwonly, nullptr};
+                break;
+            default:
+                PyErr_Format(PyExc_SystemError, "IslArg_Parse: unknown format code '%c' in \"%s\"", *f, format);
+                return false;
+        }
+    }
+    if (keywords) {
+        size_t i = 0;
+        for (; keywords[i]; ++i) {
+            if (i >= spec.n) break;
+            spec.params[i].name = keywords[i];
+        }
+        if (i != spec.n || keywords[i]) {
+            PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() format \"%s\" has %zu parameters but more keywords",
+                         spec.name().c_str(), format, spec.n);
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string describe(const Spec &, const Param &p, size_t index) {
+    if (p.name && *p.name) return "argument '" + std::string(p.name) + "'";
+    return "argument " + std::to_string(index + 1);
+}
+
+// Re-raises a TypeError from a conversion with the function and argument named.
+void name_type_error(const Spec &spec, const Param &p, size_t index, const char *expected, PyObject *value) {
+    if (!PyErr_ExceptionMatches(PyExc_TypeError)) return;
+    PyErr_Clear();
+    PyErr_Format(PyExc_TypeError, "%s() %s must be %s, not %.200s", spec.name().c_str(),
+                 describe(spec, p, index).c_str(), expected, Py_TYPE(value)->tp_name);
+}
+
+bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *out) {
+    switch (p.code) {
+        case 'O':
+            *static_cast<IslHandle *>(out) = H(v);
+            return true;
+        case 'i': case 'n': case 'L': {
+            PyObject *i = PyNumber_Index(v);
+            if (!i) {
+                name_type_error(spec, p, index, "an integer", v);
+                return false;
+            }
+            bool ok;
+            if (p.code == 'n') {
+                Py_ssize_t x = PyLong_AsSsize_t(i);
+                ok = !(x == -1 && PyErr_Occurred());
+                if (ok) *static_cast<IslSsize *>(out) = x;
+            } else {
+                long long x = PyLong_AsLongLong(i);
+                ok = !(x == -1 && PyErr_Occurred());
+                if (ok && p.code == 'i' && (x < INT32_MIN || x > INT32_MAX)) {
+                    PyErr_Format(PyExc_OverflowError, "%s() %s: Python int too large to convert to C int",
+                                 spec.name().c_str(), describe(spec, p, index).c_str());
+                    ok = false;
+                }
+                if (ok && p.code == 'i') *static_cast<int *>(out) = static_cast<int>(x);
+                if (ok && p.code == 'L') *static_cast<int64_t *>(out) = x;
+            }
+            Py_DECREF(i);
+            return ok;
+        }
+        case 'd': {
+            double x = PyFloat_AsDouble(v);
+            if (x == -1.0 && PyErr_Occurred()) {
+                name_type_error(spec, p, index, "a real number", v);
+                return false;
+            }
+            *static_cast<double *>(out) = x;
+            return true;
+        }
+        case 's': {
+            if (!PyUnicode_Check(v)) {
+                PyErr_Format(PyExc_TypeError, "%s() %s must be str, not %.200s", spec.name().c_str(),
+                             describe(spec, p, index).c_str(), Py_TYPE(v)->tp_name);
+                return false;
+            }
+            Py_ssize_t n;
+            const char *s = PyUnicode_AsUTF8AndSize(v, &n);
+            if (!s) return false;
+            if (std::strlen(s) != static_cast<size_t>(n)) {
+                PyErr_Format(PyExc_ValueError, "%s() %s: embedded null character", spec.name().c_str(),
+                             describe(spec, p, index).c_str());
+                return false;
+            }
+            *static_cast<const char **>(out) = s;
+            return true;
+        }
+        case 'p': {
+            int t = PyObject_IsTrue(v);
+            if (t < 0) return false;
+            *static_cast<int *>(out) = t;
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+int Arg_Parse(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnames, const char *format,
+              const char *const *keywords, ...) {
+    Spec spec;
+    if (!format || !parse_format(format, keywords, spec)) {
+        if (!format) PyErr_SetString(PyExc_SystemError, "IslArg_Parse: NULL format");
+        return 0;
+    }
+    const char *fn = spec.name().c_str();
+    PyObject *kw = O(kwnames);
+    if (kw && !PyTuple_Check(kw)) {
+        PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() kwnames must be a tuple or null", fn);
+        return 0;
+    }
+    size_t nkw = kw ? static_cast<size_t>(PyTuple_GET_SIZE(kw)) : 0;
+    if (nkw && !keywords) {
+        PyErr_Format(PyExc_TypeError, "%s() takes no keyword arguments", fn);
+        return 0;
+    }
+    size_t max_pos = 0, required_pos = 0;
+    for (size_t i = 0; i < spec.n; ++i) {
+        const Param &p = spec.params[i];
+        if (p.kwonly) break;
+        ++max_pos;
+        if (!p.optional) ++required_pos;
+    }
+    if (nargs > max_pos) {
+        if (max_pos == required_pos)
+            PyErr_Format(PyExc_TypeError, "%s() takes exactly %zu positional argument%s (%zu given)", fn, max_pos,
+                         max_pos == 1 ? "" : "s", nargs);
+        else
+            PyErr_Format(PyExc_TypeError, "%s() takes at most %zu positional argument%s (%zu given)", fn, max_pos,
+                         max_pos == 1 ? "" : "s", nargs);
+        return 0;
+    }
+    // Match each keyword to a named parameter; reject unknown and duplicate ones.
+    PyObject *values[kMaxParams] = {};
+    for (size_t i = 0; i < nargs; ++i) values[i] = O(args[i]);
+    for (size_t k = 0; k < nkw; ++k) {
+        PyObject *key = PyTuple_GET_ITEM(kw, k);
+        const char *name = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : nullptr;
+        if (!name) {
+            if (!PyErr_Occurred()) PyErr_Format(PyExc_TypeError, "%s() keywords must be strings", fn);
+            return 0;
+        }
+        size_t i = 0;
+        for (; i < spec.n; ++i)
+            if (spec.params[i].name && *spec.params[i].name && std::strcmp(spec.params[i].name, name) == 0) break;
+        if (i == spec.n) {
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%s'", fn, name);
+            return 0;
+        }
+        if (values[i]) {
+            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fn, name);
+            return 0;
+        }
+        values[i] = O(args[nargs + k]);
+    }
+    va_list ap;
+    va_start(ap, keywords);
+    int ok = 1;
+    for (size_t i = 0; i < spec.n; ++i) {
+        const Param &p = spec.params[i];
+        void *out = va_arg(ap, void *);
+        if (!ok) continue;
+        if (!values[i]) {
+            if (p.optional) continue;
+            if (p.name && *p.name)
+                PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %zu)", fn, p.name, i + 1);
+            else
+                PyErr_Format(PyExc_TypeError, "%s() takes at least %zu positional argument%s (%zu given)", fn,
+                             required_pos, required_pos == 1 ? "" : "s", nargs);
+            ok = 0;
+            continue;
+        }
+        if (!out) {
+            PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() output %zu is NULL", fn, i + 1);
+            ok = 0;
+            continue;
+        }
+        if (!convert(spec, p, i, values[i], out)) ok = 0;
+    }
+    va_end(ap);
+    return ok;
+}
+
+}  // namespace isles::internal::impl

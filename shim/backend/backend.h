@@ -1,0 +1,60 @@
+// The isles backend for one CPython version: shared declarations.
+// Built once per CPython (ISL_BACKEND_TAG, e.g. cp312); the only code that
+// includes Python.h.
+#ifndef ISLES_SHIM_BACKEND_H
+#define ISLES_SHIM_BACKEND_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "isles/internal/slots.h"
+#include "isles/stable/module.h"
+
+#define ISL_STR2(x) #x
+#define ISL_STR(x) ISL_STR2(x)
+#define ISL_BACKEND_MODULE "isles._backend_" ISL_STR(ISL_BACKEND_TAG)
+
+namespace isles::internal {
+
+// Release-mode handles are the object pointers.
+inline PyObject *O(IslHandle h) { return reinterpret_cast<PyObject *>(h._i); }
+inline IslHandle H(PyObject *o) { return IslHandle{reinterpret_cast<intptr_t>(o)}; }
+inline IslHandle Null() { return IslHandle{0}; }
+
+// PyModule_Add (3.13+) for 3.12 too: adds `value` and drops the reference.
+inline int module_add(PyObject *module, const char *name, PyObject *value) {
+    if (!value) return -1;
+    int r = PyModule_AddObjectRef(module, name, value);
+    Py_DECREF(value);
+    return r;
+}
+
+// One per interpreter that imported the backend: owns that interpreter's
+// context. Kept alive by the backend module and by every isles module of
+// the interpreter, so a context outlives every function that can see it.
+struct Runtime {
+    IslContext ctx;            // first: IslContext* <-> Runtime*
+    PyInterpreterState *interp;
+    long refs;                 // touched only under this interpreter's GIL
+
+    static Runtime *create();  // for the current interpreter
+    static Runtime *of(IslContext *ctx) { return reinterpret_cast<Runtime *>(ctx); }
+    void incref() { ++refs; }
+    void decref();
+};
+
+// The runtime of the current interpreter (imports the backend if needed);
+// nullptr with an exception set on failure.
+Runtime *current_runtime();
+
+// Loader: builds the CPython module definition for an isles module.
+PyObject *module_init(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_minor);
+
+// A new str with the fully qualified name of type(obj) (or of obj if a type).
+PyObject *type_name(PyObject *type);
+
+// Own-GIL interpreter runner (until isles.interpreters exists).
+PyObject *run_isolated(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+
+}  // namespace isles::internal
+#endif

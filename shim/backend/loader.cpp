@@ -1,0 +1,173 @@
+// The universal loader: turns an extension's IslModuleDef into a
+// multi-phase CPython module definition, once per process, and binds each
+// module object to the context of the interpreter that imports it.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include "backend.h"
+
+namespace isles::internal {
+namespace {
+
+// One per IslModuleDef per process. Holds only C data, never a Python
+// object, so sharing it between interpreters is safe.
+struct BuiltModule {
+    PyModuleDef def;  // first: PyModuleDef* <-> BuiltModule*
+    const IslModuleDef *isl;
+    std::vector<PyMethodDef> methods;
+    PyModuleDef_Slot slots[3];
+};
+
+std::mutex built_lock;
+std::map<const IslModuleDef *, std::unique_ptr<BuiltModule>> built_modules;
+
+int exec_module(PyObject *module);
+int traverse_module(PyObject *, visitproc, void *) { return 0; }  // state holds no objects yet
+int clear_module(PyObject *) { return 0; }
+void free_module(void *module);
+
+BuiltModule *built_of(PyObject *module) {
+    PyModuleDef *def = PyModule_GetDef(module);
+    if (!def || def->m_free != free_module) return nullptr;
+    return reinterpret_cast<BuiltModule *>(def);
+}
+
+_IslModuleStateHeader *header_of(PyObject *module) {
+    return static_cast<_IslModuleStateHeader *>(PyModule_GetState(module));
+}
+
+int method_flags(IslMethodKind kind) {
+    switch (kind) {
+        case ISL_METH_NOARGS: return METH_NOARGS;
+        case ISL_METH_O: return METH_O;
+        case ISL_METH_FASTCALL: return METH_FASTCALL;
+        case ISL_METH_KEYWORDS: return METH_FASTCALL | METH_KEYWORDS;
+    }
+    return -1;
+}
+
+BuiltModule *build(const IslModuleDef *isl) {
+    auto b = std::make_unique<BuiltModule>();
+    b->isl = isl;
+    for (const IslMethodDef *const *m = isl->methods; m && *m; ++m) {
+        int flags = method_flags((*m)->kind);
+        if (flags < 0 || !(*m)->name || !(*m)->trampoline) {
+            PyErr_Format(PyExc_ImportError, "isles extension '%s': method #%zd has a bad definition", isl->name,
+                         static_cast<Py_ssize_t>(m - isl->methods));
+            return nullptr;
+        }
+        b->methods.push_back(
+            {(*m)->name, reinterpret_cast<PyCFunction>(reinterpret_cast<void *>((*m)->trampoline)), flags, (*m)->doc});
+    }
+    b->methods.push_back({nullptr, nullptr, 0, nullptr});
+    b->slots[0] = {Py_mod_exec, reinterpret_cast<void *>(exec_module)};
+    b->slots[1] = {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED};
+    b->slots[2] = {0, nullptr};
+    b->def = {PyModuleDef_HEAD_INIT,
+              isl->name,
+              isl->doc,
+              static_cast<Py_ssize_t>(sizeof(_IslModuleStateHeader) + isl->state_size),
+              b->methods.data(),
+              b->slots,
+              traverse_module,
+              clear_module,
+              free_module};
+    auto *raw = b.get();
+    built_modules.emplace(isl, std::move(b));
+    return raw;
+}
+
+int add_constants(PyObject *module, const IslModuleDef *isl) {
+    for (const IslModuleConstant *c = isl->constants; c && c->kind != ISL_CONST_END; ++c) {
+        PyObject *v = nullptr;
+        switch (c->kind) {
+            case ISL_CONST_INT: v = PyLong_FromLongLong(c->int_value); break;
+            case ISL_CONST_FLOAT: v = PyFloat_FromDouble(c->float_value); break;
+            case ISL_CONST_STR: v = PyUnicode_FromString(c->str_value ? c->str_value : ""); break;
+            default:
+                PyErr_Format(PyExc_SystemError, "isles extension '%s': constant '%s' has an unknown kind",
+                             isl->name, c->name);
+                return -1;
+        }
+        if (!v || module_add(module, c->name, v) < 0) return -1;
+    }
+    return 0;
+}
+
+int exec_module(PyObject *module) {
+    BuiltModule *b = built_of(module);
+    _IslModuleStateHeader *hdr = header_of(module);
+    if (!b || !hdr) return -1;
+    Runtime *rt = current_runtime();
+    if (!rt) return -1;
+    rt->incref();
+    hdr->ctx = &rt->ctx;
+    if (add_constants(module, b->isl) < 0) return -1;
+    if (b->isl->exec) {
+        int r = b->isl->exec(hdr->ctx, H(module));
+        if (r < 0 && !PyErr_Occurred())
+            PyErr_Format(PyExc_SystemError, "isles extension '%s': exec failed without setting an exception",
+                         b->isl->name);
+        if (r < 0 || PyErr_Occurred()) return -1;
+    }
+    return 0;
+}
+
+void free_module(void *m) {
+    auto *module = static_cast<PyObject *>(m);
+    BuiltModule *b = built_of(module);
+    _IslModuleStateHeader *hdr = header_of(module);
+    if (!b || !hdr || !hdr->ctx) return;
+    if (b->isl->free_state) b->isl->free_state(hdr + 1);
+    Runtime::of(hdr->ctx)->decref();
+    hdr->ctx = nullptr;
+}
+
+}  // namespace
+
+PyObject *module_init(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_minor) {
+    if (!def || !def->name) {
+        PyErr_SetString(PyExc_ImportError, "isles: an extension passed an empty module definition");
+        return nullptr;
+    }
+    if (abi_major != ISL_ABI_VERSION_MAJOR || abi_minor > ISL_ABI_VERSION_MINOR) {
+        PyErr_Format(PyExc_ImportError,
+                     "isles extension '%s' was built for isles ABI %u.%u, but the isles runtime " ISL_STR(
+                         ISL_BACKEND_TAG) " provides ABI %d.%d; rebuild the extension or upgrade isles",
+                     def->name, abi_major, abi_minor, ISL_ABI_VERSION_MAJOR, ISL_ABI_VERSION_MINOR);
+        return nullptr;
+    }
+    // Interpreters with their own GIL may import the same extension at once.
+    std::lock_guard<std::mutex> guard(built_lock);
+    BuiltModule *b = nullptr;
+    auto it = built_modules.find(def);
+    if (it != built_modules.end()) {
+        b = it->second.get();
+    } else {
+        try {
+            b = build(def);
+        } catch (const std::bad_alloc &) {
+            PyErr_NoMemory();
+        }
+        if (!b) return nullptr;
+    }
+    return PyModuleDef_Init(&b->def);
+}
+
+namespace impl {
+void *Module_GetState(IslContext *, IslHandle module) {
+    PyObject *m = O(module);
+    if (!m || !PyModule_Check(m) || !built_of(m)) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "IslModule_GetState: expected an isles module, got %s",
+                         m ? Py_TYPE(m)->tp_name : "the null handle");
+        return nullptr;
+    }
+    return header_of(m) + 1;
+}
+}  // namespace impl
+
+}  // namespace isles::internal

@@ -1,0 +1,423 @@
+// Release-mode implementations of the object slots of the context.
+// Every function validates what CPython's own API would crash on (wrong
+// types, null handles, out-of-range indexes) and raises instead.
+#include "backend.h"
+
+namespace isles::internal::impl {
+namespace {
+
+// Raises TypeError unless ok; used where CPython's concrete API would crash.
+bool expect(bool ok, const char *api, const char *what, PyObject *got) {
+    if (ok) return true;
+    if (!got) {
+        PyErr_Format(PyExc_SystemError, "%s: got the null handle where %s was expected", api, what);
+    } else {
+        PyErr_Format(PyExc_TypeError, "%s: expected %s, got %s", api, what, Py_TYPE(got)->tp_name);
+    }
+    return false;
+}
+
+bool not_null(PyObject *o, const char *api) {
+    if (o) return true;
+    if (!PyErr_Occurred()) PyErr_Format(PyExc_SystemError, "%s: got the null handle", api);
+    return false;
+}
+
+IslHandle result(PyObject *o) { return H(o); }
+
+}  // namespace
+
+// ---- handles
+IslHandle Handle_Dup(IslContext *, IslHandle h) { return H(Py_XNewRef(O(h))); }
+void Handle_Close(IslContext *, IslHandle h) { Py_XDECREF(O(h)); }
+int Object_Is(IslContext *, IslHandle a, IslHandle b) { return a._i == b._i; }
+
+// ---- type checks
+IslHandle Object_Type(IslContext *, IslHandle h) {
+    if (!not_null(O(h), "IslObject_Type")) return Null();
+    return H(Py_NewRef(reinterpret_cast<PyObject *>(Py_TYPE(O(h)))));
+}
+int Object_TypeCheck(IslContext *, IslHandle h, IslHandle type) {
+    if (!O(h)) return 0;
+    if (!expect(O(type) && PyType_Check(O(type)), "IslObject_TypeCheck", "a type", O(type))) return -1;
+    return PyObject_TypeCheck(O(h), reinterpret_cast<PyTypeObject *>(O(type)));
+}
+int Object_IsInstance(IslContext *, IslHandle h, IslHandle cls) {
+    if (!not_null(O(h), "IslObject_IsInstance") || !not_null(O(cls), "IslObject_IsInstance")) return -1;
+    return PyObject_IsInstance(O(h), O(cls));
+}
+int Long_Check(IslContext *, IslHandle h) { return O(h) && PyLong_Check(O(h)); }
+int Float_Check(IslContext *, IslHandle h) { return O(h) && PyFloat_Check(O(h)); }
+int Str_Check(IslContext *, IslHandle h) { return O(h) && PyUnicode_Check(O(h)); }
+int Bytes_Check(IslContext *, IslHandle h) { return O(h) && PyBytes_Check(O(h)); }
+int Tuple_Check(IslContext *, IslHandle h) { return O(h) && PyTuple_Check(O(h)); }
+int List_Check(IslContext *, IslHandle h) { return O(h) && PyList_Check(O(h)); }
+int List_CheckExact(IslContext *, IslHandle h) { return O(h) && PyList_CheckExact(O(h)); }
+int Dict_Check(IslContext *, IslHandle h) { return O(h) && PyDict_Check(O(h)); }
+
+// ---- numbers
+IslHandle Long_FromInt64(IslContext *, int64_t v) { return result(PyLong_FromLongLong(v)); }
+IslHandle Long_FromUInt64(IslContext *, uint64_t v) { return result(PyLong_FromUnsignedLongLong(v)); }
+IslHandle Long_FromSsize(IslContext *, IslSsize v) { return result(PyLong_FromSsize_t(v)); }
+IslHandle Long_FromSize(IslContext *, size_t v) { return result(PyLong_FromSize_t(v)); }
+
+namespace {
+// Runs conv on operator.index(h); `fail` is the error value.
+template <typename T, typename Conv>
+T with_index(IslHandle h, const char *api, T fail, Conv conv) {
+    if (!not_null(O(h), api)) return fail;
+    if (PyLong_CheckExact(O(h))) return conv(O(h));
+    PyObject *i = PyNumber_Index(O(h));
+    if (!i) return fail;
+    T v = conv(i);
+    Py_DECREF(i);
+    return v;
+}
+}  // namespace
+
+int64_t Long_AsInt64(IslContext *, IslHandle h) {
+    return with_index<int64_t>(h, "IslLong_AsInt64", -1, [](PyObject *o) { return PyLong_AsLongLong(o); });
+}
+uint64_t Long_AsUInt64(IslContext *, IslHandle h) {
+    return with_index<uint64_t>(h, "IslLong_AsUInt64", uint64_t(-1),
+                                [](PyObject *o) { return PyLong_AsUnsignedLongLong(o); });
+}
+IslSsize Long_AsSsize(IslContext *, IslHandle h) {
+    return with_index<IslSsize>(h, "IslLong_AsSsize", -1, [](PyObject *o) { return PyLong_AsSsize_t(o); });
+}
+size_t Long_AsSize(IslContext *, IslHandle h) {
+    return with_index<size_t>(h, "IslLong_AsSize", size_t(-1), [](PyObject *o) { return PyLong_AsSize_t(o); });
+}
+IslHandle Number_Index(IslContext *, IslHandle h) {
+    if (!not_null(O(h), "IslNumber_Index")) return Null();
+    return result(PyNumber_Index(O(h)));
+}
+IslHandle Float_FromDouble(IslContext *, double v) { return result(PyFloat_FromDouble(v)); }
+double Float_AsDouble(IslContext *, IslHandle h) {
+    if (!not_null(O(h), "IslFloat_AsDouble")) return -1.0;
+    return PyFloat_AsDouble(O(h));
+}
+IslHandle Bool_FromBool(IslContext *, int v) { return H(Py_NewRef(v ? Py_True : Py_False)); }
+
+// ---- str and bytes
+IslHandle Str_FromUTF8(IslContext *, const char *s) {
+    if (!s) {
+        PyErr_SetString(PyExc_SystemError, "IslStr_FromUTF8: NULL string");
+        return Null();
+    }
+    return result(PyUnicode_FromString(s));
+}
+IslHandle Str_FromUTF8AndSize(IslContext *, const char *s, IslSsize n) {
+    if (n < 0 || (!s && n > 0)) {
+        PyErr_SetString(PyExc_SystemError, "IslStr_FromUTF8AndSize: negative size or NULL data");
+        return Null();
+    }
+    return result(PyUnicode_DecodeUTF8(s ? s : "", n, "strict"));
+}
+const char *Str_AsUTF8AndSize(IslContext *, IslHandle h, IslSsize *size) {
+    if (!expect(O(h) && PyUnicode_Check(O(h)), "IslStr_AsUTF8AndSize", "str", O(h))) return nullptr;
+    Py_ssize_t n = 0;
+    const char *s = PyUnicode_AsUTF8AndSize(O(h), &n);
+    if (size) *size = s ? n : -1;
+    return s;
+}
+IslHandle Bytes_FromStringAndSize(IslContext *, const char *data, IslSsize n) {
+    if (n < 0 || (!data && n > 0)) {
+        PyErr_SetString(PyExc_SystemError, "IslBytes_FromStringAndSize: negative size or NULL data");
+        return Null();
+    }
+    return result(PyBytes_FromStringAndSize(data ? data : "", n));
+}
+const char *Bytes_AsString(IslContext *, IslHandle h) {
+    if (!expect(O(h) && PyBytes_Check(O(h)), "IslBytes_AsString", "bytes", O(h))) return nullptr;
+    return PyBytes_AS_STRING(O(h));
+}
+IslSsize Bytes_Size(IslContext *, IslHandle h) {
+    if (!expect(O(h) && PyBytes_Check(O(h)), "IslBytes_Size", "bytes", O(h))) return -1;
+    return PyBytes_GET_SIZE(O(h));
+}
+
+// ---- tuple
+IslHandle Tuple_New(IslContext *, const IslHandle *items, IslSsize n) {
+    if (n < 0 || (!items && n > 0)) {
+        PyErr_SetString(PyExc_SystemError, "IslTuple_New: negative size or NULL items");
+        return Null();
+    }
+    for (IslSsize i = 0; i < n; ++i)
+        if (!O(items[i])) {
+            PyErr_Format(PyExc_SystemError, "IslTuple_New: item %zd is the null handle", i);
+            return Null();
+        }
+    PyObject *t = PyTuple_New(n);
+    if (!t) return Null();
+    for (IslSsize i = 0; i < n; ++i) PyTuple_SET_ITEM(t, i, Py_NewRef(O(items[i])));
+    return H(t);
+}
+IslHandle Tuple_GetItem(IslContext *, IslHandle t, IslSsize i) {
+    if (!expect(O(t) && PyTuple_Check(O(t)), "IslTuple_GetItem", "tuple", O(t))) return Null();
+    if (i < 0 || i >= PyTuple_GET_SIZE(O(t))) {
+        PyErr_SetString(PyExc_IndexError, "tuple index out of range");
+        return Null();
+    }
+    return H(Py_NewRef(PyTuple_GET_ITEM(O(t), i)));
+}
+IslSsize Tuple_Size(IslContext *, IslHandle t) {
+    if (!expect(O(t) && PyTuple_Check(O(t)), "IslTuple_Size", "tuple", O(t))) return -1;
+    return PyTuple_GET_SIZE(O(t));
+}
+
+// ---- list
+namespace {
+bool is_list(IslHandle l, const char *api) { return expect(O(l) && PyList_Check(O(l)), api, "list", O(l)); }
+bool list_index(PyObject *l, IslSsize i) {
+    if (i >= 0 && i < PyList_GET_SIZE(l)) return true;
+    PyErr_SetString(PyExc_IndexError, "list index out of range");
+    return false;
+}
+}  // namespace
+
+IslHandle List_New(IslContext *) { return result(PyList_New(0)); }
+int List_Append(IslContext *, IslHandle l, IslHandle item) {
+    if (!is_list(l, "IslList_Append") || !not_null(O(item), "IslList_Append")) return -1;
+    return PyList_Append(O(l), O(item));
+}
+int List_Insert(IslContext *, IslHandle l, IslSsize i, IslHandle item) {
+    if (!is_list(l, "IslList_Insert") || !not_null(O(item), "IslList_Insert")) return -1;
+    return PyList_Insert(O(l), i, O(item));
+}
+IslHandle List_GetItem(IslContext *, IslHandle l, IslSsize i) {
+    if (!is_list(l, "IslList_GetItem") || !list_index(O(l), i)) return Null();
+    return H(Py_NewRef(PyList_GET_ITEM(O(l), i)));
+}
+int List_SetItem(IslContext *, IslHandle l, IslSsize i, IslHandle item) {
+    if (!is_list(l, "IslList_SetItem") || !not_null(O(item), "IslList_SetItem") || !list_index(O(l), i))
+        return -1;
+    PyObject *old = PyList_GET_ITEM(O(l), i);
+    PyList_SET_ITEM(O(l), i, Py_NewRef(O(item)));
+    Py_DECREF(old);  // after the store: a __del__ sees a consistent list
+    return 0;
+}
+IslSsize List_Size(IslContext *, IslHandle l) {
+    if (!is_list(l, "IslList_Size")) return -1;
+    return PyList_GET_SIZE(O(l));
+}
+int List_Swap(IslContext *, IslHandle l, IslSsize i, IslSsize j) {
+    if (!is_list(l, "IslList_Swap") || !list_index(O(l), i) || !list_index(O(l), j)) return -1;
+    PyObject *a = PyList_GET_ITEM(O(l), i);
+    PyList_SET_ITEM(O(l), i, PyList_GET_ITEM(O(l), j));
+    PyList_SET_ITEM(O(l), j, a);
+    return 0;
+}
+
+IslHandle List_Pop(IslContext *, IslHandle l, IslSsize i) {
+    if (!is_list(l, "IslList_Pop")) return Null();
+    Py_ssize_t n = PyList_GET_SIZE(O(l));
+    if (i < 0) i += n;
+    if (n == 0 || !list_index(O(l), i)) {
+        if (n == 0) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_IndexError, "pop from empty list");
+        }
+        return Null();
+    }
+    PyObject *item = Py_NewRef(PyList_GET_ITEM(O(l), i));
+    if (PyList_SetSlice(O(l), i, i + 1, nullptr) < 0) {
+        Py_DECREF(item);
+        return Null();
+    }
+    return H(item);
+}
+
+// ---- dict
+namespace {
+bool is_dict(IslHandle d, const char *api) { return expect(O(d) && PyDict_Check(O(d)), api, "dict", O(d)); }
+}  // namespace
+
+IslHandle Dict_New(IslContext *) { return result(PyDict_New()); }
+int Dict_GetItem(IslContext *, IslHandle d, IslHandle key, IslHandle *value) {
+    *value = Null();
+    if (!is_dict(d, "IslDict_GetItem") || !not_null(O(key), "IslDict_GetItem")) return -1;
+    PyObject *v = PyDict_GetItemWithError(O(d), O(key));  // borrowed: take it at once
+    if (!v) return PyErr_Occurred() ? -1 : 0;
+    *value = H(Py_NewRef(v));
+    return 1;
+}
+int Dict_GetItemString(IslContext *ctx, IslHandle d, const char *key, IslHandle *value) {
+    *value = Null();
+    PyObject *k = PyUnicode_FromString(key);
+    if (!k) return -1;
+    int r = Dict_GetItem(ctx, d, H(k), value);
+    Py_DECREF(k);
+    return r;
+}
+int Dict_SetItem(IslContext *, IslHandle d, IslHandle key, IslHandle v) {
+    if (!is_dict(d, "IslDict_SetItem") || !not_null(O(key), "IslDict_SetItem") ||
+        !not_null(O(v), "IslDict_SetItem"))
+        return -1;
+    return PyDict_SetItem(O(d), O(key), O(v));
+}
+int Dict_SetItemString(IslContext *, IslHandle d, const char *key, IslHandle v) {
+    if (!is_dict(d, "IslDict_SetItemString") || !not_null(O(v), "IslDict_SetItemString")) return -1;
+    return PyDict_SetItemString(O(d), key, O(v));
+}
+int Dict_DelItem(IslContext *, IslHandle d, IslHandle key) {
+    if (!is_dict(d, "IslDict_DelItem") || !not_null(O(key), "IslDict_DelItem")) return -1;
+    return PyDict_DelItem(O(d), O(key));
+}
+IslSsize Dict_Size(IslContext *, IslHandle d) {
+    if (!is_dict(d, "IslDict_Size")) return -1;
+    return PyDict_GET_SIZE(O(d));
+}
+IslHandle Dict_Keys(IslContext *, IslHandle d) {
+    if (!is_dict(d, "IslDict_Keys")) return Null();
+    return result(PyDict_Keys(O(d)));
+}
+
+// ---- generic objects
+IslHandle Object_GetAttrString(IslContext *, IslHandle o, const char *name) {
+    if (!not_null(O(o), "IslObject_GetAttrString")) return Null();
+    return result(PyObject_GetAttrString(O(o), name));
+}
+int Object_SetAttrString(IslContext *, IslHandle o, const char *name, IslHandle v) {
+    if (!not_null(O(o), "IslObject_SetAttrString")) return -1;
+    return PyObject_SetAttrString(O(o), name, O(v));  // null value deletes, as in CPython
+}
+int Object_HasAttrString(IslContext *, IslHandle o, const char *name) {
+    if (!not_null(O(o), "IslObject_HasAttrString")) return -1;
+    PyObject *v = PyObject_GetAttrString(O(o), name);
+    if (v) {
+        Py_DECREF(v);
+        return 1;
+    }
+    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        return 0;
+    }
+    return -1;
+}
+IslHandle Object_GetAttr(IslContext *, IslHandle o, IslHandle name) {
+    if (!not_null(O(o), "IslObject_GetAttr") || !not_null(O(name), "IslObject_GetAttr")) return Null();
+    return result(PyObject_GetAttr(O(o), O(name)));
+}
+int Object_SetAttr(IslContext *, IslHandle o, IslHandle name, IslHandle v) {
+    if (!not_null(O(o), "IslObject_SetAttr") || !not_null(O(name), "IslObject_SetAttr")) return -1;
+    return PyObject_SetAttr(O(o), O(name), O(v));
+}
+IslHandle Object_GetItem(IslContext *, IslHandle o, IslHandle k) {
+    if (!not_null(O(o), "IslObject_GetItem") || !not_null(O(k), "IslObject_GetItem")) return Null();
+    return result(PyObject_GetItem(O(o), O(k)));
+}
+int Object_SetItem(IslContext *, IslHandle o, IslHandle k, IslHandle v) {
+    if (!not_null(O(o), "IslObject_SetItem") || !not_null(O(k), "IslObject_SetItem") ||
+        !not_null(O(v), "IslObject_SetItem"))
+        return -1;
+    return PyObject_SetItem(O(o), O(k), O(v));
+}
+int Object_DelItem(IslContext *, IslHandle o, IslHandle k) {
+    if (!not_null(O(o), "IslObject_DelItem") || !not_null(O(k), "IslObject_DelItem")) return -1;
+    return PyObject_DelItem(O(o), O(k));
+}
+IslHandle Sequence_GetItem(IslContext *, IslHandle s, IslSsize i) {
+    if (!not_null(O(s), "IslSequence_GetItem")) return Null();
+    return result(PySequence_GetItem(O(s), i));
+}
+IslSsize Object_Length(IslContext *, IslHandle o) {
+    if (!not_null(O(o), "IslObject_Length")) return -1;
+    return PyObject_Length(O(o));
+}
+int Object_IsTrue(IslContext *, IslHandle o) {
+    if (!not_null(O(o), "IslObject_IsTrue")) return -1;
+    return PyObject_IsTrue(O(o));
+}
+namespace {
+bool valid_op(int op) {
+    if (op >= Py_LT && op <= Py_GE) return true;
+    PyErr_Format(PyExc_SystemError, "bad comparison operator %d (use ISL_LT..ISL_GE)", op);
+    return false;
+}
+}  // namespace
+IslHandle Object_RichCompare(IslContext *, IslHandle a, IslHandle b, int op) {
+    if (!not_null(O(a), "IslObject_RichCompare") || !not_null(O(b), "IslObject_RichCompare") || !valid_op(op))
+        return Null();
+    return result(PyObject_RichCompare(O(a), O(b), op));
+}
+int Object_RichCompareBool(IslContext *, IslHandle a, IslHandle b, int op) {
+    if (!not_null(O(a), "IslObject_RichCompareBool") || !not_null(O(b), "IslObject_RichCompareBool") ||
+        !valid_op(op))
+        return -1;
+    return PyObject_RichCompareBool(O(a), O(b), op);
+}
+IslSsize Object_Hash(IslContext *, IslHandle o) {
+    if (!not_null(O(o), "IslObject_Hash")) return -1;
+    return PyObject_Hash(O(o));
+}
+IslHandle Object_Repr(IslContext *, IslHandle o) {
+    if (!not_null(O(o), "IslObject_Repr")) return Null();
+    return result(PyObject_Repr(O(o)));
+}
+IslHandle Object_Str(IslContext *, IslHandle o) {
+    if (!not_null(O(o), "IslObject_Str")) return Null();
+    return result(PyObject_Str(O(o)));
+}
+IslHandle Object_Call(IslContext *, IslHandle callable, IslHandle args, IslHandle kwargs) {
+    if (!not_null(O(callable), "IslObject_Call")) return Null();
+    if (O(args) && !expect(PyTuple_Check(O(args)), "IslObject_Call", "a tuple of arguments", O(args)))
+        return Null();
+    if (O(kwargs) && !expect(PyDict_Check(O(kwargs)), "IslObject_Call", "a dict of keyword arguments", O(kwargs)))
+        return Null();
+    if (O(args)) return result(PyObject_Call(O(callable), O(args), O(kwargs)));
+    PyObject *empty = PyTuple_New(0);
+    if (!empty) return Null();
+    PyObject *r = PyObject_Call(O(callable), empty, O(kwargs));
+    Py_DECREF(empty);
+    return result(r);
+}
+IslHandle Object_Vectorcall(IslContext *, IslHandle callable, const IslHandle *args, size_t nargs,
+                            IslHandle kwnames) {
+    if (!not_null(O(callable), "IslObject_Vectorcall")) return Null();
+    if (O(kwnames) && !expect(PyTuple_Check(O(kwnames)), "IslObject_Vectorcall", "a tuple of keyword names",
+                              O(kwnames)))
+        return Null();
+    return result(PyObject_Vectorcall(O(callable), reinterpret_cast<PyObject *const *>(args), nargs, O(kwnames)));
+}
+IslHandle Object_CallMethod(IslContext *, IslHandle o, const char *name, const IslHandle *args, size_t nargs) {
+    if (!not_null(O(o), "IslObject_CallMethod")) return Null();
+    PyObject *pyname = PyUnicode_InternFromString(name);
+    if (!pyname) return Null();
+    PyObject *small[8];
+    PyObject **stack = nargs < 8 ? small : static_cast<PyObject **>(PyMem_Malloc((nargs + 1) * sizeof(PyObject *)));
+    PyObject *r = nullptr;
+    if (!stack) {
+        PyErr_NoMemory();
+    } else {
+        stack[0] = O(o);
+        for (size_t i = 0; i < nargs; ++i) stack[i + 1] = O(args[i]);
+        r = PyObject_VectorcallMethod(pyname, stack, (nargs + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr);
+        if (stack != small) PyMem_Free(stack);
+    }
+    Py_DECREF(pyname);
+    return result(r);
+}
+IslHandle Object_GetIter(IslContext *, IslHandle o) {
+    if (!not_null(O(o), "IslObject_GetIter")) return Null();
+    return result(PyObject_GetIter(O(o)));
+}
+IslHandle Iter_Next(IslContext *, IslHandle it) {
+    if (!O(it) || !PyIter_Check(O(it))) {
+        if (O(it)) PyErr_Format(PyExc_TypeError, "'%.200s' object is not an iterator", Py_TYPE(O(it))->tp_name);
+        else PyErr_SetString(PyExc_SystemError, "IslIter_Next: got the null handle");
+        return Null();
+    }
+    return result(PyIter_Next(O(it)));
+}
+
+// ---- modules and import
+IslHandle Import_ImportModule(IslContext *, const char *name) { return result(PyImport_ImportModule(name)); }
+int Module_AddObject(IslContext *, IslHandle m, const char *name, IslHandle v) {
+    if (!expect(O(m) && PyModule_Check(O(m)), "IslModule_AddObject", "a module", O(m)) ||
+        !not_null(O(v), "IslModule_AddObject"))
+        return -1;
+    return PyModule_AddObjectRef(O(m), name, O(v));
+}
+
+}  // namespace isles::internal::impl

@@ -1,0 +1,111 @@
+// run_isolated: a minimal own-GIL interpreter runner for tests and the demo,
+// until isles.interpreters exists. The interpreter lives on the calling
+// thread for the duration of the call; the caller's GIL is released meanwhile.
+#include <string>
+
+#include "backend.h"
+
+namespace isles::internal {
+namespace {
+
+// Runs code in the current (fresh) interpreter. Returns false with `error`
+// holding the formatted traceback on failure.
+bool run_code(const std::string &code, std::string &result, bool &has_result, std::string &error) {
+    PyObject *main = PyImport_AddModule("__main__");  // borrowed
+    PyObject *globals = main ? PyModule_GetDict(main) : nullptr;
+    PyObject *r = globals ? PyRun_String(code.c_str(), Py_file_input, globals, globals) : nullptr;
+    if (r) {
+        Py_DECREF(r);
+        PyObject *v = PyDict_GetItemString(globals, "__isles_result__");  // borrowed
+        if (v && PyUnicode_Check(v)) {
+            Py_ssize_t n;
+            const char *s = PyUnicode_AsUTF8AndSize(v, &n);
+            if (s) {
+                result.assign(s, static_cast<size_t>(n));
+                has_result = true;
+                return true;
+            }
+        } else {
+            return true;
+        }
+    }
+    PyObject *exc = PyErr_GetRaisedException();
+    PyObject *tb = PyImport_ImportModule("traceback");
+    PyObject *lines = tb ? PyObject_CallMethod(tb, "format_exception", "O", exc) : nullptr;
+    PyObject *sep = PyUnicode_FromString("");
+    PyObject *text = lines && sep ? PyUnicode_Join(sep, lines) : nullptr;
+    const char *s = text ? PyUnicode_AsUTF8(text) : nullptr;
+    error = s ? s : "<the exception could not be formatted>";
+    PyErr_Clear();
+    Py_XDECREF(text);
+    Py_XDECREF(sep);
+    Py_XDECREF(lines);
+    Py_XDECREF(tb);
+    Py_XDECREF(exc);
+    return false;
+}
+
+}  // namespace
+
+PyObject *run_isolated(PyObject *, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    static const char *const kws[] = {"", "own_gil", nullptr};
+    PyObject *code_obj = nullptr;
+    int own_gil = 1;
+    if (nargs != 1 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "run_isolated() takes one str argument: the code to run");
+        return nullptr;
+    }
+    code_obj = args[0];
+    for (Py_ssize_t k = 0; kwnames && k < PyTuple_GET_SIZE(kwnames); ++k) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        if (!PyUnicode_Check(key) || PyUnicode_CompareWithASCIIString(key, kws[1]) != 0) {
+            PyErr_Format(PyExc_TypeError, "run_isolated() got an unexpected keyword argument '%U'", key);
+            return nullptr;
+        }
+        own_gil = PyObject_IsTrue(args[nargs + k]);
+        if (own_gil < 0) return nullptr;
+    }
+    const char *code_utf8 = PyUnicode_AsUTF8(code_obj);
+    if (!code_utf8) return nullptr;
+    std::string code(code_utf8), result, error;
+    bool has_result = false, ok = false;
+
+    PyInterpreterConfig config = {};
+    if (own_gil) {
+        config.use_main_obmalloc = 0;
+        config.allow_fork = 0;
+        config.allow_exec = 0;
+        config.allow_threads = 1;
+        config.allow_daemon_threads = 0;
+        config.check_multi_interp_extensions = 1;
+        config.gil = PyInterpreterConfig_OWN_GIL;
+    } else {
+        config.use_main_obmalloc = 1;
+        config.allow_fork = 1;
+        config.allow_exec = 1;
+        config.allow_threads = 1;
+        config.allow_daemon_threads = 1;
+        config.check_multi_interp_extensions = 0;
+        config.gil = PyInterpreterConfig_SHARED_GIL;
+    }
+    PyThreadState *caller = PyThreadState_Get();
+    PyThreadState *sub = nullptr;
+    PyStatus status = Py_NewInterpreterFromConfig(&sub, &config);
+    if (PyStatus_Exception(status)) {
+        PyThreadState_Swap(caller);
+        PyErr_Format(PyExc_RuntimeError, "could not create an interpreter: %s",
+                     status.err_msg ? status.err_msg : "unknown error");
+        return nullptr;
+    }
+    ok = run_code(code, result, has_result, error);  // holds only the new interpreter's GIL
+    Py_EndInterpreter(sub);
+    PyThreadState_Swap(caller);
+    if (!ok) {
+        PyErr_Format(PyExc_RuntimeError, "the code raised in the isolated interpreter:\n%s", error.c_str());
+        return nullptr;
+    }
+    if (has_result) return PyUnicode_FromStringAndSize(result.data(), static_cast<Py_ssize_t>(result.size()));
+    Py_RETURN_NONE;
+}
+
+}  // namespace isles::internal
