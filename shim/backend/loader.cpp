@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <string>
 #include <vector>
 
 #include "backend.h"
@@ -13,18 +14,25 @@ namespace isles::internal {
 namespace {
 
 // One per IslModuleDef per process. Holds only C data, never a Python
-// object, so sharing it between interpreters is safe.
+// object, so sharing it between interpreters is safe. A definition the
+// runtime cannot serve becomes one whose create slot raises `error`:
+// module_init itself must not raise (see _IslStandIn in loader.h).
 struct BuiltModule {
     PyModuleDef def;  // first: PyModuleDef* <-> BuiltModule*
     const IslModuleDef *isl;
     std::vector<PyMethodDef> methods;
     PyModuleDef_Slot slots[3];
+    std::string error;
 };
 
 std::mutex built_lock;
 std::map<const IslModuleDef *, std::unique_ptr<BuiltModule>> built_modules;
 
 int exec_module(PyObject *module);
+PyObject *create_refused(PyObject *, PyModuleDef *def) {
+    PyErr_SetString(PyExc_ImportError, reinterpret_cast<BuiltModule *>(def)->error.c_str());
+    return nullptr;
+}
 int traverse_module(PyObject *, visitproc, void *) { return 0; }  // state holds no objects yet
 int clear_module(PyObject *) { return 0; }
 void free_module(void *module);
@@ -49,21 +57,33 @@ int method_flags(IslMethodKind kind) {
     return -1;
 }
 
-BuiltModule *build(const IslModuleDef *isl) {
+// The reason the runtime cannot serve `isl`, or "" when it can.
+std::string refusal(const IslModuleDef *isl, uint32_t abi_major, uint32_t abi_minor) {
+    std::string name = isl->name ? isl->name : "?";
+    if (abi_major != ISL_ABI_VERSION_MAJOR || abi_minor > ISL_ABI_VERSION_MINOR)
+        return "isles extension '" + name + "' was built for isles ABI " + std::to_string(abi_major) + "." +
+               std::to_string(abi_minor) + ", but the isles runtime " ISL_STR(ISL_BACKEND_TAG) " provides ABI " +
+               std::to_string(ISL_ABI_VERSION_MAJOR) + "." + std::to_string(ISL_ABI_VERSION_MINOR) +
+               "; rebuild the extension or upgrade isles";
+    for (const IslMethodDef *const *m = isl->methods; m && *m; ++m)
+        if (method_flags((*m)->kind) < 0 || !(*m)->name || !(*m)->trampoline)
+            return "isles extension '" + name + "': method #" + std::to_string(m - isl->methods) +
+                   " has a bad definition";
+    return "";
+}
+
+BuiltModule *build(const IslModuleDef *isl, uint32_t abi_major, uint32_t abi_minor) {
     auto b = std::make_unique<BuiltModule>();
     b->isl = isl;
-    for (const IslMethodDef *const *m = isl->methods; m && *m; ++m) {
-        int flags = method_flags((*m)->kind);
-        if (flags < 0 || !(*m)->name || !(*m)->trampoline) {
-            PyErr_Format(PyExc_ImportError, "isles extension '%s': method #%zd has a bad definition", isl->name,
-                         static_cast<Py_ssize_t>(m - isl->methods));
-            return nullptr;
-        }
-        b->methods.push_back(
-            {(*m)->name, reinterpret_cast<PyCFunction>(reinterpret_cast<void *>((*m)->trampoline)), flags, (*m)->doc});
-    }
+    b->error = refusal(isl, abi_major, abi_minor);
+    for (const IslMethodDef *const *m = isl->methods; m && *m && b->error.empty(); ++m)
+        b->methods.push_back({(*m)->name, reinterpret_cast<PyCFunction>(reinterpret_cast<void *>((*m)->trampoline)),
+                              method_flags((*m)->kind), (*m)->doc});
     b->methods.push_back({nullptr, nullptr, 0, nullptr});
-    b->slots[0] = {Py_mod_exec, reinterpret_cast<void *>(exec_module)};
+    if (b->error.empty())
+        b->slots[0] = {Py_mod_exec, reinterpret_cast<void *>(exec_module)};
+    else
+        b->slots[0] = {Py_mod_create, reinterpret_cast<void *>(create_refused)};
     b->slots[1] = {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED};
     b->slots[2] = {0, nullptr};
     b->def = {PyModuleDef_HEAD_INIT,
@@ -102,7 +122,17 @@ int exec_module(PyObject *module) {
     _IslModuleStateHeader *hdr = header_of(module);
     if (!b || !hdr) return -1;
     Runtime *rt = current_runtime();
-    if (!rt) return -1;
+    if (!rt) {
+        // CPython 3.13 runs PyInit in the main interpreter, so only here do we
+        // learn that this interpreter cannot import the runtime.
+        PyObject *cause = PyErr_GetRaisedException();
+        PyErr_Format(PyExc_ImportError,
+                     "isles extension '%s' needs the isles runtime for CPython %d.%d (module %s), which could "
+                     "not be imported in this interpreter: %S",
+                     b->isl->name, PY_MAJOR_VERSION, PY_MINOR_VERSION, ISL_BACKEND_MODULE, cause);
+        Py_XDECREF(cause);
+        return -1;
+    }
     rt->incref();
     hdr->ctx = &rt->ctx;
     if (add_constants(module, b->isl) < 0) return -1;
@@ -129,17 +159,7 @@ void free_module(void *m) {
 }  // namespace
 
 PyObject *module_init(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_minor) {
-    if (!def || !def->name) {
-        PyErr_SetString(PyExc_ImportError, "isles: an extension passed an empty module definition");
-        return nullptr;
-    }
-    if (abi_major != ISL_ABI_VERSION_MAJOR || abi_minor > ISL_ABI_VERSION_MINOR) {
-        PyErr_Format(PyExc_ImportError,
-                     "isles extension '%s' was built for isles ABI %u.%u, but the isles runtime " ISL_STR(
-                         ISL_BACKEND_TAG) " provides ABI %d.%d; rebuild the extension or upgrade isles",
-                     def->name, abi_major, abi_minor, ISL_ABI_VERSION_MAJOR, ISL_ABI_VERSION_MINOR);
-        return nullptr;
-    }
+    if (!def || !def->name) return nullptr;  // the stand-in definition reports it
     // Interpreters with their own GIL may import the same extension at once.
     std::lock_guard<std::mutex> guard(built_lock);
     BuiltModule *b = nullptr;
@@ -148,7 +168,7 @@ PyObject *module_init(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_
         b = it->second.get();
     } else {
         try {
-            b = build(def);
+            b = build(def, abi_major, abi_minor);
         } catch (const std::bad_alloc &) {
             PyErr_NoMemory();
         }

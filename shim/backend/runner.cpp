@@ -1,12 +1,32 @@
 // run_isolated: a minimal own-GIL interpreter runner for tests and the demo,
 // until isles.interpreters exists. The interpreter lives on the calling
 // thread for the duration of the call; the caller's GIL is released meanwhile.
+#include <mutex>
 #include <string>
 
 #include "backend.h"
 
 namespace isles::internal {
 namespace {
+
+// CPython 3.12 and 3.13 are not safe against interpreters being created or
+// destroyed concurrently (python/cpython#123134 and the crashes pybind11
+// worked around in pybind/pybind11#5779), so both are serialized.
+std::mutex lifecycle_lock;
+
+// Takes lifecycle_lock without holding the current GIL, so whoever holds
+// the lock can always take that GIL.
+class LifecycleGuard {
+  public:
+    LifecycleGuard() {
+        Py_BEGIN_ALLOW_THREADS
+        lifecycle_lock.lock();
+        Py_END_ALLOW_THREADS
+    }
+    ~LifecycleGuard() { lifecycle_lock.unlock(); }
+    LifecycleGuard(const LifecycleGuard &) = delete;
+    LifecycleGuard &operator=(const LifecycleGuard &) = delete;
+};
 
 // Runs code in the current (fresh) interpreter. Returns false with `error`
 // holding the formatted traceback on failure.
@@ -90,7 +110,11 @@ PyObject *run_isolated(PyObject *, PyObject *const *args, Py_ssize_t nargs, PyOb
     }
     PyThreadState *caller = PyThreadState_Get();
     PyThreadState *sub = nullptr;
-    PyStatus status = Py_NewInterpreterFromConfig(&sub, &config);
+    PyStatus status;
+    {
+        LifecycleGuard guard;
+        status = Py_NewInterpreterFromConfig(&sub, &config);
+    }
     if (PyStatus_Exception(status)) {
         PyThreadState_Swap(caller);
         PyErr_Format(PyExc_RuntimeError, "could not create an interpreter: %s",
@@ -98,7 +122,10 @@ PyObject *run_isolated(PyObject *, PyObject *const *args, Py_ssize_t nargs, PyOb
         return nullptr;
     }
     ok = run_code(code, result, has_result, error);  // holds only the new interpreter's GIL
-    Py_EndInterpreter(sub);
+    {
+        LifecycleGuard guard;
+        Py_EndInterpreter(sub);
+    }
     PyThreadState_Swap(caller);
     if (!ok) {
         PyErr_Format(PyExc_RuntimeError, "the code raised in the isolated interpreter:\n%s", error.c_str());

@@ -37,6 +37,9 @@ extern void *PyModule_GetState(_IslPyObject *module);
 extern _IslPyObject *PyErr_Format(_IslPyObject *exception, const char *format, ...);
 extern _IslPyObject *PyErr_GetRaisedException(void);
 extern void Py_DecRef(_IslPyObject *o);
+extern void PyErr_Clear(void);
+struct PyModuleDef; /* CPython's tag, so a file that also includes Python.h still compiles */
+extern _IslPyObject *PyModuleDef_Init(struct PyModuleDef *def);
 extern _IslPyObject *PyExc_ImportError;
 extern const unsigned long Py_Version;
 
@@ -72,9 +75,10 @@ _ISL_INLINE IslContext *_IslModule_Context(_IslPyObject *module) {
     return ((_IslModuleStateHeader *)PyModule_GetState(module))->ctx;
 }
 
-/* Body of every PyInit_<name>: find the runtime of the running CPython
- * (by version, through the import system) and let it build the module. */
-_ISL_INLINE _IslPyObject *_IslModule_Init(const IslModuleDef *def, uint32_t major, uint32_t minor) {
+/* Finds the runtime table of the running CPython (importing its backend
+ * through the import system); NULL with ImportError set, naming what is
+ * missing or which versions disagree. */
+_ISL_INLINE const _IslBackendApi *_IslBackend_Find(const IslModuleDef *def, uint32_t major, uint32_t minor) {
     char backend_name[48], capsule_name[56];
     unsigned long py_major = (Py_Version >> 24) & 0xff, py_minor = (Py_Version >> 16) & 0xff;
     snprintf(backend_name, sizeof backend_name, _ISL_BACKEND_API_NAME, py_major, py_minor);
@@ -86,7 +90,7 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(const IslModuleDef *def, uint32_t majo
         Py_DecRef(backend);
         if (capsule) {
             api = (const _IslBackendApi *)PyCapsule_GetPointer(capsule, capsule_name);
-            Py_DecRef(capsule); /* the backend module keeps the capsule (and the table is static) */
+            Py_DecRef(capsule); /* the backend module keeps the capsule; the table is static */
         }
     }
     if (!api) {
@@ -106,7 +110,66 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(const IslModuleDef *def, uint32_t majo
                      py_major, py_minor, (unsigned)api->abi_major, (unsigned)api->abi_minor);
         return NULL;
     }
-    return api->module_init(def, major, minor);
+    return api;
+}
+
+/* CPython's PyModuleDef and PyModuleDef_Slot as the stable ABI lays them out
+ * (GIL builds). Used only for the stand-in definition below. */
+typedef struct {
+    int slot;
+    void *value;
+} _IslPyModuleDefSlot;
+typedef struct {
+    intptr_t ob_refcnt;
+    void *ob_type;
+    void *m_init;
+    intptr_t m_index;
+    void *m_copy;
+    const char *m_name;
+    const char *m_doc;
+    intptr_t m_size;
+    void *m_methods;
+    _IslPyModuleDefSlot *m_slots;
+    void *m_traverse, *m_clear, *m_free;
+} _IslPyModuleDef;
+
+/* PyInit_<name> must not raise: CPython 3.13 runs it in the main interpreter
+ * even for an import in a sub-interpreter, and an exception raised there
+ * crashes the importing interpreter (python/cpython#144601). So when the
+ * runtime cannot be found, PyInit returns this stand-in, whose create slot
+ * raises the ImportError again, in the importing interpreter. */
+typedef struct {
+    _IslPyModuleDef def; /* first: CPython hands &def to the create slot */
+    _IslPyModuleDefSlot slots[3];
+    const IslModuleDef *isl;
+    uint32_t abi_major, abi_minor;
+} _IslStandIn;
+
+_ISL_INLINE _IslPyObject *_IslStandIn_Create(_IslPyObject *spec, _IslPyModuleDef *def) {
+    const _IslStandIn *s = (const _IslStandIn *)def;
+    (void)spec;
+    if (_IslBackend_Find(s->isl, s->abi_major, s->abi_minor))
+        PyErr_Format(PyExc_ImportError,
+                     "isles extension '%s': the isles runtime became importable during this import; "
+                     "import the module again", s->isl->name);
+    return NULL;
+}
+
+/* Slot ids and values of CPython's stable ABI: Py_mod_create = 1,
+ * Py_mod_multiple_interpreters = 3, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED = 2. */
+#define _ISL_STANDIN_INIT(NAME, DEF, SELF) \
+    {{1, NULL, NULL, 0, NULL, NAME, NULL, 0, NULL, (SELF).slots, NULL, NULL, NULL}, \
+     {{1, (void *)&_IslStandIn_Create}, {3, (void *)(intptr_t)2}, {0, NULL}}, \
+     &(DEF), ISL_ABI_VERSION_MAJOR, ISL_ABI_VERSION_MINOR}
+
+/* Body of every PyInit_<name>: let the runtime of the running CPython build
+ * the module definition, or hand back the stand-in. Never raises. */
+_ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
+    const _IslBackendApi *api = _IslBackend_Find(standin->isl, standin->abi_major, standin->abi_minor);
+    _IslPyObject *def = api ? api->module_init(standin->isl, standin->abi_major, standin->abi_minor) : NULL;
+    if (def) return def;
+    PyErr_Clear();
+    return PyModuleDef_Init((struct PyModuleDef *)(void *)&standin->def);
 }
 
 /* One trampoline per method: CPython's calling convention in, handles out. */
@@ -143,10 +206,9 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(const IslModuleDef *def, uint32_t majo
                                      (void (*)(void))(IMPL), FLAG, DOC};
 
 #define _ISL_MODINIT(NAME, DEF) \
+    static _IslStandIn _isl_standin_##NAME = _ISL_STANDIN_INIT(#NAME, DEF, _isl_standin_##NAME); \
     _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void); \
-    _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void) { \
-        return _IslModule_Init(&(DEF), ISL_ABI_VERSION_MAJOR, ISL_ABI_VERSION_MINOR); \
-    }
+    _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void) { return _IslModule_Init(&_isl_standin_##NAME); }
 
 #ifdef __cplusplus
 }

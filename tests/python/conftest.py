@@ -1,0 +1,128 @@
+"""Shared fixtures: where the build is, compiling tiny isles modules from
+inline C, and running Python code in each interpreter mode.
+
+Every test that takes `run` executes twice: in the main interpreter and in a
+fresh own-GIL sub-interpreter (own GIL, own obmalloc, strict extension
+checks), with the same extension binary.
+"""
+import hashlib
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BUILD = pathlib.Path(os.environ.get("ISLES_BUILD", ROOT / "build"))
+INCLUDE = ROOT / "include"
+PORTS = BUILD / "ports"
+PYTHONPATH = BUILD / "python"
+MODES = ["main", "sub"]
+
+
+def all_pythons():
+    """{"3.12": path, ...}: every CPython the suite runs on (set by scripts/test)."""
+    spec = os.environ.get("ISLES_TEST_PYTHONS", "")
+    found = dict(item.split("=", 1) for item in spec.split() if "=" in item)
+    found.setdefault("%d.%d" % sys.version_info[:2], sys.executable)
+    return found
+
+
+def c_compiler():
+    for cc in (os.environ.get("CC"), "cc", "gcc", "clang"):
+        if cc and shutil.which(cc):
+            return cc
+    pytest.skip("no C compiler found")
+
+
+def compile_shared(source, name, outdir, *, lang="c", flags=()):
+    """Compiles `source` into outdir/<name>.abi3.so with only the isles headers."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    src = outdir / f"{name}.{lang}"
+    src.write_text(source)
+    out = outdir / f"{name}.abi3.so"
+    cc = c_compiler() if lang == "c" else (os.environ.get("CXX") or "c++")
+    std = "-std=c11" if lang == "c" else "-std=c++17"
+    cmd = [cc, std, "-shared", "-fPIC", "-O1", "-fvisibility=hidden", "-Wall", "-Werror",
+           "-Wno-unused-function", f"-I{INCLUDE}", *flags, str(src), "-o", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode:
+        raise AssertionError(f"compiling {name} failed:\n{' '.join(cmd)}\n{proc.stderr}")
+    return out
+
+
+MODULE_TEMPLATE = """\
+#include <isles/isles.h>
+#include <string.h>
+{body}
+static const IslMethodDef *const test_methods[] = {{{methods} NULL}};
+static const IslModuleDef test_def = {{
+    .name = "{name}", .doc = "isles test module", .state_size = {state_size},
+    .methods = test_methods, .constants = {constants}, .exec = {exec_fn}, .free_state = {free_fn},
+}};
+ISL_MODINIT({name}, test_def)
+"""
+
+
+@pytest.fixture(scope="session")
+def ext_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("isles_ext")
+
+
+@pytest.fixture
+def make_module(ext_dir):
+    """make_module(body, methods=[...]) -> the module name, built into ext_dir.
+
+    `body` is C defining implementations and ISL_DEF_METH_* entries; `methods`
+    names those entries. The name derives from the source, so each distinct
+    module is built once per session and never clashes in sys.modules.
+    """
+    def build(body, methods=(), *, state_size=0, exec_fn="NULL", constants="NULL", free_fn="NULL", flags=(),
+              prefix="isltest"):
+        body = textwrap.dedent(body)
+        fields = dict(state_size=state_size, exec_fn=exec_fn, constants=constants, free_fn=free_fn)
+        key = hashlib.sha1(repr((body, methods, fields, flags)).encode()).hexdigest()[:12]
+        name = f"{prefix}_{key}"
+        if not (ext_dir / f"{name}.abi3.so").exists():
+            src = MODULE_TEMPLATE.format(body=body, name=name, methods="".join(f"&{m}, " for m in methods),
+                                         **fields)
+            compile_shared(src, name, ext_dir, flags=flags)
+        return name
+    return build
+
+
+def run_in(mode, code, *, timeout=None):
+    """Runs code in the current interpreter ("main") or a fresh own-GIL one
+    ("sub"); returns the str it stores in __isles_result__, if any."""
+    code = textwrap.dedent(code)
+    if mode == "main":
+        ns = {"__name__": "__isles_test__"}
+        saved = sys.path[:]
+        try:
+            exec(compile(code, "<isles test>", "exec"), ns)
+        finally:
+            sys.path[:] = saved
+        return ns.get("__isles_result__")
+    import isles
+    return isles.backend().run_isolated(code)
+
+
+@pytest.fixture(params=MODES)
+def mode(request):
+    return request.param
+
+
+@pytest.fixture
+def run(mode, ext_dir):
+    """run(code, module=None): runs code in this test's mode; with `module`,
+    binds it as `mod` first (ext_dir and build/ports are put on sys.path)."""
+    def runner(code, module=None):
+        paths = [str(ext_dir), str(PORTS), str(pathlib.Path(__file__).parent)]
+        prelude = f"import sys\nsys.path[:0] = {paths!r}\n"
+        if module:
+            prelude += f"import {module} as mod\n"
+        return run_in(mode, prelude + textwrap.dedent(code))
+    return runner

@@ -1,0 +1,259 @@
+"""Generic object operations, calls, iteration and errors of the stable tier."""
+
+OBJECTS = r"""
+static IslHandle attrs(IslContext *ctx, IslHandle m, IslHandle o) {
+    if (IslObject_SetAttrString(ctx, o, "x", ctx->h_True) < 0) return ISL_NULL;
+    int has = IslObject_HasAttrString(ctx, o, "x"), hasnt = IslObject_HasAttrString(ctx, o, "nope");
+    if (has != 1 || hasnt != 0) return IslErr_SetString(ctx, ctx->h_AssertionError, "hasattr");
+    IslHandle name = IslStr_FromUTF8(ctx, "y");
+    if (IslObject_SetAttr(ctx, o, name, ctx->h_False) < 0) return ISL_NULL;
+    IslHandle y = IslObject_GetAttr(ctx, o, name);
+    IslHandle_Close(ctx, name);
+    if (IslHandle_IsNull(y)) return ISL_NULL;
+    IslHandle_Close(ctx, y);
+    return IslObject_GetAttrString(ctx, o, "x");
+}
+static IslHandle getattr_(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    const char *name = IslStr_AsUTF8AndSize(ctx, args[1], NULL);
+    return name ? IslObject_GetAttrString(ctx, args[0], name) : ISL_NULL;
+}
+static IslHandle items(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    /* o[k] = v; r = o[k]; del o[k]; return (r, len(o)) */
+    if (IslObject_SetItem(ctx, args[0], args[1], args[2]) < 0) return ISL_NULL;
+    IslHandle r = IslObject_GetItem(ctx, args[0], args[1]);
+    if (IslHandle_IsNull(r) || IslObject_DelItem(ctx, args[0], args[1]) < 0) return ISL_NULL;
+    IslHandle out[2] = {r, IslLong_FromSsize(ctx, IslObject_Length(ctx, args[0]))};
+    IslHandle t = IslTuple_New(ctx, out, 2);
+    IslHandle_Close(ctx, r);
+    IslHandle_Close(ctx, out[1]);
+    return t;
+}
+static IslHandle seq_item(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    return IslSequence_GetItem(ctx, args[0], IslLong_AsSsize(ctx, args[1]));
+}
+static IslHandle length(IslContext *ctx, IslHandle m, IslHandle o) {
+    IslSsize n = IslObject_Length(ctx, o);
+    return n < 0 ? ISL_NULL : IslLong_FromSsize(ctx, n);
+}
+static IslHandle compare(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    int op = (int)IslLong_AsInt64(ctx, args[2]);
+    if (nargs == 4) {
+        int r = IslObject_RichCompareBool(ctx, args[0], args[1], op);
+        return r < 0 ? ISL_NULL : IslLong_FromInt64(ctx, r);
+    }
+    return IslObject_RichCompare(ctx, args[0], args[1], op);
+}
+static IslHandle reprs(IslContext *ctx, IslHandle m, IslHandle o) {
+    IslHandle out[3];
+    out[0] = IslObject_Repr(ctx, o);
+    out[1] = IslObject_Str(ctx, o);
+    IslSsize h = IslObject_Hash(ctx, o);
+    if (h == -1 && IslErr_Occurred(ctx)) return ISL_NULL;
+    out[2] = IslLong_FromSsize(ctx, h);
+    IslHandle t = IslTuple_New(ctx, out, 3);
+    for (int i = 0; i < 3; i++) IslHandle_Close(ctx, out[i]);
+    return t;
+}
+static IslHandle types(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    IslHandle t = IslObject_Type(ctx, args[0]);
+    int tc = IslObject_TypeCheck(ctx, args[0], args[1]);
+    int inst = IslObject_IsInstance(ctx, args[0], args[1]);
+    if (tc < 0 || inst < 0) { IslHandle_Close(ctx, t); return ISL_NULL; }
+    IslHandle out[3] = {t, IslBool_FromBool(ctx, tc), IslBool_FromBool(ctx, inst)};
+    IslHandle r = IslTuple_New(ctx, out, 3);
+    for (int i = 0; i < 3; i++) IslHandle_Close(ctx, out[i]);
+    return r;
+}
+static IslHandle call(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    return IslObject_Call(ctx, args[0], nargs > 1 ? args[1] : ISL_NULL, nargs > 2 ? args[2] : ISL_NULL);
+}
+static IslHandle vcall(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    /* forwards everything after the callable, keywords included */
+    return IslObject_Vectorcall(ctx, args[0], args + 1, nargs - 1, kwnames);
+}
+static IslHandle callmethod(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    const char *name = IslStr_AsUTF8AndSize(ctx, args[1], NULL);
+    return name ? IslObject_CallMethod(ctx, args[0], name, args + 2, nargs - 2) : ISL_NULL;
+}
+static IslHandle collect(IslContext *ctx, IslHandle m, IslHandle o) {
+    IslHandle it = IslObject_GetIter(ctx, o);
+    if (IslHandle_IsNull(it)) return ISL_NULL;
+    IslHandle l = IslList_New(ctx), item;
+    while (!IslHandle_IsNull(item = IslIter_Next(ctx, it))) {
+        IslList_Append(ctx, l, item);
+        IslHandle_Close(ctx, item);
+    }
+    IslHandle_Close(ctx, it);
+    if (IslErr_Occurred(ctx)) { IslHandle_Close(ctx, l); return ISL_NULL; }
+    return l;
+}
+static IslHandle next_(IslContext *ctx, IslHandle m, IslHandle it) {
+    IslHandle r = IslIter_Next(ctx, it);
+    if (IslHandle_IsNull(r) && !IslErr_Occurred(ctx)) return IslStr_FromUTF8(ctx, "<end>");
+    return r;
+}
+static IslHandle import_(IslContext *ctx, IslHandle m, IslHandle name) {
+    const char *s = IslStr_AsUTF8AndSize(ctx, name, NULL);
+    return s ? IslImport_ImportModule(ctx, s) : ISL_NULL;
+}
+ISL_DEF_METH_O(attrs_def, "attrs", attrs, "")
+ISL_DEF_METH_FASTCALL(getattr_def, "getattr", getattr_, "")
+ISL_DEF_METH_FASTCALL(items_def, "items", items, "")
+ISL_DEF_METH_FASTCALL(seq_def, "seq_item", seq_item, "")
+ISL_DEF_METH_O(len_def, "length", length, "")
+ISL_DEF_METH_FASTCALL(cmp_def, "compare", compare, "")
+ISL_DEF_METH_O(reprs_def, "reprs", reprs, "")
+ISL_DEF_METH_FASTCALL(types_def, "types", types, "")
+ISL_DEF_METH_FASTCALL(call_def, "call", call, "")
+ISL_DEF_METH_KEYWORDS(vcall_def, "vcall", vcall, "")
+ISL_DEF_METH_FASTCALL(cm_def, "callmethod", callmethod, "")
+ISL_DEF_METH_O(collect_def, "collect", collect, "")
+ISL_DEF_METH_O(next_def, "next", next_, "")
+ISL_DEF_METH_O(import_def, "import_", import_, "")
+"""
+OBJECT_METHODS = ["attrs_def", "getattr_def", "items_def", "seq_def", "len_def", "cmp_def", "reprs_def",
+                  "types_def", "call_def", "vcall_def", "cm_def", "collect_def", "next_def", "import_def"]
+
+
+def test_object_protocols(run, make_module):
+    run("""
+        import islhelpers as t
+        class O: pass
+        o = O()
+        assert mod.attrs(o) is True and o.x is True and o.y is False
+        t.raises(AttributeError, mod.getattr, o, "missing")
+        t.raises(AttributeError, mod.attrs, 5)
+        assert mod.items({}, "k", "v") == ("v", 0)
+        assert mod.items([1, 2], 0, 9) == (9, 1)
+        t.raises(TypeError, mod.items, (), 0, 1)
+        assert mod.seq_item("abc", -1) == "c"
+        t.raises(IndexError, mod.seq_item, [], 0)
+        assert mod.length([1, 2]) == 2
+        t.raises(TypeError, mod.length, 5, match="has no len")
+        LT, LE, EQ, NE, GT, GE = range(6)
+        assert mod.compare(1, 2, LT) is True and mod.compare(1, 2, GE) is False
+        assert mod.compare(1, 2, LT, "bool") == 1 and mod.compare(2, 2, NE, "bool") == 0
+        nan = float("nan")
+        assert mod.compare(nan, nan, EQ, "bool") == 1  # identity implies equality
+        t.raises(TypeError, mod.compare, 1, "a", LT)
+        t.raises(SystemError, mod.compare, 1, 2, 6, match="bad comparison operator")
+        assert mod.reprs("a") == ("'a'", "a", hash("a"))
+        t.raises(TypeError, mod.reprs, [], match="unhashable")
+        assert mod.types(True, int) == (bool, True, True)
+        class Meta(type):
+            def __instancecheck__(cls, obj): return True
+        class Any(metaclass=Meta): pass
+        assert mod.types(1, Any) == (int, False, True)
+        t.raises(TypeError, mod.types, 1, 2)
+        assert mod.call(max, (3, 7)) == 7
+        assert mod.call(sorted, ([3, 1],), {"reverse": True}) == [3, 1]
+        assert mod.call(list) == []
+        t.raises(TypeError, mod.call, max, [1, 2], match="expected a tuple of arguments")
+        t.raises(TypeError, mod.call, 5, ())
+        assert mod.vcall(sorted, [2, 1, 3], reverse=True) == [3, 2, 1]
+        assert mod.vcall(dict, a=1) == {"a": 1}
+        assert mod.callmethod([3, 1, 2], "index", 1) == 1
+        assert mod.callmethod("a-b", "split", "-") == ["a", "b"]
+        t.raises(AttributeError, mod.callmethod, 1, "nope")
+        assert mod.collect(range(4)) == [0, 1, 2, 3] and mod.collect("ab") == ["a", "b"]
+        def gen():
+            yield 1
+            raise ValueError("in generator")
+        t.raises(ValueError, mod.collect, gen(), match="in generator")
+        t.raises(TypeError, mod.collect, 5)
+        it = iter([1])
+        assert mod.next(it) == 1 and mod.next(it) == "<end>"
+        t.raises(TypeError, mod.next, [1], match="'list' object is not an iterator")
+        assert mod.import_("math").pi > 3
+        t.raises(ModuleNotFoundError, mod.import_, "no_such_module_isles")
+    """, make_module(OBJECTS, OBJECT_METHODS))
+
+
+ERRORS = r"""
+static IslHandle raise_(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    const char *msg = IslStr_AsUTF8AndSize(ctx, args[1], NULL);
+    return msg ? IslErr_SetString(ctx, args[0], msg) : ISL_NULL;
+}
+static IslHandle raise_obj(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    return IslErr_SetObject(ctx, args[0], args[1]);
+}
+static IslHandle fmt(IslContext *ctx, IslHandle m, IslHandle o) {
+    return IslErr_Format(ctx, ctx->h_ValueError, "s=%s d=%d ld=%ld lld=%lld zd=%zd zu=%zu u=%u x=%x c=%c "
+                         "pct=%% S=%S R=%R T=%T N=%N trunc=%.3s", "txt", -1, -2L, -3LL, (IslSsize)-4,
+                         (size_t)5, 6u, 255u, 'q', o, o, o, ctx->h_LongType, "abcdef");
+}
+static IslHandle bad_fmt(IslContext *ctx, IslHandle m) {
+    return IslErr_Format(ctx, ctx->h_ValueError, "%q");
+}
+static IslHandle catch_(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    /* calls args[0](); if it raises something matching args[1], returns the
+       exception object after checking fetch/restore round-trip */
+    IslHandle r = IslObject_Vectorcall(ctx, args[0], NULL, 0, ISL_NULL);
+    if (!IslHandle_IsNull(r)) return r;
+    if (!IslErr_Occurred(ctx)) return IslErr_SetString(ctx, ctx->h_AssertionError, "no error");
+    if (!IslErr_ExceptionMatches(ctx, args[1])) return ISL_NULL;
+    IslHandle exc = IslErr_Fetch(ctx);
+    if (IslErr_Occurred(ctx)) return IslErr_SetString(ctx, ctx->h_AssertionError, "fetch did not clear");
+    IslErr_Restore(ctx, exc);
+    if (!IslErr_Occurred(ctx)) return IslErr_SetString(ctx, ctx->h_AssertionError, "restore did not set");
+    IslErr_Clear(ctx);
+    return exc;
+}
+static IslHandle restore(IslContext *ctx, IslHandle m, IslHandle exc) {
+    IslErr_Restore(ctx, exc);
+    return ISL_NULL;
+}
+static IslHandle nomem(IslContext *ctx, IslHandle m) { return IslErr_NoMemory(ctx); }
+static IslHandle warn(IslContext *ctx, IslHandle m, IslHandle msg) {
+    const char *s = IslStr_AsUTF8AndSize(ctx, msg, NULL);
+    if (!s || IslErr_WarnEx(ctx, ctx->h_UserWarning, s, 1) < 0) return ISL_NULL;
+    return IslHandle_Dup(ctx, ctx->h_None);
+}
+static IslHandle fetch_none(IslContext *ctx, IslHandle m) {
+    IslHandle e = IslErr_Fetch(ctx);
+    return IslBool_FromBool(ctx, IslHandle_IsNull(e));
+}
+ISL_DEF_METH_FASTCALL(raise_def, "raise_", raise_, "")
+ISL_DEF_METH_FASTCALL(raiseo_def, "raise_obj", raise_obj, "")
+ISL_DEF_METH_O(fmt_def, "fmt", fmt, "")
+ISL_DEF_METH_NOARGS(badfmt_def, "bad_fmt", bad_fmt, "")
+ISL_DEF_METH_FASTCALL(catch_def, "catch", catch_, "")
+ISL_DEF_METH_O(restore_def, "restore", restore, "")
+ISL_DEF_METH_NOARGS(nomem_def, "nomem", nomem, "")
+ISL_DEF_METH_O(warn_def, "warn", warn, "")
+ISL_DEF_METH_NOARGS(fetchnone_def, "fetch_none", fetch_none, "")
+"""
+
+
+def test_errors(run, make_module):
+    run("""
+        import islhelpers as t, warnings
+        t.raises(KeyError, mod.raise_, KeyError, "k")
+        e = t.raises(ValueError, mod.raise_, ValueError, "caf\\u00e9")
+        assert str(e) == "caf\\u00e9"
+        class MyError(Exception): pass
+        t.raises(MyError, mod.raise_obj, MyError, 42)
+        e = t.raises(ValueError, mod.fmt, [1])
+        assert str(e) == ("s=txt d=-1 ld=-2 lld=-3 zd=-4 zu=5 u=6 x=ff c=q pct=% S=[1] R=[1] T=list "
+                          "N=int trunc=abc"), str(e)
+        class Local: pass
+        assert "T=test_" not in str(t.raises(ValueError, mod.fmt, Local()))
+        assert ".Local" in str(t.raises(ValueError, mod.fmt, Local()))
+        t.raises(SystemError, mod.bad_fmt, match="unsupported format code")
+        def boom(): raise MyError("x")
+        exc = mod.catch(boom, Exception)
+        assert type(exc) is MyError and str(exc) == "x"
+        t.raises(MyError, mod.catch, boom, KeyError)
+        t.raises(ZeroDivisionError, mod.restore, ZeroDivisionError("z"))
+        t.raises(SystemError, mod.restore, 5, match="expected an exception instance")
+        t.raises(MemoryError, mod.nomem)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            mod.warn("careful")
+        assert len(w) == 1 and str(w[0].message) == "careful" and w[0].category is UserWarning
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            t.raises(UserWarning, mod.warn, "now an error")
+        assert mod.fetch_none() is True
+    """, make_module(ERRORS, ["raise_def", "raiseo_def", "fmt_def", "badfmt_def", "catch_def", "restore_def",
+                              "nomem_def", "warn_def", "fetchnone_def"]))

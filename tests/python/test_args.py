@@ -1,0 +1,89 @@
+"""IslArg_Parse: every format code, and the TypeErrors that name the
+function and the argument."""
+
+PARSE = r"""
+static const char *const kws[] = {"", "obj", "i", "n", "L", "d", "s", "p", NULL};
+static IslHandle parse(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    IslHandle pos = ISL_NULL, obj = ISL_NULL;
+    int i = -1, p = -1;
+    IslSsize n = -1;
+    int64_t L = -1;
+    double d = -1.5;
+    const char *s = "<unset>";
+    if (!IslArg_Parse(ctx, args, nargs, kwnames, "OO|inLd$sp:parse", kws, &pos, &obj, &i, &n, &L, &d, &s, &p))
+        return ISL_NULL;
+    IslHandle out[8];
+    out[0] = IslHandle_Dup(ctx, pos);
+    out[1] = IslHandle_Dup(ctx, obj);
+    out[2] = IslLong_FromInt64(ctx, i);
+    out[3] = IslLong_FromSsize(ctx, n);
+    out[4] = IslLong_FromInt64(ctx, L);
+    out[5] = IslFloat_FromDouble(ctx, d);
+    out[6] = IslStr_FromUTF8(ctx, s);
+    out[7] = IslLong_FromInt64(ctx, p);
+    IslHandle r = IslTuple_New(ctx, out, 8);
+    for (int k = 0; k < 8; k++) IslHandle_Close(ctx, out[k]);
+    return r;
+}
+static IslHandle positional(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    IslHandle a, b = ISL_NULL;
+    if (!IslArg_Parse(ctx, args, nargs, ISL_NULL, "O|O:positional", NULL, &a, &b)) return ISL_NULL;
+    return IslLong_FromSsize(ctx, IslHandle_IsNull(b) ? 1 : 2);
+}
+static IslHandle nokw(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    IslHandle a;
+    if (!IslArg_Parse(ctx, args, nargs, kwnames, "O:nokw", NULL, &a)) return ISL_NULL;
+    return IslHandle_Dup(ctx, a);
+}
+static IslHandle badformat(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    IslHandle a;
+    if (!IslArg_Parse(ctx, args, nargs, ISL_NULL, "Z:badformat", NULL, &a)) return ISL_NULL;
+    return IslHandle_Dup(ctx, a);
+}
+static IslHandle mismatch(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    static const char *const two[] = {"a", "b", NULL};
+    IslHandle a;
+    if (!IslArg_Parse(ctx, args, nargs, kwnames, "O:mismatch", two, &a)) return ISL_NULL;
+    return IslHandle_Dup(ctx, a);
+}
+ISL_DEF_METH_KEYWORDS(parse_def, "parse", parse, "")
+ISL_DEF_METH_FASTCALL(pos_def, "positional", positional, "")
+ISL_DEF_METH_KEYWORDS(nokw_def, "nokw", nokw, "")
+ISL_DEF_METH_FASTCALL(bad_def, "badformat", badformat, "")
+ISL_DEF_METH_KEYWORDS(mis_def, "mismatch", mismatch, "")
+"""
+
+
+def test_arg_parse(run, make_module):
+    run("""
+        import islhelpers as t
+        class Idx:
+            def __index__(self): return 7
+        assert mod.parse(1, 2) == (1, 2, -1, -1, -1, -1.5, "<unset>", -1)
+        assert mod.parse(1, 2, 3, Idx(), 2**40, 2.5, s="\\u00e9", p=[1]) == (1, 2, 3, 7, 2**40, 2.5, "\\u00e9", 1)
+        assert mod.parse(1, obj=2, d=1, n=4) == (1, 2, -1, 4, -1, 1.0, "<unset>", -1)
+        t.raises(TypeError, mod.parse, match=r"parse\\(\\) takes at least 2 positional arguments \\(0 given\\)")
+        t.raises(TypeError, mod.parse, 1, match=r"parse\\(\\) missing required argument 'obj' \\(pos 2\\)")
+        t.raises(TypeError, mod.parse, 1, 2, 3, 4, 5, 6, 7,
+                 match=r"parse\\(\\) takes at most 6 positional arguments \\(7 given\\)")
+        t.raises(TypeError, mod.parse, 1, 2, bogus=1, match=r"parse\\(\\) got an unexpected keyword argument 'bogus'")
+        t.raises(TypeError, mod.parse, 1, 2, obj=3, match=r"parse\\(\\) got multiple values for argument 'obj'")
+        t.raises(TypeError, mod.parse, pos=1, obj=2, match="unexpected keyword argument 'pos'")  # positional-only
+        t.raises(TypeError, mod.parse, 1, 2, "x", match=r"parse\\(\\) argument 'i' must be an integer, not str")
+        t.raises(TypeError, mod.parse, 1, 2, 1.5, match="argument 'i' must be an integer, not float")
+        t.raises(OverflowError, mod.parse, 1, 2, 2**31, match="argument 'i'")
+        t.raises(OverflowError, mod.parse, 1, 2, 0, 2**63)
+        t.raises(TypeError, mod.parse, 1, 2, d="x", match="argument 'd' must be a real number, not str")
+        t.raises(TypeError, mod.parse, 1, 2, s=b"x", match="argument 's' must be str, not bytes")
+        t.raises(ValueError, mod.parse, 1, 2, s="a\\0b", match="embedded null character")
+        class Bad:
+            def __bool__(self): raise RuntimeError("no truth")
+        t.raises(RuntimeError, mod.parse, 1, 2, p=Bad(), match="no truth")
+        assert mod.positional(1) == 1 and mod.positional(1, 2) == 2
+        t.raises(TypeError, mod.positional, match="positional.. takes at least 1 positional argument .0 given")
+        t.raises(TypeError, mod.positional, 1, 2, 3, match="takes at most 2 positional arguments .3 given")
+        t.raises(TypeError, mod.positional, a=1, match="takes no keyword arguments")
+        t.raises(TypeError, mod.nokw, a=1, match=r"nokw\\(\\) takes no keyword arguments")
+        t.raises(SystemError, mod.badformat, 1, match="unknown format code 'Z'")
+        t.raises(SystemError, mod.mismatch, 1, match="has 1 parameters but more keywords")
+    """, make_module(PARSE, ["parse_def", "pos_def", "nokw_def", "bad_def", "mis_def"]))

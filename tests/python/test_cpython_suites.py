@@ -1,0 +1,34 @@
+"""CPython's own test suites for the ported modules, run unmodified from the
+installed `test` package: with the isles port first on sys.path and with
+CPython's accelerator, in the main interpreter and in an own-GIL one."""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PORTS, PYTHONPATH
+
+HERE = pathlib.Path(__file__).parent
+
+
+@pytest.mark.parametrize("mode", ["main", "sub"])
+@pytest.mark.parametrize("impl", ["isles", "cpython"])
+@pytest.mark.parametrize("name", ["heapq", "bisect"])
+def test_cpython_suite(name, impl, mode):
+    env = dict(os.environ, PYTHONPATH=str(PYTHONPATH))
+    proc = subprocess.run([sys.executable, str(HERE / "cpython_suite.py"), name, "--impl", impl, "--mode", mode,
+                           "--ports", str(PORTS)], capture_output=True, text=True, env=env, timeout=600)
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("ISLES_SUITE ")]
+    assert lines, f"no summary; rc={proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    summary = json.loads(lines[-1].split(" ", 1)[1])
+    print(proc.stdout.splitlines()[0])  # shows <accel>.__file__ in the log
+    port_file = str(PORTS / f"_{name}.abi3.so")
+    if impl == "isles":
+        assert summary["file"] == port_file
+    else:
+        assert summary["file"] != port_file
+    assert summary["run"] > 20 and summary["failures"] == 0 and summary["errors"] == 0, proc.stderr[-4000:]
+    assert proc.returncode == 0
