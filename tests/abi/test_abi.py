@@ -1,0 +1,195 @@
+"""ABI conformance: the manifest governs the headers, the tiers are guarded,
+and every universal port is one abi3-clean file that every CPython loads."""
+import copy
+import hashlib
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "python"))
+from conftest import INCLUDE, PORTS, ROOT, all_pythons, c_compiler, compile_shared  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "capi-tiers"))
+import islgen  # noqa: E402
+
+PORT_FILES = sorted(PORTS.glob("*.abi3.so"))
+LIMITED_API_FLOOR = (3, 12)
+
+
+@pytest.fixture
+def manifest():
+    return islgen.load()
+
+
+# ---------------------------------------------------------------- manifest
+
+def test_manifest_headers_and_baseline_agree(manifest):
+    assert islgen.check(manifest) == []
+
+
+def test_moving_a_slot_fails(manifest):
+    a, b = manifest.functions[0], manifest.functions[1]
+    a.slot, b.slot = b.slot, a.slot
+    errors = islgen.check_baseline(manifest)
+    assert any(f"slot {a.slot} changed" in e for e in errors), errors
+
+
+def test_removing_a_stable_item_fails(manifest):
+    last = manifest.functions.pop()
+    errors = islgen.check_baseline(manifest)
+    assert any(f"slot {last.slot}" in e and "removed" in e for e in errors), errors
+
+
+def test_changing_a_signature_fails(manifest):
+    f = manifest.functions[3]
+    f.sig = f.sig.replace("IslHandle h", "IslHandle other")
+    assert any(f"slot {f.slot} changed" in e for e in islgen.check_baseline(manifest))
+
+
+def test_appending_needs_a_new_minor(manifest, tmp_path):
+    extra = copy.copy(manifest.functions[-1])
+    extra.slot, extra.name, extra.sig = len(manifest.slots), "IslNew_Thing", "int IslNew_Thing(IslContext *ctx)"
+    manifest.functions.append(extra)
+    errors = islgen.check_baseline(manifest)
+    assert any("bump the ABI minor" in e for e in errors), errors
+    extra.added = "0.2"
+    manifest.abi = (0, 2)
+    assert islgen.check_baseline(manifest) == []
+
+
+def test_manifest_rejects_gaps_and_bad_tier_names(tmp_path):
+    text = islgen.MANIFEST.read_text()
+    bad = tmp_path / "m.toml"
+    bad.write_text(text.replace("slot = 5\n", "slot = 500\n", 1))
+    with pytest.raises(islgen.ManifestError, match="slots must be 0..N-1"):
+        islgen.load(bad)
+    bad.write_text(text.replace('names = ["ISL_UNSTABLE_API"]', 'names = ["IslNotUnstable"]'))
+    with pytest.raises(islgen.ManifestError, match="does not show its tier"):
+        islgen.load(bad)
+
+
+def test_header_names_must_be_in_the_manifest(manifest, tmp_path):
+    include = tmp_path / "isles"
+    shutil.copytree(INCLUDE / "isles", include)
+    with open(include / "stable" / "handles.h", "a") as f:
+        f.write("\n#define ISL_SNEAKY 1\nstatic inline int IslSneaky_Call(void) { return 0; }\n")
+    (include / "private" / "extra.h").write_text("#define ISL_WRONG_TIER 1\n")
+    (include / "stable" / "leak.h").write_text("typedef struct _object PyObject;\n")
+    errors = "\n".join(islgen.check_headers(manifest, include))
+    assert "ISL_SNEAKY is defined in include/isles/stable/ but missing from the manifest" in errors
+    assert "IslSneaky_Call is defined" in errors
+    assert "ISL_WRONG_TIER is defined in include/isles/private/" in errors
+    assert "leak.h names CPython's PyObject" in errors
+
+
+def test_generated_files_are_current(manifest):
+    assert islgen.check_generated(manifest) == []
+    for path, _ in islgen.OUTPUTS.values():
+        assert "generated from capi-tiers/manifest.toml" in path.read_text().splitlines()[0]
+
+
+# ---------------------------------------------------------------- tier guards
+
+def _compile(tmp_path, source, *flags, lang="c"):
+    src = tmp_path / ("probe." + lang)
+    src.write_text(source)
+    cc = c_compiler() if lang == "c" else (os.environ.get("CXX") or "c++")
+    return subprocess.run([cc, "-fsyntax-only", f"-I{INCLUDE}", *flags, str(src)], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("header,lang", [("isles/internal/slots.h", "c"), ("isles/internal/slots.h", "cpp"),
+                                         ("isles/internal/handle_table.h", "cpp")])
+def test_internal_headers_refuse_without_build_core(tmp_path, header, lang):
+    proc = _compile(tmp_path, f"#include <{header}>\n", lang=lang)
+    assert proc.returncode != 0
+    assert "runtime-only: define ISL_BUILD_CORE" in proc.stderr
+    assert _compile(tmp_path, f"#include <{header}>\n", "-DISL_BUILD_CORE", lang=lang).returncode == 0
+
+
+def test_unstable_tier_needs_opt_in(tmp_path):
+    proc = _compile(tmp_path, "#include <isles/unstable/unstable.h>\n")
+    assert proc.returncode != 0 and "define ISL_UNSTABLE_API to opt in" in proc.stderr
+    assert _compile(tmp_path, "#include <isles/isles.h>\n#ifdef ISLES_UNSTABLE_UNSTABLE_H\n#error leaked\n#endif\n"
+                    ).returncode == 0
+    assert _compile(tmp_path, "#include <isles/isles.h>\n#ifndef ISLES_UNSTABLE_UNSTABLE_H\n#error missing\n#endif\n",
+                    "-DISL_UNSTABLE_API").returncode == 0
+
+
+def test_stable_tier_needs_no_python_headers(tmp_path):
+    proc = _compile(tmp_path, "#include <isles/isles.h>\n#ifdef Py_PYTHON_H\n#error Python.h leaked\n#endif\n",
+                    "-H", "-Wall", "-Werror", "-pedantic", "-std=c11")
+    assert proc.returncode == 0, proc.stderr
+    assert "Python.h" not in proc.stderr  # -H lists every header read
+
+
+def test_headers_compile_as_cpp_and_the_module_runs(tmp_path):
+    src = (ROOT / "extensions" / "bisect" / "_bisect.c").read_text().replace("ISL_MODINIT(_bisect,",
+                                                                             "ISL_MODINIT(_bisect_cpp,")
+    src = src.replace('.name = "_bisect"', '.name = "_bisect_cpp"')
+    compile_shared(src, "_bisect_cpp", tmp_path, lang="cpp", flags=("-std=c++20", "-Wno-missing-field-initializers"))
+    code = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import _bisect_cpp as b; print(b.bisect_left([1, 2, 3], 2))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "1", out.stderr
+
+
+# ---------------------------------------------------------------- the ports
+
+def test_ports_were_built():
+    assert {p.name for p in PORT_FILES} >= {"_heapq.abi3.so", "_bisect.abi3.so"}
+
+
+@pytest.mark.parametrize("port", PORT_FILES, ids=lambda p: p.name)
+def test_port_is_abi3_clean(port):
+    audit = shutil.which("abi3audit", path=os.path.dirname(sys.executable)) or shutil.which("abi3audit")
+    if not audit:
+        pytest.fail("abi3audit is not installed (scripts/test installs it)")
+    proc = subprocess.run([audit, "--strict", "--report", "--assume-minimum-abi3", "3.12", str(port)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = json.loads(proc.stdout)["specs"][str(port)]["object"]["result"]
+    assert result["is_abi3"] and result["is_abi3_baseline_compatible"] and result["non_abi3_symbols"] == []
+
+
+def _dynamic_symbols(port, *flags):
+    out = subprocess.run(["nm", "-D", *flags, str(port)], capture_output=True, text=True, check=True).stdout
+    return [line.split()[-1] for line in out.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("port", PORT_FILES, ids=lambda p: p.name)
+def test_port_imports_only_stable_abi_symbols(port):
+    import abi3info
+    stable = {}
+    for table in (abi3info.FUNCTIONS, abi3info.DATAS):
+        for sym, info in table.items():
+            stable[sym.name] = (info.added.major, info.added.minor)
+    python = [s for s in _dynamic_symbols(port, "--undefined-only") if s.startswith(("Py", "_Py"))]
+    assert python, "expected the loader's few abi3 imports"
+    bad = [s for s in python if s not in stable or stable[s] > LIMITED_API_FLOOR]
+    assert bad == [], f"{port.name} imports symbols outside the 3.12 stable ABI: {bad}"
+    others = [s for s in _dynamic_symbols(port, "--undefined-only") if s not in python]
+    assert all("@GLIBC" in s or s.startswith(("_ITM_", "__gmon_start__", "__cxa_finalize")) for s in others), others
+
+
+@pytest.mark.parametrize("port", PORT_FILES, ids=lambda p: p.name)
+def test_port_exports_only_its_init_function(port):
+    exported = [s for s in _dynamic_symbols(port, "--defined-only") if not s.startswith("_")]
+    assert exported == [f"PyInit_{port.name.split('.')[0]}"]
+
+
+def test_one_file_for_every_cpython():
+    """Each CPython imports the very same file: one path, one sha256."""
+    seen = {}
+    for version, python in sorted(all_pythons().items()):
+        code = ("import sys, hashlib; sys.path.insert(0, %r); import _heapq, _bisect; "
+                "print(_heapq.__file__); print(_bisect.__file__)" % str(PORTS))
+        env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", ""))
+        out = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env)
+        assert out.returncode == 0, out.stderr
+        seen[version] = [(f, hashlib.sha256(pathlib.Path(f).read_bytes()).hexdigest()) for f in out.stdout.split()]
+    assert len(seen) >= 1
+    assert len({tuple(v) for v in seen.values()}) == 1, seen
