@@ -110,6 +110,16 @@ def run_in(mode, code, *, timeout=None):
     return isles.backend().run_isolated(code)
 
 
+SUITE_REPORT = []  # lines the CPython-suite tests want shown after the run
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SUITE_REPORT:
+        terminalreporter.section("CPython's own test suites")
+        for line in sorted(SUITE_REPORT):
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(params=MODES)
 def mode(request):
     return request.param

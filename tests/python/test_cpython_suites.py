@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import PORTS, PYTHONPATH
+from conftest import PORTS, PYTHONPATH, SUITE_REPORT
 
 HERE = pathlib.Path(__file__).parent
 
@@ -24,7 +24,8 @@ def test_cpython_suite(name, impl, mode):
     lines = [l for l in proc.stdout.splitlines() if l.startswith("ISLES_SUITE ")]
     assert lines, f"no summary; rc={proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     summary = json.loads(lines[-1].split(" ", 1)[1])
-    print(proc.stdout.splitlines()[0])  # shows <accel>.__file__ in the log
+    SUITE_REPORT.append(f"{proc.stdout.splitlines()[0]}  ({summary['run']} tests, "
+                        f"{summary['failures']} failures, {summary['errors']} errors)")
     port_file = str(PORTS / f"_{name}.abi3.so")
     if impl == "isles":
         assert summary["file"] == port_file
