@@ -7,7 +7,11 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <memory>
+#include <string>
+
 #include "isles/internal/slots.h"
+#include "isles/internal/xi.h"
 #include "isles/stable/module.h"
 
 #define ISL_STR2(x) #x
@@ -43,9 +47,49 @@ struct Runtime {
     void decref();
 };
 
-// The runtime of the current interpreter (imports the backend if needed);
-// nullptr with an exception set on failure.
-Runtime *current_runtime();
+// The backend module's state, one per interpreter: the context, and the
+// types and exceptions of the cross-interpreter machinery.
+struct BackendState {
+    Runtime *rt;
+    PyTypeObject *queue_type, *send_type, *recv_type, *buffer_type;
+    PyObject *InterpreterError, *InterpreterNotFoundError, *NotShareableError;
+    PyObject *QueueError, *QueueEmpty, *QueueFull;
+    PyObject *ChannelError, *ChannelClosedError, *ChannelEmptyError, *ChannelNotEmptyError;
+    PyObject *pickle;  // the pickle module, imported on first use
+};
+
+// The backend state of the current interpreter (imports the backend if
+// needed); nullptr with an exception set on failure.
+BackendState *current_backend();
+inline Runtime *current_runtime() {
+    BackendState *st = current_backend();
+    return st ? st->rt : nullptr;
+}
+
+// ---- cross-interpreter data (xidata.cpp)
+int64_t current_interp_id();
+// Converts obj to data; false with NotShareableError (or another error) set.
+bool to_value(BackendState *st, PyObject *obj, xi::Value &out, bool allow_pickle);
+// A new object for `v` in the current interpreter (consumes v's resources).
+PyObject *from_value(BackendState *st, xi::Value &&v);
+int xi_types_init(PyObject *backend_module, BackendState *st);
+// Called in `interp` (its GIL held) before it is destroyed: copies shared
+// buffers nobody has received yet; false with InterpreterError set if some
+// are still in use by other interpreters.
+bool detach_buffers_of(BackendState *st, int64_t interp_id, bool check_only);
+
+// ---- queues and channels (queues.cpp)
+int queue_types_init(PyObject *backend_module, BackendState *st);
+PyObject *new_queue_object(BackendState *st, std::shared_ptr<xi::Queue> q);
+PyObject *new_channel_end_object(BackendState *st, xi::Side side, std::shared_ptr<xi::Channel> ch);
+bool unwrap_queue(BackendState *st, PyObject *o, std::shared_ptr<xi::Queue> *q);
+bool unwrap_channel_end(BackendState *st, PyObject *o, xi::ChannelEnd *end);
+
+// ---- interpreters (interpreters.cpp)
+extern PyMethodDef interpreter_methods[];
+// True on the main thread of the main interpreter, the only one that runs
+// signal handlers: its blocking waits wake up to run them.
+bool needs_interrupt_checks();
 
 // Loader: builds the CPython module definition for an isles module.
 PyObject *module_init(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_minor);

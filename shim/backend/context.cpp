@@ -34,15 +34,14 @@ void Runtime::decref() {
     if (--refs == 0) delete this;
 }
 
-Runtime *current_runtime() {
+BackendState *current_backend() {
     PyObject *backend = PyImport_ImportModule(ISL_BACKEND_MODULE);
     if (!backend) return nullptr;
-    auto **slot = static_cast<Runtime **>(PyModule_GetState(backend));
-    Runtime *rt = slot ? *slot : nullptr;
-    Py_DECREF(backend);
-    if (!rt && !PyErr_Occurred())
+    auto *st = static_cast<BackendState *>(PyModule_GetState(backend));
+    Py_DECREF(backend);  // sys.modules keeps it
+    if ((!st || !st->rt) && !PyErr_Occurred())
         PyErr_SetString(PyExc_ImportError, ISL_BACKEND_MODULE " is not initialized in this interpreter");
-    return rt;
+    return st && st->rt ? st : nullptr;
 }
 
 }  // namespace isles::internal

@@ -1,6 +1,8 @@
 // isles._backend_cpXY: the runtime module of one CPython version. Each
 // interpreter that imports it gets its own Runtime (and so its own context);
 // extensions find it through the `_api` capsule.
+#include <string>
+
 #include "backend.h"
 
 namespace isles::internal {
@@ -13,17 +15,97 @@ const _IslBackendApi backend_api = {
     module_init,
 };
 
-Runtime **state_of(PyObject *module) { return static_cast<Runtime **>(PyModule_GetState(module)); }
+BackendState *state_of(PyObject *module) { return static_cast<BackendState *>(PyModule_GetState(module)); }
 
 PyObject *context_id(PyObject *module, PyObject *) {
-    Runtime *rt = *state_of(module);
+    Runtime *rt = state_of(module)->rt;
     return PyLong_FromVoidPtr(rt ? &rt->ctx : nullptr);
 }
 
+// Every Python object the state holds, for traverse and clear.
+template <class F>
+void for_each_object(BackendState *st, F &&f) {
+    for (PyTypeObject **t : {&st->queue_type, &st->send_type, &st->recv_type, &st->buffer_type}) {
+        PyObject *o = reinterpret_cast<PyObject *>(*t);
+        f(o);
+        *t = reinterpret_cast<PyTypeObject *>(o);
+    }
+    for (PyObject **p : {&st->InterpreterError, &st->InterpreterNotFoundError, &st->NotShareableError,
+                         &st->QueueError, &st->QueueEmpty, &st->QueueFull, &st->ChannelError,
+                         &st->ChannelClosedError, &st->ChannelEmptyError, &st->ChannelNotEmptyError, &st->pickle})
+        f(*p);
+}
+
+int traverse_backend(PyObject *module, visitproc visit, void *arg) {
+    BackendState *st = state_of(module);
+    int r = 0;
+    if (st)
+        for_each_object(st, [&](PyObject *&o) {
+            if (!r && o) r = visit(o, arg);
+        });
+    return r;
+}
+
+int clear_backend(PyObject *module) {
+    BackendState *st = state_of(module);
+    if (st) for_each_object(st, [](PyObject *&o) { Py_CLEAR(o); });
+    return 0;
+}
+
+// Creates isles.interpreters.<name>(bases) and adds it to the module.
+int add_exception(PyObject *module, PyObject **slot, const char *name, PyObject *bases, const char *doc) {
+    std::string qualified = std::string("isles.interpreters.") + name;
+    *slot = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, bases, nullptr);
+    return *slot ? PyModule_AddObjectRef(module, name, *slot) : -1;
+}
+
+int add_exceptions(PyObject *module, BackendState *st) {
+    PyObject *queue = PyImport_ImportModule("queue");
+    PyObject *empty = queue ? PyObject_GetAttrString(queue, "Empty") : nullptr;
+    PyObject *full = queue ? PyObject_GetAttrString(queue, "Full") : nullptr;
+    Py_XDECREF(queue);
+    int r = -1;
+    PyObject *b = nullptr;
+    if (!empty || !full) goto done;
+    if (add_exception(module, &st->InterpreterError, "InterpreterError", PyExc_Exception,
+                      "An interpreter operation failed.") < 0 ||
+        add_exception(module, &st->InterpreterNotFoundError, "InterpreterNotFoundError", st->InterpreterError,
+                      "The interpreter does not exist (any more).") < 0 ||
+        add_exception(module, &st->NotShareableError, "NotShareableError", PyExc_TypeError,
+                      "The object cannot cross between interpreters.") < 0 ||
+        add_exception(module, &st->QueueError, "QueueError", st->InterpreterError, "A queue operation failed.") < 0 ||
+        add_exception(module, &st->ChannelError, "ChannelError", st->InterpreterError,
+                      "A channel operation failed.") < 0 ||
+        add_exception(module, &st->ChannelClosedError, "ChannelClosedError", st->ChannelError,
+                      "The channel is closed, or nobody can send on it any more.") < 0 ||
+        add_exception(module, &st->ChannelEmptyError, "ChannelEmptyError", st->ChannelError,
+                      "Nothing was waiting in the channel.") < 0 ||
+        add_exception(module, &st->ChannelNotEmptyError, "ChannelNotEmptyError", st->ChannelError,
+                      "The channel still holds values.") < 0)
+        goto done;
+    b = PyTuple_Pack(2, st->QueueError, empty);
+    if (!b || add_exception(module, &st->QueueEmpty, "QueueEmpty", b, "The queue is empty (also a queue.Empty).") < 0)
+        goto done;
+    Py_CLEAR(b);
+    b = PyTuple_Pack(2, st->QueueError, full);
+    if (!b || add_exception(module, &st->QueueFull, "QueueFull", b, "The queue is full (also a queue.Full).") < 0)
+        goto done;
+    r = 0;
+done:
+    Py_XDECREF(b);
+    Py_XDECREF(empty);
+    Py_XDECREF(full);
+    return r;
+}
+
 int exec_backend(PyObject *module) {
+    BackendState *st = state_of(module);
     Runtime *rt = Runtime::create();
     if (!rt) return -1;
-    *state_of(module) = rt;
+    st->rt = rt;
+    if (add_exceptions(module, st) < 0 || xi_types_init(module, st) < 0 || queue_types_init(module, st) < 0 ||
+        PyModule_AddFunctions(module, interpreter_methods) < 0)
+        return -1;
     PyObject *capsule = PyCapsule_New(const_cast<_IslBackendApi *>(&backend_api), ISL_BACKEND_MODULE "._api", nullptr);
     if (module_add(module, "_api", capsule) < 0) return -1;
     if (module_add(module, "abi_version", Py_BuildValue("(ii)", ISL_ABI_VERSION_MAJOR, ISL_ABI_VERSION_MINOR)) < 0)
@@ -32,10 +114,12 @@ int exec_backend(PyObject *module) {
 }
 
 void free_backend(void *module) {
-    Runtime **slot = state_of(static_cast<PyObject *>(module));
-    if (slot && *slot) {
-        (*slot)->decref();
-        *slot = nullptr;
+    BackendState *st = state_of(static_cast<PyObject *>(module));
+    if (!st) return;
+    clear_backend(static_cast<PyObject *>(module));
+    if (st->rt) {
+        st->rt->decref();
+        st->rt = nullptr;
     }
 }
 
@@ -59,7 +143,7 @@ PyModuleDef_Slot backend_slots[] = {
 PyModuleDef backend_def = {
     PyModuleDef_HEAD_INIT, "isles._backend_" ISL_STR(ISL_BACKEND_TAG),
     "The isles runtime for this CPython: per-interpreter contexts and the universal loader.",
-    sizeof(Runtime *), backend_methods, backend_slots, nullptr, nullptr, free_backend,
+    sizeof(BackendState), backend_methods, backend_slots, traverse_backend, clear_backend, free_backend,
 };
 
 }  // namespace

@@ -5,28 +5,19 @@
 #include <string>
 
 #include "backend.h"
+#include "lifecycle.h"
 
 namespace isles::internal {
 namespace {
 
-// CPython 3.12 and 3.13 are not safe against interpreters being created or
-// destroyed concurrently (python/cpython#123134 and the crashes pybind11
-// worked around in pybind/pybind11#5779), so both are serialized.
-std::mutex lifecycle_lock;
+}  // namespace
 
-// Takes lifecycle_lock without holding the current GIL, so whoever holds
-// the lock can always take that GIL.
-class LifecycleGuard {
-  public:
-    LifecycleGuard() {
-        Py_BEGIN_ALLOW_THREADS
-        lifecycle_lock.lock();
-        Py_END_ALLOW_THREADS
-    }
-    ~LifecycleGuard() { lifecycle_lock.unlock(); }
-    LifecycleGuard(const LifecycleGuard &) = delete;
-    LifecycleGuard &operator=(const LifecycleGuard &) = delete;
-};
+std::recursive_mutex &lifecycle_lock() {
+    static std::recursive_mutex lock;
+    return lock;
+}
+
+namespace {
 
 // Runs code in the current (fresh) interpreter. Returns false with `error`
 // holding the formatted traceback on failure.

@@ -1,0 +1,174 @@
+/* isles internal: cross-interpreter data, queues and channels.
+ *
+ * Everything here lives outside every interpreter: plain C++ with no Python
+ * object and no Python API, so it is shared by all interpreters of the
+ * process and tested without Python. A value crosses as data (Value); the
+ * backend converts objects to and from Values in the sending and receiving
+ * interpreter. Blocking calls wait on a condition variable: the backend
+ * releases the caller's GIL around them. */
+#ifndef ISLES_INTERNAL_XI_H
+#define ISLES_INTERNAL_XI_H
+#ifndef ISL_BUILD_CORE
+#error "isles/internal/xi.h is runtime-only: define ISL_BUILD_CORE (the isles shim does)"
+#endif
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace isles::internal::xi {
+
+class Queue;
+class Channel;
+
+// Memory exported by one interpreter (a PEP 3118 buffer) and lent to others
+// by reference. The backend subclass knows how to release it; the core only
+// keeps it alive while a Value or a receiver still needs it.
+class BufferShare {
+  public:
+    virtual ~BufferShare() = default;
+};
+
+enum class Side : std::uint8_t { send, recv };
+
+// A reference to one side of a channel. Holders are counted per owner
+// (an interpreter id, or kInTransit for a value inside a queue or channel),
+// so a channel knows when nobody can send or receive any more.
+class ChannelEnd {
+  public:
+    static constexpr std::int64_t kInTransit = -1;
+    ChannelEnd() = default;
+    ChannelEnd(std::shared_ptr<Channel> channel, Side side, std::int64_t owner);
+    ChannelEnd(const ChannelEnd &other);
+    ChannelEnd &operator=(const ChannelEnd &other);
+    ChannelEnd(ChannelEnd &&other) noexcept;
+    ChannelEnd &operator=(ChannelEnd &&other) noexcept;
+    ~ChannelEnd();
+
+    const std::shared_ptr<Channel> &channel() const { return channel_; }
+    Side side() const { return side_; }
+    std::int64_t owner() const { return owner_; }
+    explicit operator bool() const { return channel_ != nullptr; }
+
+  private:
+    void reset();
+    std::shared_ptr<Channel> channel_;
+    Side side_ = Side::send;
+    std::int64_t owner_ = kInTransit;
+};
+
+// One shareable value, as data.
+struct Value {
+    enum class Kind : std::uint8_t {
+        none, boolean, integer, big_integer, real, str, bytes, tuple, queue, channel, buffer, pickled
+    };
+    Kind kind = Kind::none;
+    bool boolean = false;
+    std::int64_t integer = 0;
+    double real = 0.0;
+    std::string text;               // str (UTF-8, surrogatepass), bytes, big_integer (hex), pickled
+    std::vector<Value> items;       // tuple
+    std::shared_ptr<Queue> queue;   // queue
+    ChannelEnd channel;             // channel (owner kInTransit)
+    std::shared_ptr<BufferShare> buffer;
+};
+
+// How long a blocking call may wait: forever (nullopt) or until a deadline.
+using Clock = std::chrono::steady_clock;
+using Deadline = std::optional<Clock::time_point>;
+Deadline deadline_after(std::optional<double> seconds);
+
+// Called between waits by a blocked call that must stay interruptible
+// (the main thread's signal handlers); true stops the wait. Without one
+// the wait never wakes up on its own.
+using InterruptCheck = std::function<bool()>;
+
+enum class Status : std::uint8_t { ok, empty, full, timeout, closed, interrupted, not_empty };
+const char *describe(Status s);
+
+// A FIFO of Values: PEP 734's Queue. maxsize 0 means unbounded.
+class Queue {
+  public:
+    explicit Queue(std::size_t maxsize);
+    std::int64_t id() const { return id_; }
+    std::size_t maxsize() const { return maxsize_; }
+
+    // ok, full (no room and !block, or the deadline passed), interrupted.
+    Status put(Value &&value, bool block, Deadline deadline, const InterruptCheck &interrupted = {});
+    // ok, empty (nothing and !block, or the deadline passed), interrupted.
+    Status get(Value &out, bool block, Deadline deadline, const InterruptCheck &interrupted = {});
+    std::size_t size() const;
+
+  private:
+    const std::int64_t id_;
+    const std::size_t maxsize_;
+    mutable std::mutex lock_;
+    std::condition_variable not_empty_, not_full_;
+    std::deque<Value> items_;
+};
+
+// PEP 554's channel: send() waits until its value is received.
+class Channel : public std::enable_shared_from_this<Channel> {
+  public:
+    static std::shared_ptr<Channel> create();
+    std::int64_t id() const { return id_; }
+
+    // Queues `value`. With wait_for_receipt, blocks until a receiver took it:
+    // ok; timeout (the value is withdrawn); closed (the channel was closed
+    // or this owner released the send side); interrupted (withdrawn).
+    // Without it, returns ok at once; *taken_at_once tells whether a
+    // receiver was already waiting.
+    Status send(Value &&value, std::int64_t owner, bool wait_for_receipt, Deadline deadline,
+                const InterruptCheck &interrupted = {}, bool *taken_at_once = nullptr);
+    // ok; empty (!block, or the deadline passed); closed (closed, released
+    // by this owner, or empty with nobody left who can send); interrupted.
+    Status recv(Value &out, std::int64_t owner, bool block, Deadline deadline,
+                const InterruptCheck &interrupted = {});
+    // Closes both sides for everyone. not_empty if values are pending and
+    // !force; with force they are dropped and their senders get `closed`.
+    Status close(bool force);
+    // `owner` stops using `side`: its further calls on that side get closed.
+    void release(Side side, std::int64_t owner);
+
+    bool is_closed() const;
+    std::size_t pending() const;
+    // Holders of `side` that have not released it (in-transit values count).
+    std::size_t holders(Side side) const;
+
+    // All channels not yet closed, for list_all().
+    static std::vector<std::shared_ptr<Channel>> list_open();
+
+  private:
+    friend class ChannelEnd;
+    Channel();
+    void hold(Side side, std::int64_t owner);
+    void unhold(Side side, std::int64_t owner);
+
+    struct Ticket {  // one sent value; `taken` flips when a receiver has it
+        Value value;
+        bool taken = false;
+        bool dropped = false;
+    };
+
+    const std::int64_t id_;
+    mutable std::mutex lock_;
+    std::condition_variable changed_;
+    std::deque<std::shared_ptr<Ticket>> tickets_;
+    std::map<std::int64_t, std::size_t> holders_[2];  // per side: owner -> count
+    std::set<std::int64_t> released_[2];
+    std::size_t waiting_receivers_ = 0;
+    bool closed_ = false;
+};
+
+}  // namespace isles::internal::xi
+#endif

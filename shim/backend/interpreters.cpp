@@ -1,0 +1,479 @@
+// The interpreter half of isles.interpreters: creating, running code in,
+// and closing interpreters. The registry is C++ data outside every
+// interpreter; each operation switches the calling thread into the target
+// interpreter (taking its GIL, releasing the caller's) and back.
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "backend.h"
+#include "marshal.h"
+#include "interp_switch.h"
+#include "lifecycle.h"
+
+namespace isles::internal {
+namespace {
+
+// One interpreter created by isles.
+struct Entry {
+    PyInterpreterState *interp;
+    int running = 0;      // isles calls executing in it (guarded by registry_lock)
+    bool closing = false;
+};
+
+std::mutex registry_lock;
+std::map<int64_t, Entry> registry;
+
+const char *whence_of(int64_t id, PyInterpreterState *interp) {
+    if (interp == PyInterpreterState_Main()) return "runtime init";
+    std::lock_guard<std::mutex> guard(registry_lock);
+    return registry.count(id) ? "isles" : "unknown";
+}
+
+// The interpreter with `id`, or nullptr with InterpreterNotFoundError set.
+PyInterpreterState *find_interp(BackendState *st, int64_t id) {
+    {
+        std::lock_guard<std::mutex> guard(registry_lock);
+        auto it = registry.find(id);
+        if (it != registry.end() && !it->second.closing) return it->second.interp;
+        if (it != registry.end()) {
+            PyErr_Format(st->InterpreterNotFoundError, "interpreter %lld is being closed", static_cast<long long>(id));
+            return nullptr;
+        }
+    }
+    if (id == PyInterpreterState_GetID(PyInterpreterState_Main())) return PyInterpreterState_Main();
+    // Not ours: walk CPython's list (isles' own creations and closings are
+    // serialized with this; other creators' are not, see docs/interpreters.md).
+    PyInterpreterState *found = nullptr;
+    {
+        LifecycleGuard guard;
+        for (PyInterpreterState *i = PyInterpreterState_Head(); i; i = PyInterpreterState_Next(i))
+            if (PyInterpreterState_GetID(i) == id) found = i;
+    }
+    if (!found) PyErr_Format(st->InterpreterNotFoundError, "no interpreter with id %lld", static_cast<long long>(id));
+    return found;
+}
+
+int64_t id_arg(PyObject *arg) {
+    int64_t id = PyLong_AsLongLong(arg);
+    if (id == -1 && PyErr_Occurred()) return -1;
+    if (id < 0) {
+        PyErr_SetString(PyExc_ValueError, "interpreter ids are non-negative");
+        return -1;
+    }
+    return id;
+}
+
+// The exception of a failed run, as text that can cross interpreters.
+struct ExcInfo {
+    std::string type_name, qualname, module, msg, formatted;
+};
+
+std::string str_of(PyObject *o) {
+    PyObject *s = o ? PyObject_Str(o) : nullptr;
+    const char *c = s ? PyUnicode_AsUTF8(s) : nullptr;
+    std::string r = c ? c : "<unprintable>";
+    Py_XDECREF(s);
+    PyErr_Clear();
+    return r;
+}
+
+// Takes the current exception (GIL of the failing interpreter held).
+ExcInfo capture_exception() {
+    ExcInfo info;
+    PyObject *exc = PyErr_GetRaisedException();
+    PyObject *tp = reinterpret_cast<PyObject *>(Py_TYPE(exc));
+    PyObject *name = PyObject_GetAttrString(tp, "__name__");
+    PyObject *qual = PyObject_GetAttrString(tp, "__qualname__");
+    PyObject *mod = PyObject_GetAttrString(tp, "__module__");
+    info.type_name = str_of(name);
+    info.qualname = str_of(qual);
+    info.module = str_of(mod);
+    info.msg = str_of(exc);
+    PyObject *tb = PyImport_ImportModule("traceback");
+    PyObject *lines = tb ? PyObject_CallMethod(tb, "format_exception", "O", exc) : nullptr;
+    PyObject *empty = PyUnicode_FromString("");
+    PyObject *text = lines && empty ? PyUnicode_Join(empty, lines) : nullptr;
+    info.formatted = text ? str_of(text) : info.type_name + ": " + info.msg + "\n";
+    for (PyObject *o : {name, qual, mod, tb, lines, empty, text, exc}) Py_XDECREF(o);
+    PyErr_Clear();
+    return info;
+}
+
+PyObject *excinfo_tuple(const ExcInfo &e) {
+    return Py_BuildValue("(sssss)", e.type_name.c_str(), e.qualname.c_str(), e.module.c_str(), e.msg.c_str(),
+                         e.formatted.c_str());
+}
+
+PyObject *main_dict() {
+    PyObject *main = PyImport_AddModule("__main__");  // borrowed
+    return main ? PyModule_GetDict(main) : nullptr;   // borrowed
+}
+
+// ---- module functions
+
+PyObject *interp_create(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    int own_gil = 1;
+    if (nargs > 0) {
+        PyErr_SetString(PyExc_TypeError, "create() takes only keyword arguments");
+        return nullptr;
+    }
+    for (Py_ssize_t k = 0; kwnames && k < PyTuple_GET_SIZE(kwnames); ++k) {
+        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, k), "own_gil") != 0) {
+            PyErr_Format(PyExc_TypeError, "create() got an unexpected keyword argument '%U'",
+                         PyTuple_GET_ITEM(kwnames, k));
+            return nullptr;
+        }
+        if ((own_gil = PyObject_IsTrue(args[k])) < 0) return nullptr;
+    }
+    PyInterpreterConfig config = {};
+    config.use_main_obmalloc = !own_gil;
+    config.allow_fork = !own_gil;
+    config.allow_exec = !own_gil;
+    config.allow_threads = 1;
+    config.allow_daemon_threads = !own_gil;
+    config.check_multi_interp_extensions = own_gil;
+    config.gil = own_gil ? PyInterpreterConfig_OWN_GIL : PyInterpreterConfig_SHARED_GIL;
+
+    PyThreadState *caller = PyThreadState_Get();
+    PyThreadState *ts = nullptr;
+    PyStatus status;
+    int64_t id = -1;
+    {
+        LifecycleGuard guard;
+        status = Py_NewInterpreterFromConfig(&ts, &config);
+        if (!PyStatus_Exception(status)) {
+            PyInterpreterState *interp = PyThreadState_GetInterpreter(ts);
+            id = PyInterpreterState_GetID(interp);
+            {
+                std::lock_guard<std::mutex> reg(registry_lock);
+                registry[id] = Entry{interp};
+            }
+            // The creation thread state is not needed again: every later
+            // call makes its own, on whichever thread makes the call.
+            PyThreadState_Clear(ts);
+            PyThreadState_DeleteCurrent();
+        }
+    }
+    // On failure CPython has already made the caller current again.
+    if (current_tstate_or_null() != caller) PyEval_RestoreThread(caller);
+    if (PyStatus_Exception(status)) {
+        PyErr_Format(st->InterpreterError, "could not create an interpreter: %s",
+                     status.err_msg ? status.err_msg : "unknown error");
+        return nullptr;
+    }
+    return PyLong_FromLongLong(id);
+}
+
+PyObject *interp_close(PyObject *module, PyObject *arg) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    int64_t id = id_arg(arg);
+    if (id < 0) return nullptr;
+    if (id == current_interp_id()) {
+        PyErr_SetString(st->InterpreterError, "an interpreter cannot close itself");
+        return nullptr;
+    }
+    PyInterpreterState *interp = nullptr;
+    {
+        std::lock_guard<std::mutex> guard(registry_lock);
+        auto it = registry.find(id);
+        if (it == registry.end()) {
+            bool main = PyInterpreterState_GetID(PyInterpreterState_Main()) == id;
+            PyErr_Format(main ? st->InterpreterError : st->InterpreterNotFoundError,
+                         main ? "the main interpreter cannot be closed"
+                              : "interpreter %lld does not exist or was not created by isles",
+                         static_cast<long long>(id));
+            return nullptr;
+        }
+        if (it->second.closing) {
+            PyErr_Format(st->InterpreterNotFoundError, "interpreter %lld is already being closed",
+                         static_cast<long long>(id));
+            return nullptr;
+        }
+        if (it->second.running) {
+            PyErr_Format(st->InterpreterError, "interpreter %lld is running; it can be closed once it is idle",
+                         static_cast<long long>(id));
+            return nullptr;
+        }
+        it->second.closing = true;
+        interp = it->second.interp;
+    }
+    std::string refused;
+    {
+        LifecycleGuard guard;
+        PyThreadState *caller = PyEval_SaveThread();
+        PyThreadState *ts = PyThreadState_New(interp);
+        PyEval_RestoreThread(ts);
+        // Buffers this interpreter lent that nobody has received yet are
+        // copied; lent memory still in use elsewhere keeps it alive.
+        BackendState *target = current_backend();
+        if (!target) PyErr_Clear();  // it never imported isles: it lent nothing
+        if (target && !detach_buffers_of(target, id, false)) {
+            PyObject *exc = PyErr_GetRaisedException();
+            refused = str_of(exc);
+            Py_XDECREF(exc);
+            PyThreadState_Clear(ts);
+            PyThreadState_DeleteCurrent();
+        } else {
+            Py_EndInterpreter(ts);
+        }
+        PyEval_RestoreThread(caller);
+    }
+    std::lock_guard<std::mutex> guard(registry_lock);
+    if (!refused.empty()) {
+        registry[id].closing = false;
+        PyErr_SetString(st->InterpreterError, refused.c_str());
+        return nullptr;
+    }
+    registry.erase(id);
+    Py_RETURN_NONE;
+}
+
+PyObject *interp_list(PyObject *, PyObject *) {
+    std::vector<std::pair<int64_t, PyInterpreterState *>> all;
+    {
+        LifecycleGuard guard;
+        for (PyInterpreterState *i = PyInterpreterState_Head(); i; i = PyInterpreterState_Next(i))
+            all.emplace_back(PyInterpreterState_GetID(i), i);
+    }
+    PyObject *out = PyList_New(0);
+    for (auto it = all.rbegin(); out && it != all.rend(); ++it) {  // oldest first
+        std::pair<int64_t, PyInterpreterState *> &p = *it;
+        {
+            std::lock_guard<std::mutex> guard(registry_lock);
+            auto e = registry.find(p.first);
+            if (e != registry.end() && e->second.closing) continue;
+        }
+        PyObject *item = Py_BuildValue("(Ls)", static_cast<long long>(p.first), whence_of(p.first, p.second));
+        if (!item || PyList_Append(out, item) < 0) Py_CLEAR(out);
+        Py_XDECREF(item);
+    }
+    return out;
+}
+
+PyObject *interp_current(PyObject *, PyObject *) {
+    PyInterpreterState *i = PyInterpreterState_Get();
+    int64_t id = PyInterpreterState_GetID(i);
+    return Py_BuildValue("(Ls)", static_cast<long long>(id), whence_of(id, i));
+}
+
+PyObject *interp_main(PyObject *, PyObject *) {
+    return PyLong_FromLongLong(PyInterpreterState_GetID(PyInterpreterState_Main()));
+}
+
+PyObject *interp_is_running(PyObject *module, PyObject *arg) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    int64_t id = id_arg(arg);
+    if (id < 0) return nullptr;
+    if (id == current_interp_id()) Py_RETURN_TRUE;
+    {
+        std::lock_guard<std::mutex> guard(registry_lock);
+        auto it = registry.find(id);
+        if (it != registry.end()) return PyBool_FromLong(it->second.running > 0);
+    }
+    PyInterpreterState *interp = find_interp(st, id);
+    if (!interp) return nullptr;
+    // The main interpreter runs the program; others isles did not create are not tracked.
+    return PyBool_FromLong(interp == PyInterpreterState_Main());
+}
+
+// Runs `body` (returning false on a Python error, GIL held) in interpreter
+// `id` and converts a failure into an ExcInfo. The caller's GIL is
+// released meanwhile.
+template <class Body>
+bool run_in(BackendState *st, int64_t id, ExcInfo *failure, Body &&body) {
+    PyInterpreterState *interp = nullptr;
+    bool ours = false;
+    {
+        // Looking up and marking it running is one step, so close() either
+        // sees the mark or this call sees `closing`.
+        std::lock_guard<std::mutex> guard(registry_lock);
+        auto it = registry.find(id);
+        if (it != registry.end() && !it->second.closing) {
+            ++it->second.running;
+            interp = it->second.interp;
+            ours = true;
+        }
+    }
+    if (!interp && !(interp = find_interp(st, id))) return false;
+    run_in_interpreter(interp, [&] {
+        if (!body()) *failure = capture_exception();
+    });
+    if (ours) {
+        std::lock_guard<std::mutex> guard(registry_lock);
+        --registry[id].running;
+    }
+    return true;
+}
+
+// exec(id, code) -> None, or the excinfo tuple of the exception it raised.
+// `code` is source text, or bytes holding a marshalled code object.
+PyObject *interp_exec(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    if (nargs != 2 || !(PyUnicode_Check(args[1]) || PyBytes_Check(args[1]))) {
+        PyErr_SetString(PyExc_TypeError, "exec() takes an interpreter id and the code: a str or marshalled bytes");
+        return nullptr;
+    }
+    int64_t id = id_arg(args[0]);
+    if (id < 0) return nullptr;
+    bool source = PyUnicode_Check(args[1]);
+    std::string code;
+    if (source) {
+        const char *c = PyUnicode_AsUTF8(args[1]);
+        if (!c) return nullptr;
+        code = c;
+    } else {
+        code.assign(PyBytes_AS_STRING(args[1]), static_cast<size_t>(PyBytes_GET_SIZE(args[1])));
+    }
+    ExcInfo failure;
+    bool failed = false;
+    bool ran = run_in(st, id, &failure, [&] {
+        PyObject *d = main_dict();
+        PyObject *r = nullptr;
+        if (d && source) {
+            r = PyRun_String(code.c_str(), Py_file_input, d, d);
+        } else if (d) {
+            PyObject *co = PyMarshal_ReadObjectFromString(code.data(), static_cast<Py_ssize_t>(code.size()));
+            if (co && !PyCode_Check(co)) PyErr_SetString(PyExc_TypeError, "exec() bytes must hold a code object");
+            r = co && PyCode_Check(co) ? PyEval_EvalCode(co, d, d) : nullptr;
+            Py_XDECREF(co);
+        }
+        Py_XDECREF(r);
+        failed = r == nullptr;
+        return r != nullptr;
+    });
+    if (!ran) return nullptr;
+    if (failed) return excinfo_tuple(failure);
+    Py_RETURN_NONE;
+}
+
+// call(id, payload, args, kwargs) -> (True, result) or (False, excinfo):
+// runs isles.interpreters._run_call(payload, args, kwargs) in the
+// interpreter. Arguments and result cross as data, pickled when they are
+// not shareable.
+PyObject *interp_call(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    if (nargs != 4 || !PyBytes_Check(args[1]) || !PyTuple_Check(args[2]) || !PyDict_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "call() takes an interpreter id, a bytes payload, a tuple and a dict");
+        return nullptr;
+    }
+    int64_t id = id_arg(args[0]);
+    if (id < 0) return nullptr;
+    std::string payload(PyBytes_AS_STRING(args[1]), static_cast<size_t>(PyBytes_GET_SIZE(args[1])));
+    xi::Value call_args, kw_names, kw_values;
+    PyObject *names = PyDict_Keys(args[3]);
+    PyObject *values = names ? PyDict_Values(args[3]) : nullptr;
+    PyObject *names_t = values ? PyList_AsTuple(names) : nullptr;
+    PyObject *values_t = names_t ? PyList_AsTuple(values) : nullptr;
+    bool converted = values_t && to_value(st, args[2], call_args, true) && to_value(st, names_t, kw_names, false) &&
+                     to_value(st, values_t, kw_values, true);
+    for (PyObject *o : {names, values, names_t, values_t}) Py_XDECREF(o);
+    if (!converted) return nullptr;
+    ExcInfo failure;
+    xi::Value result;
+    bool failed = false;
+    bool ran = run_in(st, id, &failure, [&] {
+        BackendState *here = current_backend();
+        PyObject *mod = here ? PyImport_ImportModule("isles.interpreters") : nullptr;
+        PyObject *data = mod ? PyBytes_FromStringAndSize(payload.data(), static_cast<Py_ssize_t>(payload.size()))
+                             : nullptr;
+        PyObject *a = data ? from_value(here, std::move(call_args)) : nullptr;
+        PyObject *kn = a ? from_value(here, std::move(kw_names)) : nullptr;
+        PyObject *kv = kn ? from_value(here, std::move(kw_values)) : nullptr;
+        PyObject *kw = kv ? PyDict_New() : nullptr;
+        for (Py_ssize_t i = 0; kw && i < PyTuple_GET_SIZE(kn); ++i)
+            if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kn, i), PyTuple_GET_ITEM(kv, i)) < 0) Py_CLEAR(kw);
+        PyObject *r = kw ? PyObject_CallMethod(mod, "_run_call", "OOO", data, a, kw) : nullptr;
+        bool ok = r && to_value(here, r, result, true);
+        for (PyObject *o : {r, kw, kv, kn, a, data, mod}) Py_XDECREF(o);
+        failed = !ok;
+        return ok;
+    });
+    if (!ran) return nullptr;
+    if (failed) return Py_BuildValue("(ON)", Py_False, excinfo_tuple(failure));
+    PyObject *value = from_value(st, std::move(result));
+    return value ? Py_BuildValue("(ON)", Py_True, value) : nullptr;
+}
+
+// set_main(id, dict): binds shareable values in the interpreter's __main__.
+PyObject *interp_set_main(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    if (nargs != 2 || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "set_main() takes an interpreter id and a dict");
+        return nullptr;
+    }
+    int64_t id = id_arg(args[0]);
+    if (id < 0) return nullptr;
+    std::vector<std::pair<std::string, xi::Value>> items;
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(args[1], &pos, &key, &value)) {
+        const char *k = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : nullptr;
+        if (!k) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "prepare_main() names must be str");
+            return nullptr;
+        }
+        items.emplace_back(k, xi::Value{});
+        if (!to_value(st, value, items.back().second, false)) {
+            PyObject *cause = PyErr_GetRaisedException();
+            PyErr_Format(st->NotShareableError, "prepare_main(): %s: %S", k, cause);
+            Py_XDECREF(cause);
+            return nullptr;
+        }
+    }
+    ExcInfo failure;
+    bool failed = false;
+    bool ran = run_in(st, id, &failure, [&] {
+        BackendState *here = current_backend();
+        PyObject *d = here ? main_dict() : nullptr;
+        for (auto &kv : items) {
+            PyObject *v = d ? from_value(here, std::move(kv.second)) : nullptr;
+            if (!v || PyDict_SetItemString(d, kv.first.c_str(), v) < 0) {
+                Py_XDECREF(v);
+                failed = true;
+                return false;
+            }
+            Py_DECREF(v);
+        }
+        return true;
+    });
+    if (!ran) return nullptr;
+    if (failed) {
+        PyErr_Format(st->InterpreterError, "prepare_main() failed in interpreter %lld: %s",
+                     static_cast<long long>(id), failure.formatted.c_str());
+        return nullptr;
+    }
+    Py_RETURN_NONE;
+}
+
+PyObject *is_shareable(PyObject *module, PyObject *obj) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    xi::Value v;
+    if (to_value(st, obj, v, false)) Py_RETURN_TRUE;
+    if (!PyErr_ExceptionMatches(st->NotShareableError)) return nullptr;
+    PyErr_Clear();
+    Py_RETURN_FALSE;
+}
+
+}  // namespace
+
+PyMethodDef interpreter_methods[] = {
+    {"interp_create", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(interp_create)),
+     METH_FASTCALL | METH_KEYWORDS, "interp_create(*, own_gil=True) -> id"},
+    {"interp_close", interp_close, METH_O, "interp_close(id)"},
+    {"interp_list", interp_list, METH_NOARGS, "interp_list() -> [(id, whence)]"},
+    {"interp_current", interp_current, METH_NOARGS, "interp_current() -> (id, whence)"},
+    {"interp_main", interp_main, METH_NOARGS, "interp_main() -> id"},
+    {"interp_is_running", interp_is_running, METH_O, "interp_is_running(id) -> bool"},
+    {"interp_exec", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(interp_exec)), METH_FASTCALL,
+     "interp_exec(id, code) -> None | excinfo"},
+    {"interp_call", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(interp_call)), METH_FASTCALL,
+     "interp_call(id, payload, args, kwargs) -> (ok, result | excinfo)"},
+    {"interp_set_main", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(interp_set_main)), METH_FASTCALL,
+     "interp_set_main(id, dict)"},
+    {"is_shareable", is_shareable, METH_O, "is_shareable(obj) -> bool"},
+    {nullptr, nullptr, 0, nullptr},
+};
+
+}  // namespace isles::internal

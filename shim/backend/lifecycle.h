@@ -1,0 +1,34 @@
+// Serializing interpreter creation and destruction.
+#ifndef ISLES_SHIM_LIFECYCLE_H
+#define ISLES_SHIM_LIFECYCLE_H
+
+#include <mutex>
+
+#include "backend.h"
+
+namespace isles::internal {
+
+// CPython 3.12 and 3.13 are not safe against interpreters being created or
+// destroyed concurrently (python/cpython#123134, and the crashes pybind11
+// worked around in pybind/pybind11#5779), so isles serializes both. The
+// lock also keeps CPython's interpreter list still while isles walks it.
+// Recursive: closing an interpreter runs its atexit hooks, which may close
+// the interpreters it created, on the same thread.
+std::recursive_mutex &lifecycle_lock();
+
+// Takes lifecycle_lock() without holding the current GIL, so whoever holds
+// the lock can always take that GIL.
+class LifecycleGuard {
+  public:
+    LifecycleGuard() {
+        Py_BEGIN_ALLOW_THREADS
+        lifecycle_lock().lock();
+        Py_END_ALLOW_THREADS
+    }
+    ~LifecycleGuard() { lifecycle_lock().unlock(); }
+    LifecycleGuard(const LifecycleGuard &) = delete;
+    LifecycleGuard &operator=(const LifecycleGuard &) = delete;
+};
+
+}  // namespace isles::internal
+#endif

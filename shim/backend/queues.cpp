@@ -1,0 +1,518 @@
+// Python types over the C++ queues and channels: Queue (PEP 734) and
+// SendChannel/RecvChannel (PEP 554). One set of types per interpreter; the
+// objects they wrap are shared by all.
+#include <atomic>
+
+#include "backend.h"
+
+namespace isles::internal {
+namespace {
+
+// A queue plus the one setting every interpreter must agree on.
+struct PyQueue : xi::Queue {
+    PyQueue(size_t maxsize, bool pickle) : xi::Queue(maxsize), pickle(pickle) {}
+    const bool pickle;  // items that are not shareable are pickled
+};
+
+struct QueueObject {
+    PyObject_HEAD
+    std::shared_ptr<PyQueue> q;
+};
+
+struct ChannelEndObject {
+    PyObject_HEAD
+    xi::ChannelEnd end;  // owned by this object's interpreter
+};
+
+std::atomic<unsigned long> main_thread_ident{0};
+
+BackendState *state_of_type(PyTypeObject *tp) { return static_cast<BackendState *>(PyType_GetModuleState(tp)); }
+
+// ---- arguments
+bool parse_timeout(PyObject *arg, std::optional<double> *out) {
+    if (!arg || arg == Py_None) {
+        *out = std::nullopt;
+        return true;
+    }
+    double t = PyFloat_AsDouble(arg);
+    if (t == -1.0 && PyErr_Occurred()) return false;
+    if (!(t >= 0)) {
+        PyErr_SetString(PyExc_ValueError, "timeout must be a non-negative number or None");
+        return false;
+    }
+    *out = t;
+    return true;
+}
+
+// Minimal fastcall keyword matcher: names[i] binds args or keywords to out[i].
+bool bind_args(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+               std::initializer_list<const char *> names, size_t npositional, PyObject **out) {
+    size_t n = names.size();
+    if (static_cast<size_t>(nargs) > npositional) {
+        PyErr_Format(PyExc_TypeError, "%s() takes at most %zu positional arguments (%zd given)", fname, npositional,
+                     nargs);
+        return false;
+    }
+    for (Py_ssize_t i = 0; i < nargs; ++i) out[i] = args[i];
+    for (Py_ssize_t k = 0; kwnames && k < PyTuple_GET_SIZE(kwnames); ++k) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        size_t i = 0;
+        for (const char *name : names) {
+            if (PyUnicode_CompareWithASCIIString(key, name) == 0) break;
+            ++i;
+        }
+        if (i == n) {
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", fname, key);
+            return false;
+        }
+        if (out[i]) {
+            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%U'", fname, key);
+            return false;
+        }
+        out[i] = args[nargs + k];
+    }
+    return true;
+}
+
+bool truth(PyObject *o, bool dflt, int *out) {
+    if (!o) {
+        *out = dflt;
+        return true;
+    }
+    *out = PyObject_IsTrue(o);
+    return *out >= 0;
+}
+
+// Runs a blocking core call with the GIL released. `attempt(block, deadline,
+// check)` must be safe to call with and without the GIL.
+template <class F>
+xi::Status blocking(bool block, std::optional<double> timeout, F &&attempt) {
+    xi::Status s = attempt(false, xi::Deadline{}, xi::InterruptCheck{});  // fast path, GIL held
+    if (s == xi::Status::ok || !block || (timeout && *timeout == 0.0)) return s;
+    if (s != xi::Status::empty && s != xi::Status::full) return s;
+    xi::Deadline deadline = xi::deadline_after(timeout);
+    xi::InterruptCheck check;
+    bool interruptible = needs_interrupt_checks();
+    PyThreadState *ts = PyEval_SaveThread();
+    if (interruptible) {
+        check = [ts]() {  // runs signal handlers with the GIL, between waits
+            PyEval_RestoreThread(ts);
+            int r = PyErr_CheckSignals();
+            PyEval_SaveThread();
+            return r < 0;
+        };
+    }
+    s = attempt(true, deadline, check);
+    PyEval_RestoreThread(ts);
+    return s;
+}
+
+// ---- Queue
+PyObject *queue_put_impl(QueueObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                         bool nowait) {
+    BackendState *st = state_of_type(Py_TYPE(self));
+    PyObject *a[4] = {};
+    if (nowait ? !bind_args("put_nowait", args, nargs, kwnames, {"obj", "pickle"}, 1, a)
+               : !bind_args("put", args, nargs, kwnames, {"obj", "block", "timeout", "pickle"}, 3, a))
+        return nullptr;
+    PyObject *obj = a[0], *pickle_arg = nowait ? a[1] : a[3];
+    if (!obj) {
+        PyErr_SetString(PyExc_TypeError, "put() missing required argument 'obj'");
+        return nullptr;
+    }
+    int block = 0, pickle = 0;
+    std::optional<double> timeout;
+    if ((!nowait && (!truth(a[1], true, &block) || !parse_timeout(a[2], &timeout))) ||
+        !truth(pickle_arg == Py_None ? nullptr : pickle_arg, self->q->pickle, &pickle))
+        return nullptr;
+    xi::Value v;
+    if (!to_value(st, obj, v, pickle)) return nullptr;
+    auto q = self->q;
+    xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
+        return q->put(std::move(v), b, d, c);  // put leaves v intact unless it succeeds
+    });
+    if (s == xi::Status::ok) Py_RETURN_NONE;
+    if (s == xi::Status::full) PyErr_SetString(st->QueueFull, "the queue is full");
+    return nullptr;  // interrupted: the signal handler's exception is set
+}
+
+PyObject *queue_put(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
+    return queue_put_impl(reinterpret_cast<QueueObject *>(self), args, nargs, kw, false);
+}
+PyObject *queue_put_nowait(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
+    return queue_put_impl(reinterpret_cast<QueueObject *>(self), args, nargs, kw, true);
+}
+
+PyObject *queue_get_impl(QueueObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                         bool nowait) {
+    BackendState *st = state_of_type(Py_TYPE(self));
+    PyObject *a[2] = {};
+    int block = 0;
+    std::optional<double> timeout;
+    if (!nowait && (!bind_args("get", args, nargs, kwnames, {"block", "timeout"}, 2, a) ||
+                    !truth(a[0], true, &block) || !parse_timeout(a[1], &timeout)))
+        return nullptr;
+    if (nowait && (nargs || kwnames)) {
+        PyErr_SetString(PyExc_TypeError, "get_nowait() takes no arguments");
+        return nullptr;
+    }
+    xi::Value v;
+    auto q = self->q;
+    xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
+        return q->get(v, b, d, c);
+    });
+    if (s == xi::Status::ok) return from_value(st, std::move(v));
+    if (s == xi::Status::empty) PyErr_SetString(st->QueueEmpty, "the queue is empty");
+    return nullptr;
+}
+
+PyObject *queue_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
+    return queue_get_impl(reinterpret_cast<QueueObject *>(self), args, nargs, kw, false);
+}
+PyObject *queue_get_nowait(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
+    return queue_get_impl(reinterpret_cast<QueueObject *>(self), args, nargs, kw, true);
+}
+
+std::shared_ptr<PyQueue> &queue_of(PyObject *self) { return reinterpret_cast<QueueObject *>(self)->q; }
+
+PyObject *queue_qsize(PyObject *self, PyObject *) { return PyLong_FromSize_t(queue_of(self)->size()); }
+PyObject *queue_empty(PyObject *self, PyObject *) { return PyBool_FromLong(queue_of(self)->size() == 0); }
+PyObject *queue_full(PyObject *self, PyObject *) {
+    auto &q = queue_of(self);
+    return PyBool_FromLong(q->maxsize() && q->size() >= q->maxsize());
+}
+PyObject *queue_get_id(PyObject *self, void *) { return PyLong_FromLongLong(queue_of(self)->id()); }
+PyObject *queue_get_maxsize(PyObject *self, void *) { return PyLong_FromSize_t(queue_of(self)->maxsize()); }
+PyObject *queue_repr(PyObject *self) {
+    return PyUnicode_FromFormat("isles.interpreters.Queue(id=%lld, maxsize=%zu)",
+                                static_cast<long long>(queue_of(self)->id()), queue_of(self)->maxsize());
+}
+Py_hash_t queue_hash(PyObject *self) {
+    Py_hash_t h = static_cast<Py_hash_t>(queue_of(self)->id());
+    return h == -1 ? -2 : h;
+}
+PyObject *queue_richcompare(PyObject *a, PyObject *b, int op) {
+    if (!PyObject_TypeCheck(b, Py_TYPE(a)) || (op != Py_EQ && op != Py_NE)) Py_RETURN_NOTIMPLEMENTED;
+    bool same = queue_of(a) == queue_of(b);
+    return PyBool_FromLong(op == Py_EQ ? same : !same);
+}
+void queue_dealloc(PyObject *self) {
+    PyTypeObject *tp = Py_TYPE(self);
+    auto *o = reinterpret_cast<QueueObject *>(self);
+    auto q = std::move(o->q);  // the last reference may drop items: do it before freeing
+    o->q.~shared_ptr();
+    q.reset();
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+PyMethodDef queue_methods[] = {
+    {"put", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(queue_put)), METH_FASTCALL | METH_KEYWORDS,
+     "put(obj, block=True, timeout=None, *, pickle=None)\n--\n\nAdd obj; wait for room if the queue is full. "
+     "QueueFull if there is still no room when `timeout` passes (or at once with block=False)."},
+    {"put_nowait", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(queue_put_nowait)),
+     METH_FASTCALL | METH_KEYWORDS, "put_nowait(obj, *, pickle=None)\n--\n\nput(obj, block=False)."},
+    {"get", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(queue_get)), METH_FASTCALL | METH_KEYWORDS,
+     "get(block=True, timeout=None)\n--\n\nRemove and return the oldest item, waiting for one if needed. "
+     "QueueEmpty when `timeout` passes (or at once with block=False)."},
+    {"get_nowait", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(queue_get_nowait)),
+     METH_FASTCALL | METH_KEYWORDS, "get_nowait()\n--\n\nget(block=False)."},
+    {"qsize", queue_qsize, METH_NOARGS, "qsize()\n--\n\nThe number of items queued."},
+    {"empty", queue_empty, METH_NOARGS, "empty()\n--\n\nTrue when nothing is queued."},
+    {"full", queue_full, METH_NOARGS, "full()\n--\n\nTrue when a bounded queue has no room."},
+    {nullptr, nullptr, 0, nullptr},
+};
+PyGetSetDef queue_getset[] = {
+    {"id", queue_get_id, nullptr, "The queue's id, unique in the process.", nullptr},
+    {"maxsize", queue_get_maxsize, nullptr, "The bound (0: unbounded).", nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr},
+};
+PyType_Slot queue_slots[] = {
+    {Py_tp_dealloc, reinterpret_cast<void *>(queue_dealloc)},
+    {Py_tp_methods, queue_methods},
+    {Py_tp_getset, queue_getset},
+    {Py_tp_repr, reinterpret_cast<void *>(queue_repr)},
+    {Py_tp_hash, reinterpret_cast<void *>(queue_hash)},
+    {Py_tp_richcompare, reinterpret_cast<void *>(queue_richcompare)},
+    {Py_tp_doc, const_cast<char *>("A FIFO shared by all interpreters (PEP 734); make one with create_queue().")},
+    {0, nullptr},
+};
+PyType_Spec queue_spec = {"isles.interpreters.Queue", sizeof(QueueObject), 0,
+                          Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE,
+                          queue_slots};
+
+PyObject *create_queue(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    PyObject *a[2] = {};
+    if (!bind_args("create_queue", args, nargs, kwnames, {"maxsize", "pickle"}, 1, a)) return nullptr;
+    Py_ssize_t maxsize = 0;
+    if (a[0]) {
+        maxsize = PyNumber_AsSsize_t(a[0], PyExc_OverflowError);
+        if (maxsize == -1 && PyErr_Occurred()) return nullptr;
+        if (maxsize < 0) maxsize = 0;  // as queue.Queue: <= 0 means unbounded
+    }
+    int pickle = 0;
+    if (!truth(a[1], false, &pickle)) return nullptr;
+    return new_queue_object(st, std::make_shared<PyQueue>(static_cast<size_t>(maxsize), pickle));
+}
+
+// ---- channel ends
+xi::ChannelEnd &end_of(PyObject *self) { return reinterpret_cast<ChannelEndObject *>(self)->end; }
+
+// Maps a core status to the channel exceptions; returns nullptr.
+PyObject *channel_error(BackendState *st, xi::Status s, const char *what) {
+    switch (s) {
+        case xi::Status::closed: PyErr_Format(st->ChannelClosedError, "%s: the channel is closed", what); break;
+        case xi::Status::empty: PyErr_Format(st->ChannelEmptyError, "%s: the channel is empty", what); break;
+        case xi::Status::timeout: PyErr_Format(PyExc_TimeoutError, "%s: timed out", what); break;
+        case xi::Status::not_empty:
+            PyErr_Format(st->ChannelNotEmptyError, "%s: values are still pending; use force=True to drop them",
+                         what);
+            break;
+        default: break;  // interrupted: the handler's exception is set
+    }
+    return nullptr;
+}
+
+PyObject *send_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, bool nowait) {
+    BackendState *st = state_of_type(Py_TYPE(self));
+    PyObject *a[2] = {};
+    if (!bind_args(nowait ? "send_nowait" : "send", args, nargs, kwnames, {"obj", "timeout"}, nowait ? 1 : 2, a))
+        return nullptr;
+    if (!a[0]) {
+        PyErr_SetString(PyExc_TypeError, "send() missing required argument 'obj'");
+        return nullptr;
+    }
+    std::optional<double> timeout;
+    if (!parse_timeout(a[1], &timeout)) return nullptr;
+    xi::Value v;
+    if (!to_value(st, a[0], v, false)) return nullptr;
+    auto ch = end_of(self).channel();
+    int64_t owner = end_of(self).owner();
+    bool taken = false;
+    xi::Status s;
+    if (nowait) {
+        s = ch->send(std::move(v), owner, false, {}, {}, &taken);
+        if (s == xi::Status::ok) return PyBool_FromLong(taken);
+        return channel_error(st, s, "send_nowait()");
+    }
+    xi::Deadline deadline = xi::deadline_after(timeout);
+    xi::InterruptCheck check;
+    bool interruptible = needs_interrupt_checks();
+    PyThreadState *ts = PyEval_SaveThread();
+    if (interruptible)
+        check = [ts]() {
+            PyEval_RestoreThread(ts);
+            int r = PyErr_CheckSignals();
+            PyEval_SaveThread();
+            return r < 0;
+        };
+    s = ch->send(std::move(v), owner, true, deadline, check);
+    PyEval_RestoreThread(ts);
+    if (s == xi::Status::ok) Py_RETURN_NONE;
+    return channel_error(st, s, "send()");
+}
+
+PyObject *chan_send(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k) { return send_impl(self, a, n, k, false); }
+PyObject *chan_send_nowait(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k) {
+    return send_impl(self, a, n, k, true);
+}
+
+PyObject *recv_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, bool nowait) {
+    BackendState *st = state_of_type(Py_TYPE(self));
+    PyObject *a[1] = {};
+    if (!bind_args(nowait ? "recv_nowait" : "recv", args, nargs, kwnames, {nowait ? "default" : "timeout"}, 1, a))
+        return nullptr;
+    std::optional<double> timeout;
+    if (!nowait && !parse_timeout(a[0], &timeout)) return nullptr;
+    auto ch = end_of(self).channel();
+    int64_t owner = end_of(self).owner();
+    xi::Value v;
+    xi::Status s = blocking(!nowait, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
+        return ch->recv(v, owner, b, d, c);
+    });
+    if (s == xi::Status::ok) return from_value(st, std::move(v));
+    if (nowait && s == xi::Status::empty && a[0]) return Py_NewRef(a[0]);
+    if (!nowait && s == xi::Status::empty) s = xi::Status::timeout;
+    return channel_error(st, s, nowait ? "recv_nowait()" : "recv()");
+}
+
+PyObject *chan_recv(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k) { return recv_impl(self, a, n, k, false); }
+PyObject *chan_recv_nowait(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k) {
+    return recv_impl(self, a, n, k, true);
+}
+
+PyObject *chan_close(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    BackendState *st = state_of_type(Py_TYPE(self));
+    PyObject *a[1] = {};
+    int force = 0;
+    if (!bind_args("close", args, nargs, kwnames, {"force"}, 0, a) || !truth(a[0], false, &force)) return nullptr;
+    xi::Status s = end_of(self).channel()->close(force);
+    if (s == xi::Status::ok) Py_RETURN_NONE;
+    return channel_error(st, s, "close()");
+}
+
+PyObject *chan_release(PyObject *self, PyObject *) {
+    end_of(self).channel()->release(end_of(self).side(), end_of(self).owner());
+    Py_RETURN_NONE;
+}
+
+PyObject *chan_get_id(PyObject *self, void *) { return PyLong_FromLongLong(end_of(self).channel()->id()); }
+PyObject *chan_get_closed(PyObject *self, void *) { return PyBool_FromLong(end_of(self).channel()->is_closed()); }
+PyObject *chan_repr(PyObject *self) {
+    return PyUnicode_FromFormat("%s(id=%lld)", Py_TYPE(self)->tp_name,
+                                static_cast<long long>(end_of(self).channel()->id()));
+}
+Py_hash_t chan_hash(PyObject *self) {
+    Py_hash_t h = static_cast<Py_hash_t>(end_of(self).channel()->id() * 2 + (end_of(self).side() == xi::Side::recv));
+    return h == -1 ? -2 : h;
+}
+PyObject *chan_richcompare(PyObject *a, PyObject *b, int op) {
+    if (Py_TYPE(a) != Py_TYPE(b) || (op != Py_EQ && op != Py_NE)) Py_RETURN_NOTIMPLEMENTED;
+    bool same = end_of(a).channel() == end_of(b).channel();
+    return PyBool_FromLong(op == Py_EQ ? same : !same);
+}
+void chan_dealloc(PyObject *self) {
+    PyTypeObject *tp = Py_TYPE(self);
+    end_of(self).~ChannelEnd();  // may wake receivers: no sender left
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+PyGetSetDef chan_getset[] = {
+    {"id", chan_get_id, nullptr, "The channel's id, unique in the process.", nullptr},
+    {"is_closed", chan_get_closed, nullptr, "True once the channel was closed.", nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr},
+};
+PyMethodDef send_methods[] = {
+    {"send", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_send)), METH_FASTCALL | METH_KEYWORDS,
+     "send(obj, timeout=None)\n--\n\nSend obj's data and wait until it is received. TimeoutError (the value is "
+     "withdrawn) when `timeout` passes; ChannelClosedError if the channel is or gets closed."},
+    {"send_nowait", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_send_nowait)),
+     METH_FASTCALL | METH_KEYWORDS,
+     "send_nowait(obj)\n--\n\nQueue obj's data without waiting; True if a receiver was already waiting."},
+    {"close", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_close)), METH_FASTCALL | METH_KEYWORDS,
+     "close(force=False)\n--\n\nClose the channel for every interpreter."},
+    {"release", chan_release, METH_NOARGS, "release()\n--\n\nThis interpreter stops sending on the channel."},
+    {nullptr, nullptr, 0, nullptr},
+};
+PyMethodDef recv_methods[] = {
+    {"recv", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_recv)), METH_FASTCALL | METH_KEYWORDS,
+     "recv(timeout=None)\n--\n\nReturn the next value, waiting for one. TimeoutError when `timeout` passes; "
+     "ChannelClosedError if the channel is closed or nobody can send any more."},
+    {"recv_nowait", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_recv_nowait)),
+     METH_FASTCALL | METH_KEYWORDS,
+     "recv_nowait(default=<unset>)\n--\n\nThe next value; `default` (or ChannelEmptyError) if none is queued."},
+    {"close", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_close)), METH_FASTCALL | METH_KEYWORDS,
+     "close(force=False)\n--\n\nClose the channel for every interpreter."},
+    {"release", chan_release, METH_NOARGS, "release()\n--\n\nThis interpreter stops receiving on the channel."},
+    {nullptr, nullptr, 0, nullptr},
+};
+
+PyType_Slot send_slots[] = {
+    {Py_tp_dealloc, reinterpret_cast<void *>(chan_dealloc)}, {Py_tp_methods, send_methods},
+    {Py_tp_getset, chan_getset}, {Py_tp_repr, reinterpret_cast<void *>(chan_repr)},
+    {Py_tp_hash, reinterpret_cast<void *>(chan_hash)}, {Py_tp_richcompare, reinterpret_cast<void *>(chan_richcompare)},
+    {Py_tp_doc, const_cast<char *>("The sending end of a channel (PEP 554).")}, {0, nullptr},
+};
+PyType_Slot recv_slots[] = {
+    {Py_tp_dealloc, reinterpret_cast<void *>(chan_dealloc)}, {Py_tp_methods, recv_methods},
+    {Py_tp_getset, chan_getset}, {Py_tp_repr, reinterpret_cast<void *>(chan_repr)},
+    {Py_tp_hash, reinterpret_cast<void *>(chan_hash)}, {Py_tp_richcompare, reinterpret_cast<void *>(chan_richcompare)},
+    {Py_tp_doc, const_cast<char *>("The receiving end of a channel (PEP 554).")}, {0, nullptr},
+};
+constexpr unsigned kEndFlags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE;
+PyType_Spec send_spec = {"isles.interpreters.SendChannel", sizeof(ChannelEndObject), 0, kEndFlags, send_slots};
+PyType_Spec recv_spec = {"isles.interpreters.RecvChannel", sizeof(ChannelEndObject), 0, kEndFlags, recv_slots};
+
+PyObject *create_channel(PyObject *module, PyObject *) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    auto ch = xi::Channel::create();
+    PyObject *r = new_channel_end_object(st, xi::Side::recv, ch);
+    PyObject *s = r ? new_channel_end_object(st, xi::Side::send, ch) : nullptr;
+    if (!s) {
+        Py_XDECREF(r);
+        return nullptr;
+    }
+    return Py_BuildValue("(NN)", r, s);
+}
+
+PyObject *list_channels(PyObject *module, PyObject *) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    PyObject *out = PyList_New(0);
+    for (auto &ch : xi::Channel::list_open()) {
+        if (!out) break;
+        PyObject *pair = Py_BuildValue("(NN)", new_channel_end_object(st, xi::Side::recv, ch),
+                                       new_channel_end_object(st, xi::Side::send, ch));
+        if (!pair || PyList_Append(out, pair) < 0) Py_CLEAR(out);
+        Py_XDECREF(pair);
+    }
+    return out;
+}
+
+}  // namespace
+
+PyMethodDef queue_module_methods[] = {
+    {"create_queue", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(create_queue)),
+     METH_FASTCALL | METH_KEYWORDS,
+     "create_queue(maxsize=0, *, pickle=False)\n--\n\nA new queue shared by all interpreters. With pickle=True, "
+     "items that are not shareable cross pickled."},
+    {"create_channel", create_channel, METH_NOARGS, "create_channel()\n--\n\nA new channel: (RecvChannel, SendChannel)."},
+    {"list_all_channels", list_channels, METH_NOARGS, "list_all_channels()\n--\n\n(recv, send) for every open channel."},
+    {nullptr, nullptr, 0, nullptr},
+};
+
+bool needs_interrupt_checks() {
+    return PyInterpreterState_Get() == PyInterpreterState_Main() && PyThread_get_thread_ident() == main_thread_ident;
+}
+
+int queue_types_init(PyObject *module, BackendState *st) {
+    if (PyInterpreterState_Get() == PyInterpreterState_Main() && main_thread_ident == 0) {
+        PyObject *threading = PyImport_ImportModule("threading");
+        PyObject *main = threading ? PyObject_CallMethod(threading, "main_thread", nullptr) : nullptr;
+        PyObject *ident = main ? PyObject_GetAttrString(main, "ident") : nullptr;
+        if (ident) main_thread_ident = PyLong_AsUnsignedLong(ident);
+        Py_XDECREF(ident);
+        Py_XDECREF(main);
+        Py_XDECREF(threading);
+        if (PyErr_Occurred()) return -1;
+    }
+    st->queue_type = reinterpret_cast<PyTypeObject *>(PyType_FromModuleAndSpec(module, &queue_spec, nullptr));
+    st->send_type = reinterpret_cast<PyTypeObject *>(PyType_FromModuleAndSpec(module, &send_spec, nullptr));
+    st->recv_type = reinterpret_cast<PyTypeObject *>(PyType_FromModuleAndSpec(module, &recv_spec, nullptr));
+    if (!st->queue_type || !st->send_type || !st->recv_type) return -1;
+    if (PyModule_AddFunctions(module, queue_module_methods) < 0) return -1;
+    for (PyTypeObject *tp : {st->queue_type, st->send_type, st->recv_type})
+        if (PyModule_AddObjectRef(module, strrchr(tp->tp_name, '.') + 1, reinterpret_cast<PyObject *>(tp)) < 0)
+            return -1;
+    return 0;
+}
+
+PyObject *new_queue_object(BackendState *st, std::shared_ptr<xi::Queue> q) {
+    auto *o = PyObject_New(QueueObject, st->queue_type);
+    if (!o) return nullptr;
+    new (&o->q) std::shared_ptr<PyQueue>(std::static_pointer_cast<PyQueue>(std::move(q)));
+    return reinterpret_cast<PyObject *>(o);
+}
+
+PyObject *new_channel_end_object(BackendState *st, xi::Side side, std::shared_ptr<xi::Channel> ch) {
+    auto *o = PyObject_New(ChannelEndObject, side == xi::Side::send ? st->send_type : st->recv_type);
+    if (!o) return nullptr;
+    new (&o->end) xi::ChannelEnd(std::move(ch), side, current_interp_id());
+    return reinterpret_cast<PyObject *>(o);
+}
+
+bool unwrap_queue(BackendState *st, PyObject *o, std::shared_ptr<xi::Queue> *q) {
+    if (Py_TYPE(o) != st->queue_type) return false;
+    *q = reinterpret_cast<QueueObject *>(o)->q;
+    return true;
+}
+
+bool unwrap_channel_end(BackendState *st, PyObject *o, xi::ChannelEnd *end) {
+    if (Py_TYPE(o) != st->send_type && Py_TYPE(o) != st->recv_type) return false;
+    const xi::ChannelEnd &mine = reinterpret_cast<ChannelEndObject *>(o)->end;
+    *end = xi::ChannelEnd(mine.channel(), mine.side(), xi::ChannelEnd::kInTransit);
+    return true;
+}
+
+}  // namespace isles::internal

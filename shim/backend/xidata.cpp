@@ -1,0 +1,337 @@
+// Cross-interpreter data: objects become xi::Values in the sending
+// interpreter and new objects in the receiving one. Buffers cross by
+// reference: the receiver gets a memoryview on the exporter's memory, and
+// the exporter's Py_buffer is released in the exporter's own interpreter.
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+#include "backend.h"
+#include "interp_switch.h"
+
+namespace isles::internal {
+
+int64_t current_interp_id() { return PyInterpreterState_GetID(PyInterpreterState_Get()); }
+
+namespace {
+
+constexpr int kMaxDepth = 200;
+
+// A Py_buffer exported in one interpreter. Until an interpreter that is
+// being closed detaches it (copying the bytes), `view` points into the
+// exporter's memory and must be released there.
+class PyBufferShare : public xi::BufferShare {
+  public:
+    PyBufferShare(PyInterpreterState *exporter, int64_t exporter_id) : exporter_(exporter), exporter_id_(exporter_id) {}
+    ~PyBufferShare() override;
+
+    bool acquire(PyObject *obj);  // in the exporter, GIL held
+    // In the exporter, GIL held: copy the bytes and release the exporter's
+    // buffer; false if a receiver holds the memory (it cannot be moved).
+    bool detach();
+    int fill(PyObject *owner, Py_buffer *view, int flags);
+    void pin() {
+        std::lock_guard<std::mutex> guard(lock_);
+        ++pins_;
+    }
+    void unpin() {
+        std::lock_guard<std::mutex> guard(lock_);
+        --pins_;
+    }
+    bool pinned() {
+        std::lock_guard<std::mutex> guard(lock_);
+        return pins_ > 0 && held_;
+    }
+    int64_t exporter_id() const { return exporter_id_; }
+
+  private:
+    std::mutex lock_;  // receivers in other interpreters vs detach()
+    int pins_ = 0;     // live receiving objects
+    PyInterpreterState *exporter_;
+    int64_t exporter_id_;
+    Py_buffer view_{};
+    bool held_ = false;           // view_ still refers to the exporter's memory
+    std::string owned_;           // the bytes after detach()
+    std::string format_;
+    std::vector<Py_ssize_t> shape_, strides_;
+};
+
+// Shares exported by each interpreter, so closing it can detach them.
+std::mutex shares_lock;
+std::vector<std::weak_ptr<PyBufferShare>> all_shares;
+
+bool PyBufferShare::acquire(PyObject *obj) {
+    if (PyObject_GetBuffer(obj, &view_, PyBUF_FULL_RO) < 0) return false;
+    held_ = true;
+    format_ = view_.format ? view_.format : "B";
+    shape_.assign(view_.shape, view_.shape + view_.ndim);
+    if (view_.strides) strides_.assign(view_.strides, view_.strides + view_.ndim);
+    return true;
+}
+
+bool PyBufferShare::detach() {
+    std::lock_guard<std::mutex> guard(lock_);
+    if (!held_) return true;
+    if (pins_ > 0) return false;
+    owned_.resize(static_cast<size_t>(view_.len));
+    if (PyBuffer_ToContiguous(owned_.data(), &view_, view_.len, 'C') < 0) PyErr_Clear();
+    // C-contiguous strides for the copy.
+    strides_.assign(shape_.size(), 0);
+    Py_ssize_t step = view_.itemsize;
+    for (size_t i = shape_.size(); i-- > 0;) {
+        strides_[i] = step;
+        step *= shape_[i];
+    }
+    PyBuffer_Release(&view_);
+    held_ = false;
+    return true;
+}
+
+PyBufferShare::~PyBufferShare() {
+    if (!held_) return;
+    // Release in the exporter's interpreter; closing an interpreter detaches
+    // its shares first, so the exporter is alive here.
+    run_in_interpreter(exporter_, [this] { PyBuffer_Release(&view_); });
+}
+
+int PyBufferShare::fill(PyObject *owner, Py_buffer *view, int flags) {
+    std::lock_guard<std::mutex> guard(lock_);
+    bool readonly = held_ ? view_.readonly != 0 : false;
+    if ((flags & PyBUF_WRITABLE) && readonly) {
+        PyErr_SetString(PyExc_BufferError, "the shared buffer is read-only");
+        return -1;
+    }
+    view->buf = held_ ? view_.buf : owned_.data();
+    view->obj = Py_NewRef(owner);
+    view->len = held_ ? view_.len : static_cast<Py_ssize_t>(owned_.size());
+    view->readonly = readonly;
+    view->itemsize = held_ ? view_.itemsize : (view_.itemsize ? view_.itemsize : 1);
+    view->format = (flags & PyBUF_FORMAT) ? format_.data() : nullptr;
+    view->ndim = static_cast<int>(shape_.size());
+    view->shape = (flags & PyBUF_ND) ? shape_.data() : nullptr;
+    view->strides = (flags & PyBUF_STRIDES) && !strides_.empty() ? strides_.data() : nullptr;
+    view->suboffsets = nullptr;
+    view->internal = nullptr;
+    if (!(flags & PyBUF_STRIDES) && !strides_.empty() && !PyBuffer_IsContiguous(view, 'C')) {
+        Py_CLEAR(view->obj);
+        PyErr_SetString(PyExc_BufferError, "the shared buffer is not C-contiguous");
+        return -1;
+    }
+    return 0;
+}
+
+// The receiving side's object: exports the shared memory; a memoryview on
+// it is what the receiver gets.
+struct SharedBufferObject {
+    PyObject_HEAD
+    std::shared_ptr<PyBufferShare> share;
+};
+
+int shared_getbuffer(PyObject *self, Py_buffer *view, int flags) {
+    return reinterpret_cast<SharedBufferObject *>(self)->share->fill(self, view, flags);
+}
+
+void shared_dealloc(PyObject *self) {
+    auto *o = reinterpret_cast<SharedBufferObject *>(self);
+    PyTypeObject *tp = Py_TYPE(self);
+    if (o->share) o->share->unpin();
+    o->share.~shared_ptr();  // may release the exporter's buffer, in its interpreter
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+PyType_Slot shared_slots[] = {
+    {Py_tp_dealloc, reinterpret_cast<void *>(shared_dealloc)},
+    {Py_bf_getbuffer, reinterpret_cast<void *>(shared_getbuffer)},
+    {Py_tp_doc, const_cast<char *>("Memory shared by another interpreter (wrapped in a memoryview).")},
+    {0, nullptr},
+};
+PyType_Spec shared_spec = {"isles.interpreters.SharedBuffer", sizeof(SharedBufferObject), 0,
+                           Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, shared_slots};
+
+bool not_shareable(BackendState *st, PyObject *obj, const char *why = nullptr) {
+    if (why)
+        PyErr_Format(st->NotShareableError, "%s", why);
+    else
+        PyErr_Format(st->NotShareableError, "objects of type %.200s cannot be shared between interpreters",
+                     Py_TYPE(obj)->tp_name);
+    return false;
+}
+
+PyObject *pickle_module(BackendState *st) {
+    if (!st->pickle) st->pickle = PyImport_ImportModule("pickle");
+    return st->pickle;
+}
+
+bool to_value_rec(BackendState *st, PyObject *obj, xi::Value &out, bool allow_pickle, int depth) {
+    using K = xi::Value::Kind;
+    if (obj == Py_None) {
+        out.kind = K::none;
+    } else if (PyBool_Check(obj)) {
+        out.kind = K::boolean;
+        out.boolean = obj == Py_True;
+    } else if (PyLong_CheckExact(obj)) {
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+        if (v == -1 && PyErr_Occurred()) return false;
+        if (!overflow) {
+            out.kind = K::integer;
+            out.integer = v;
+        } else {
+            PyObject *hex = PyNumber_ToBase(obj, 16);
+            const char *s = hex ? PyUnicode_AsUTF8(hex) : nullptr;
+            if (!s) {
+                Py_XDECREF(hex);
+                return false;
+            }
+            out.kind = K::big_integer;
+            out.text = s;
+            Py_DECREF(hex);
+        }
+    } else if (PyFloat_CheckExact(obj)) {
+        out.kind = K::real;
+        out.real = PyFloat_AS_DOUBLE(obj);
+    } else if (PyUnicode_CheckExact(obj)) {
+        Py_ssize_t n;
+        const char *s = PyUnicode_AsUTF8AndSize(obj, &n);
+        if (s) {
+            out.text.assign(s, static_cast<size_t>(n));
+        } else {  // lone surrogates: keep them, as the receiver decodes with surrogatepass
+            PyErr_Clear();
+            PyObject *b = PyUnicode_AsEncodedString(obj, "utf-8", "surrogatepass");
+            if (!b) return false;
+            out.text.assign(PyBytes_AS_STRING(b), static_cast<size_t>(PyBytes_GET_SIZE(b)));
+            Py_DECREF(b);
+        }
+        out.kind = K::str;
+    } else if (PyBytes_CheckExact(obj)) {
+        out.kind = K::bytes;
+        out.text.assign(PyBytes_AS_STRING(obj), static_cast<size_t>(PyBytes_GET_SIZE(obj)));
+    } else if (PyTuple_CheckExact(obj)) {
+        if (depth >= kMaxDepth) return not_shareable(st, obj, "the tuple is nested too deeply to be shared");
+        out.kind = K::tuple;
+        Py_ssize_t n = PyTuple_GET_SIZE(obj);
+        out.items.resize(static_cast<size_t>(n));
+        for (Py_ssize_t i = 0; i < n; ++i)
+            if (!to_value_rec(st, PyTuple_GET_ITEM(obj, i), out.items[static_cast<size_t>(i)], allow_pickle,
+                              depth + 1))
+                return false;
+    } else if (unwrap_queue(st, obj, &out.queue)) {
+        out.kind = K::queue;
+    } else if (unwrap_channel_end(st, obj, &out.channel)) {
+        out.kind = K::channel;
+    } else if (PyObject_CheckBuffer(obj)) {
+        int64_t id = current_interp_id();
+        auto share = std::make_shared<PyBufferShare>(PyInterpreterState_Get(), id);
+        if (!share->acquire(obj)) return false;
+        {
+            std::lock_guard<std::mutex> guard(shares_lock);
+            all_shares.push_back(share);
+        }
+        out.kind = K::buffer;
+        out.buffer = std::move(share);
+    } else if (allow_pickle) {
+        PyObject *pickle = pickle_module(st);
+        PyObject *data = pickle ? PyObject_CallMethod(pickle, "dumps", "Oi", obj, 5) : nullptr;
+        if (!data) {
+            if (PyErr_ExceptionMatches(PyExc_TypeError) || PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                PyObject *cause = PyErr_GetRaisedException();
+                PyErr_Format(st->NotShareableError, "objects of type %.200s cannot be shared or pickled: %S",
+                             Py_TYPE(obj)->tp_name, cause);
+                Py_DECREF(cause);
+            }
+            return false;
+        }
+        out.kind = K::pickled;
+        out.text.assign(PyBytes_AS_STRING(data), static_cast<size_t>(PyBytes_GET_SIZE(data)));
+        Py_DECREF(data);
+    } else {
+        return not_shareable(st, obj);
+    }
+    return true;
+}
+
+}  // namespace
+
+bool to_value(BackendState *st, PyObject *obj, xi::Value &out, bool allow_pickle) {
+    if (PyErr_Occurred()) return false;
+    return to_value_rec(st, obj, out, allow_pickle, 0);
+}
+
+PyObject *from_value(BackendState *st, xi::Value &&v) {
+    using K = xi::Value::Kind;
+    switch (v.kind) {
+        case K::none: Py_RETURN_NONE;
+        case K::boolean: return PyBool_FromLong(v.boolean);
+        case K::integer: return PyLong_FromLongLong(v.integer);
+        case K::big_integer: return PyLong_FromString(v.text.c_str(), nullptr, 0);
+        case K::real: return PyFloat_FromDouble(v.real);
+        case K::str:
+            return PyUnicode_DecodeUTF8(v.text.data(), static_cast<Py_ssize_t>(v.text.size()), "surrogatepass");
+        case K::bytes: return PyBytes_FromStringAndSize(v.text.data(), static_cast<Py_ssize_t>(v.text.size()));
+        case K::tuple: {
+            PyObject *t = PyTuple_New(static_cast<Py_ssize_t>(v.items.size()));
+            for (size_t i = 0; t && i < v.items.size(); ++i) {
+                PyObject *item = from_value(st, std::move(v.items[i]));
+                if (!item) Py_CLEAR(t);
+                else PyTuple_SET_ITEM(t, static_cast<Py_ssize_t>(i), item);
+            }
+            return t;
+        }
+        case K::queue: return new_queue_object(st, std::move(v.queue));
+        case K::channel: return new_channel_end_object(st, v.channel.side(), v.channel.channel());
+        case K::buffer: {
+            auto share = std::static_pointer_cast<PyBufferShare>(v.buffer);
+            auto *o = PyObject_New(SharedBufferObject, st->buffer_type);
+            if (!o) return nullptr;
+            new (&o->share) std::shared_ptr<PyBufferShare>(std::move(share));
+            o->share->pin();
+            PyObject *mv = PyMemoryView_FromObject(reinterpret_cast<PyObject *>(o));
+            Py_DECREF(o);
+            return mv;
+        }
+        case K::pickled: {
+            PyObject *pickle = pickle_module(st);
+            PyObject *data = PyBytes_FromStringAndSize(v.text.data(), static_cast<Py_ssize_t>(v.text.size()));
+            PyObject *r = pickle && data ? PyObject_CallMethod(pickle, "loads", "O", data) : nullptr;
+            Py_XDECREF(data);
+            return r;
+        }
+    }
+    PyErr_SetString(PyExc_SystemError, "isles: unknown cross-interpreter value");
+    return nullptr;
+}
+
+bool detach_buffers_of(BackendState *st, int64_t interp_id, bool check_only) {
+    std::vector<std::shared_ptr<PyBufferShare>> mine;
+    {
+        std::lock_guard<std::mutex> guard(shares_lock);
+        std::vector<std::weak_ptr<PyBufferShare>> alive;
+        for (auto &w : all_shares) {
+            auto s = w.lock();
+            if (!s) continue;
+            alive.push_back(w);
+            if (s->exporter_id() == interp_id) mine.push_back(std::move(s));
+        }
+        all_shares.swap(alive);
+    }
+    size_t pinned = 0;
+    for (auto &s : mine) pinned += s->pinned();
+    if (!pinned && !check_only)
+        for (auto &s : mine) pinned += !s->detach();
+    if (pinned) {
+        PyErr_Format(st->InterpreterError,
+                     "%zu buffer(s) exported by interpreter %lld are still in use by other interpreters; "
+                     "release the memoryviews first",
+                     pinned, static_cast<long long>(interp_id));
+        return false;
+    }
+    return true;
+}
+
+int xi_types_init(PyObject *module, BackendState *st) {
+    st->buffer_type = reinterpret_cast<PyTypeObject *>(PyType_FromModuleAndSpec(module, &shared_spec, nullptr));
+    return st->buffer_type ? 0 : -1;
+}
+
+}  // namespace isles::internal
