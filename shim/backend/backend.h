@@ -61,6 +61,8 @@ struct BackendState {
 // The backend state of the current interpreter (imports the backend if
 // needed); nullptr with an exception set on failure.
 BackendState *current_backend();
+// The same, only if this interpreter already imported the backend.
+BackendState *imported_backend();
 inline Runtime *current_runtime() {
     BackendState *st = current_backend();
     return st ? st->rt : nullptr;

@@ -44,4 +44,14 @@ BackendState *current_backend() {
     return st && st->rt ? st : nullptr;
 }
 
+BackendState *imported_backend() {
+    PyObject *name = PyUnicode_FromString(ISL_BACKEND_MODULE);
+    PyObject *backend = name ? PyImport_GetModule(name) : nullptr;
+    Py_XDECREF(name);
+    auto *st = backend ? static_cast<BackendState *>(PyModule_GetState(backend)) : nullptr;
+    Py_XDECREF(backend);  // sys.modules keeps it
+    PyErr_Clear();
+    return st && st->rt ? st : nullptr;
+}
+
 }  // namespace isles::internal

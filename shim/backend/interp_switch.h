@@ -14,22 +14,28 @@ inline PyThreadState *current_tstate_or_null() {
 #endif
 }
 
-// Runs f() with `target`'s GIL held, on a thread state made for the call,
-// then returns to the caller's interpreter (and GIL) if it had one. The
-// caller's GIL is released meanwhile, so no lock of the caller may be held.
+// Runs f() with `target`'s GIL held, then returns to the caller's
+// interpreter (and GIL) if it had one. The caller's GIL is released
+// meanwhile, so no lock of the caller may be held. `reuse` is an idle
+// thread state of `target` bound to this OS thread; without one, a thread
+// state is made for the call.
 template <class F>
-void run_in_interpreter(PyInterpreterState *target, F &&f) {
+void run_in_interpreter(PyInterpreterState *target, F &&f, PyThreadState *reuse = nullptr) {
     PyThreadState *caller = current_tstate_or_null();
     if (caller && PyThreadState_GetInterpreter(caller) == target) {
         f();
         return;
     }
     if (caller) PyEval_SaveThread();
-    PyThreadState *ts = PyThreadState_New(target);
+    PyThreadState *ts = reuse ? reuse : PyThreadState_New(target);
     PyEval_RestoreThread(ts);
     f();
-    PyThreadState_Clear(ts);
-    PyThreadState_DeleteCurrent();
+    if (reuse) {
+        PyEval_SaveThread();
+    } else {
+        PyThreadState_Clear(ts);
+        PyThreadState_DeleteCurrent();
+    }
     if (caller) PyEval_RestoreThread(caller);
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "backend.h"
 #include "marshal.h"
@@ -15,9 +16,17 @@ namespace isles::internal {
 namespace {
 
 // One interpreter created by isles.
+// Guarded by registry_lock.
 struct Entry {
     PyInterpreterState *interp;
-    int running = 0;      // isles calls executing in it (guarded by registry_lock)
+    // The thread state Py_NewInterpreterFromConfig made, bound to the
+    // creating OS thread and reused by calls from that thread. It is never
+    // deleted before the interpreter ends: deleting an interpreter's
+    // initial thread state breaks later ones on 3.12.1 and leaks on 3.13.0.
+    PyThreadState *initial;
+    unsigned long creator;
+    bool initial_busy = false;
+    int running = 0;      // isles calls executing in it
     bool closing = false;
 };
 
@@ -105,6 +114,17 @@ PyObject *excinfo_tuple(const ExcInfo &e) {
                          e.formatted.c_str());
 }
 
+// True when the current interpreter's sys.path already is `path`.
+bool same_path(const std::vector<std::string> &path) {
+    PyObject *cur = PySys_GetObject("path");  // borrowed
+    if (!cur || !PyList_Check(cur) || static_cast<size_t>(PyList_GET_SIZE(cur)) != path.size()) return false;
+    for (size_t i = 0; i < path.size(); ++i) {
+        PyObject *item = PyList_GET_ITEM(cur, static_cast<Py_ssize_t>(i));
+        if (!PyUnicode_Check(item) || PyUnicode_CompareWithASCIIString(item, path[i].c_str()) != 0) return false;
+    }
+    return true;
+}
+
 PyObject *main_dict() {
     PyObject *main = PyImport_AddModule("__main__");  // borrowed
     return main ? PyModule_GetDict(main) : nullptr;   // borrowed
@@ -136,6 +156,16 @@ PyObject *interp_create(PyObject *module, PyObject *const *args, Py_ssize_t narg
     config.check_multi_interp_extensions = own_gil;
     config.gil = own_gil ? PyInterpreterConfig_OWN_GIL : PyInterpreterConfig_SHARED_GIL;
 
+    // The new interpreter starts with the creator's sys.path, so what the
+    // creator can import (isles included) the new one can too.
+    std::vector<std::string> path;
+    PyObject *sys_path = PySys_GetObject("path");  // borrowed
+    for (Py_ssize_t i = 0; sys_path && PyList_Check(sys_path) && i < PyList_GET_SIZE(sys_path); ++i) {
+        const char *p = PyUnicode_Check(PyList_GET_ITEM(sys_path, i)) ? PyUnicode_AsUTF8(PyList_GET_ITEM(sys_path, i))
+                                                                       : nullptr;
+        if (p) path.emplace_back(p);
+        PyErr_Clear();
+    }
     PyThreadState *caller = PyThreadState_Get();
     PyThreadState *ts = nullptr;
     PyStatus status;
@@ -144,16 +174,23 @@ PyObject *interp_create(PyObject *module, PyObject *const *args, Py_ssize_t narg
         LifecycleGuard guard;
         status = Py_NewInterpreterFromConfig(&ts, &config);
         if (!PyStatus_Exception(status)) {
+            if (!same_path(path)) {  // touching sys.path costs memory CPython never returns
+                PyObject *list = PyList_New(0);
+                for (const std::string &p : path) {
+                    PyObject *item = list ? PyUnicode_FromString(p.c_str()) : nullptr;
+                    if (!item || PyList_Append(list, item) < 0) Py_CLEAR(list);
+                    Py_XDECREF(item);
+                }
+                if (!list || PySys_SetObject("path", list) < 0) PyErr_Clear();  // keep the default path
+                Py_XDECREF(list);
+            }
             PyInterpreterState *interp = PyThreadState_GetInterpreter(ts);
             id = PyInterpreterState_GetID(interp);
             {
                 std::lock_guard<std::mutex> reg(registry_lock);
-                registry[id] = Entry{interp};
+                registry[id] = Entry{interp, ts, PyThread_get_thread_ident()};
             }
-            // The creation thread state is not needed again: every later
-            // call makes its own, on whichever thread makes the call.
-            PyThreadState_Clear(ts);
-            PyThreadState_DeleteCurrent();
+            PyEval_SaveThread();  // idle until a call from this thread reuses it
         }
     }
     // On failure CPython has already made the caller current again.
@@ -175,6 +212,8 @@ PyObject *interp_close(PyObject *module, PyObject *arg) {
         return nullptr;
     }
     PyInterpreterState *interp = nullptr;
+    PyThreadState *initial = nullptr;
+    bool on_creator = false;
     {
         std::lock_guard<std::mutex> guard(registry_lock);
         auto it = registry.find(id);
@@ -198,24 +237,35 @@ PyObject *interp_close(PyObject *module, PyObject *arg) {
         }
         it->second.closing = true;
         interp = it->second.interp;
+        initial = it->second.initial;
+        on_creator = it->second.creator == PyThread_get_thread_ident();
     }
     std::string refused;
     {
         LifecycleGuard guard;
         PyThreadState *caller = PyEval_SaveThread();
-        PyThreadState *ts = PyThreadState_New(interp);
+        // Py_EndInterpreter needs a thread state of this OS thread, and the
+        // only one left: the initial one, or a new one replacing it.
+        PyThreadState *ts = on_creator ? initial : PyThreadState_New(interp);
         PyEval_RestoreThread(ts);
         // Buffers this interpreter lent that nobody has received yet are
         // copied; lent memory still in use elsewhere keeps it alive.
-        BackendState *target = current_backend();
-        if (!target) PyErr_Clear();  // it never imported isles: it lent nothing
+        BackendState *target = imported_backend();  // none: it never lent a buffer
         if (target && !detach_buffers_of(target, id, false)) {
             PyObject *exc = PyErr_GetRaisedException();
             refused = str_of(exc);
             Py_XDECREF(exc);
-            PyThreadState_Clear(ts);
-            PyThreadState_DeleteCurrent();
+            if (on_creator) {
+                PyEval_SaveThread();
+            } else {
+                PyThreadState_Clear(ts);
+                PyThreadState_DeleteCurrent();
+            }
         } else {
+            if (!on_creator) {
+                PyThreadState_Clear(initial);
+                PyThreadState_Delete(initial);
+            }
             Py_EndInterpreter(ts);
         }
         PyEval_RestoreThread(caller);
@@ -284,6 +334,7 @@ PyObject *interp_is_running(PyObject *module, PyObject *arg) {
 template <class Body>
 bool run_in(BackendState *st, int64_t id, ExcInfo *failure, Body &&body) {
     PyInterpreterState *interp = nullptr;
+    PyThreadState *reuse = nullptr;
     bool ours = false;
     {
         // Looking up and marking it running is one step, so close() either
@@ -291,18 +342,27 @@ bool run_in(BackendState *st, int64_t id, ExcInfo *failure, Body &&body) {
         std::lock_guard<std::mutex> guard(registry_lock);
         auto it = registry.find(id);
         if (it != registry.end() && !it->second.closing) {
-            ++it->second.running;
-            interp = it->second.interp;
+            Entry &e = it->second;
+            ++e.running;
+            interp = e.interp;
             ours = true;
+            if (e.creator == PyThread_get_thread_ident() && !e.initial_busy) {
+                e.initial_busy = true;
+                reuse = e.initial;
+            }
         }
     }
     if (!interp && !(interp = find_interp(st, id))) return false;
-    run_in_interpreter(interp, [&] {
-        if (!body()) *failure = capture_exception();
-    });
+    run_in_interpreter(
+        interp, [&] {
+            if (!body()) *failure = capture_exception();
+        },
+        reuse);
     if (ours) {
         std::lock_guard<std::mutex> guard(registry_lock);
-        --registry[id].running;
+        Entry &e = registry[id];
+        --e.running;
+        if (reuse) e.initial_busy = false;
     }
     return true;
 }

@@ -2,6 +2,8 @@
 // SendChannel/RecvChannel (PEP 554). One set of types per interpreter; the
 // objects they wrap are shared by all.
 #include <atomic>
+#include <map>
+#include <mutex>
 
 #include "backend.h"
 
@@ -25,6 +27,20 @@ struct ChannelEndObject {
 };
 
 std::atomic<unsigned long> main_thread_ident{0};
+
+// Every live queue by id, so a pickled queue (by id) can be found again in
+// another interpreter of this process.
+std::mutex queues_lock;
+std::map<int64_t, std::weak_ptr<PyQueue>> queues_by_id;
+
+std::shared_ptr<PyQueue> make_queue(size_t maxsize, bool pickle) {
+    auto q = std::make_shared<PyQueue>(maxsize, pickle);
+    std::lock_guard<std::mutex> guard(queues_lock);
+    for (auto it = queues_by_id.begin(); it != queues_by_id.end();)
+        it = it->second.expired() ? queues_by_id.erase(it) : std::next(it);
+    queues_by_id[q->id()] = q;
+    return q;
+}
 
 BackendState *state_of_type(PyTypeObject *tp) { return static_cast<BackendState *>(PyType_GetModuleState(tp)); }
 
@@ -206,7 +222,15 @@ void queue_dealloc(PyObject *self) {
     Py_DECREF(tp);
 }
 
+// Pickles by id: meaningful only inside this process, while the queue lives.
+PyObject *queue_reduce(PyObject *self, PyObject *) {
+    PyObject *mod = PyType_GetModule(Py_TYPE(self));
+    PyObject *fn = mod ? PyObject_GetAttrString(mod, "_queue_by_id") : nullptr;
+    return fn ? Py_BuildValue("(N(L))", fn, static_cast<long long>(queue_of(self)->id())) : nullptr;
+}
+
 PyMethodDef queue_methods[] = {
+    {"__reduce__", queue_reduce, METH_NOARGS, nullptr},
     {"put", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(queue_put)), METH_FASTCALL | METH_KEYWORDS,
      "put(obj, block=True, timeout=None, *, pickle=None)\n--\n\nAdd obj; wait for room if the queue is full. "
      "QueueFull if there is still no room when `timeout` passes (or at once with block=False)."},
@@ -253,7 +277,7 @@ PyObject *create_queue(PyObject *module, PyObject *const *args, Py_ssize_t nargs
     }
     int pickle = 0;
     if (!truth(a[1], false, &pickle)) return nullptr;
-    return new_queue_object(st, std::make_shared<PyQueue>(static_cast<size_t>(maxsize), pickle));
+    return new_queue_object(st, make_queue(static_cast<size_t>(maxsize), pickle));
 }
 
 // ---- channel ends
@@ -379,12 +403,21 @@ void chan_dealloc(PyObject *self) {
     Py_DECREF(tp);
 }
 
+PyObject *chan_reduce(PyObject *self, PyObject *) {
+    PyObject *mod = PyType_GetModule(Py_TYPE(self));
+    PyObject *fn = mod ? PyObject_GetAttrString(mod, "_channel_end_by_id") : nullptr;
+    return fn ? Py_BuildValue("(N(Li))", fn, static_cast<long long>(end_of(self).channel()->id()),
+                              end_of(self).side() == xi::Side::send)
+              : nullptr;
+}
+
 PyGetSetDef chan_getset[] = {
     {"id", chan_get_id, nullptr, "The channel's id, unique in the process.", nullptr},
     {"is_closed", chan_get_closed, nullptr, "True once the channel was closed.", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
 };
 PyMethodDef send_methods[] = {
+    {"__reduce__", chan_reduce, METH_NOARGS, nullptr},
     {"send", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_send)), METH_FASTCALL | METH_KEYWORDS,
      "send(obj, timeout=None)\n--\n\nSend obj's data and wait until it is received. TimeoutError (the value is "
      "withdrawn) when `timeout` passes; ChannelClosedError if the channel is or gets closed."},
@@ -397,6 +430,7 @@ PyMethodDef send_methods[] = {
     {nullptr, nullptr, 0, nullptr},
 };
 PyMethodDef recv_methods[] = {
+    {"__reduce__", chan_reduce, METH_NOARGS, nullptr},
     {"recv", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_recv)), METH_FASTCALL | METH_KEYWORDS,
      "recv(timeout=None)\n--\n\nReturn the next value, waiting for one. TimeoutError when `timeout` passes; "
      "ChannelClosedError if the channel is closed or nobody can send any more."},
@@ -450,9 +484,39 @@ PyObject *list_channels(PyObject *module, PyObject *) {
     return out;
 }
 
+PyObject *queue_by_id(PyObject *module, PyObject *arg) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    long long id = PyLong_AsLongLong(arg);
+    if (id == -1 && PyErr_Occurred()) return nullptr;
+    std::shared_ptr<PyQueue> q;
+    {
+        std::lock_guard<std::mutex> guard(queues_lock);
+        auto it = queues_by_id.find(id);
+        if (it != queues_by_id.end()) q = it->second.lock();
+    }
+    if (!q) return PyErr_Format(st->QueueError, "no queue with id %lld exists in this process", id);
+    return new_queue_object(st, std::move(q));
+}
+
+PyObject *channel_end_by_id(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    long long id = nargs == 2 ? PyLong_AsLongLong(args[0]) : -1;
+    int send = nargs == 2 ? PyObject_IsTrue(args[1]) : -1;
+    if (id == -1 || send < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "_channel_end_by_id(id, send)");
+        return nullptr;
+    }
+    for (auto &ch : xi::Channel::list_open())
+        if (ch->id() == id) return new_channel_end_object(st, send ? xi::Side::send : xi::Side::recv, ch);
+    return PyErr_Format(st->ChannelClosedError, "no open channel with id %lld exists in this process", id);
+}
+
 }  // namespace
 
 PyMethodDef queue_module_methods[] = {
+    {"_queue_by_id", queue_by_id, METH_O, "Unpickles a queue (by id, inside this process)."},
+    {"_channel_end_by_id", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(channel_end_by_id)), METH_FASTCALL,
+     "Unpickles a channel end (by id, inside this process)."},
     {"create_queue", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(create_queue)),
      METH_FASTCALL | METH_KEYWORDS,
      "create_queue(maxsize=0, *, pickle=False)\n--\n\nA new queue shared by all interpreters. With pickle=True, "
