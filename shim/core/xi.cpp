@@ -182,7 +182,9 @@ Status Channel::send(Value &&value, std::int64_t owner, bool wait_for_receipt, D
         value = std::move(t->value);
         return st;
     };
-    if (closed_ || released_[index(Side::send)].count(owner)) return give_back(Status::closed);
+    auto no_receivers = [&] { return live(holders_[index(Side::recv)], released_[index(Side::recv)]) == 0; };
+    // Nobody can ever receive it: refuse now rather than lose it.
+    if (closed_ || released_[index(Side::send)].count(owner) || no_receivers()) return give_back(Status::closed);
     if (taken_at_once) *taken_at_once = waiting_receivers_ > 0;
     tickets_.push_back(t);
     if (!wait_for_receipt) {
@@ -193,13 +195,15 @@ Status Channel::send(Value &&value, std::int64_t owner, bool wait_for_receipt, D
     changed_.notify_all();
     Status st;
     try {
-        st = wait_ready(lk, changed_, deadline, interrupted, [&] { return t->taken || t->dropped; });
+        st = wait_ready(lk, changed_, deadline, interrupted,
+                        [&] { return t->taken || t->dropped || no_receivers(); });
     } catch (...) {
         if (!t->taken && !t->dropped) give_back(Status::interrupted);
         throw;
     }
     if (t->taken) return Status::ok;  // also when taken while we timed out or checked for interrupts
     if (t->dropped) return Status::closed;
+    if (no_receivers()) return give_back(Status::closed);  // the last receiver went away: withdrawn
     return give_back(st);  // timeout or interrupted: withdrawn
 }
 

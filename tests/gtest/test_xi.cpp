@@ -301,7 +301,7 @@ TEST(XiChannel, Rendezvous) {
 TEST(XiChannel, SendTimeoutWithdraws) {
     Watchdog dog(10s);
     auto c = Channel::create();
-    ChannelEnd s(c, Side::send, 1);
+    ChannelEnd s(c, Side::send, 1), r(c, Side::recv, 2);
     Value v = int_value(5);
     auto t0 = Clock::now();
     EXPECT_EQ(c->send(std::move(v), 1, true, deadline_after(0.05)), Status::timeout);
@@ -318,7 +318,7 @@ TEST(XiChannel, SendTimeoutWithdraws) {
 TEST(XiChannel, SendNowaitAndTakenAtOnce) {
     Watchdog dog(10s);
     auto c = Channel::create();
-    ChannelEnd s(c, Side::send, 1);
+    ChannelEnd s(c, Side::send, 1), r(c, Side::recv, 2);
     bool at_once = true;
     ASSERT_EQ(c->send(int_value(1), 1, false, kForever, {}, &at_once), Status::ok);
     EXPECT_FALSE(at_once);
@@ -351,11 +351,34 @@ TEST(XiChannel, RecvWithNoSendersIsClosed) {
     EXPECT_EQ(c->recv(out, 2, true, kForever), Status::closed);  // no ends at all: never blocks
 
     // Values sent before the last sender left are still received, then closed.
+    ChannelEnd r(c, Side::recv, 2);
     std::optional<ChannelEnd> s(std::in_place, c, Side::send, 1);
     ASSERT_EQ(c->send(int_value(1), 1, false, kForever), Status::ok);
     s.reset();
     EXPECT_EQ(c->recv(out, 2, true, kForever), Status::ok);
     EXPECT_EQ(c->recv(out, 2, true, kForever), Status::closed);
+}
+
+TEST(XiChannel, SendWithNoReceiverIsRefused) {
+    Watchdog dog(10s);
+    auto c = Channel::create();
+    ChannelEnd s(c, Side::send, 1);
+    Value v = int_value(7);
+    EXPECT_EQ(c->send(std::move(v), 1, false, kForever), Status::closed);  // nobody could ever take it
+    EXPECT_EQ(v.integer, 7);
+    EXPECT_EQ(c->pending(), 0u);
+
+    // A sender blocked for receipt wakes when the last receive end goes, and withdraws.
+    std::optional<ChannelEnd> r(std::in_place, c, Side::recv, 2);
+    std::thread sender([&] {
+        Value w = int_value(8);
+        EXPECT_EQ(c->send(std::move(w), 1, true, kForever), Status::closed);
+        EXPECT_EQ(w.integer, 8);
+    });
+    while (c->pending() == 0) std::this_thread::sleep_for(1ms);
+    r.reset();
+    sender.join();
+    EXPECT_EQ(c->pending(), 0u);
 }
 
 TEST(XiChannel, BlockedRecvWakesWhenSendersAreDestroyed) {
@@ -416,7 +439,7 @@ TEST(XiChannel, Release) {
 TEST(XiChannel, CloseForceWakesSendersAndReceivers) {
     Watchdog dog(10s);
     auto c = Channel::create();
-    ChannelEnd s(c, Side::send, 1);
+    ChannelEnd s(c, Side::send, 1), r(c, Side::recv, 2);
     Status send_st = Status::ok, recv_st = Status::ok;
     std::thread sender([&] { send_st = c->send(int_value(1), 1, true, kForever); });
     while (c->pending() == 0) std::this_thread::sleep_for(1ms);
@@ -444,7 +467,7 @@ TEST(XiChannel, CloseForceWakesSendersAndReceivers) {
 
 TEST(XiChannel, CloseNotForce) {
     auto c = Channel::create();
-    ChannelEnd s(c, Side::send, 1);
+    ChannelEnd s(c, Side::send, 1), r_(c, Side::recv, 2);
     ASSERT_EQ(c->send(int_value(1), 1, false, kForever), Status::ok);
     EXPECT_EQ(c->close(false), Status::not_empty);
     EXPECT_FALSE(c->is_closed());
@@ -464,7 +487,7 @@ TEST(XiChannel, CloseNotForce) {
 TEST(XiChannel, InterruptStopsRecv) {
     Watchdog dog(10s);
     auto c = Channel::create();
-    ChannelEnd s(c, Side::send, 1);
+    ChannelEnd s(c, Side::send, 1), r_(c, Side::recv, 2);
     int calls = 0;
     Value out;
     auto t0 = Clock::now();
@@ -482,7 +505,7 @@ TEST(XiChannel, InterruptStopsRecv) {
 TEST(XiChannel, InterruptStopsSendAndWithdraws) {
     Watchdog dog(10s);
     auto c = Channel::create();
-    ChannelEnd s(c, Side::send, 1);
+    ChannelEnd s(c, Side::send, 1), r_(c, Side::recv, 2);
     Value v = int_value(8);
     EXPECT_EQ(c->send(std::move(v), 1, true, kForever, [&] { return c->pending() == 1; }), Status::interrupted);
     EXPECT_EQ(v.integer, 8);
@@ -494,7 +517,7 @@ TEST(XiChannel, InterruptStopsSendAndWithdraws) {
 TEST(XiChannel, SendTakenWhileCheckingInterruptsSucceeds) {
     Watchdog dog(10s);
     auto c = Channel::create();
-    ChannelEnd s(c, Side::send, 1);
+    ChannelEnd s(c, Side::send, 1), r_(c, Side::recv, 2);
     Value got;
     // The check itself takes the value, then asks to stop: the send succeeded.
     auto take_then_stop = [&] { return c->recv(got, 2, false, kForever) == Status::ok; };
@@ -601,22 +624,25 @@ TEST(XiValue, QueueInsideQueue) {
 TEST(XiValue, OwnEndThroughOwnChannel) {
     Watchdog dog(10s);
     auto c = Channel::create();
+    std::optional<ChannelEnd> keep(std::in_place, c, Side::recv, 9);  // someone could receive
     ASSERT_EQ(c->send(end_value(c, Side::send), 7, false, kForever), Status::ok);
     EXPECT_EQ(c->holders(Side::send), 1u);  // the in-transit end is a sender
     Value out = end_value(c, Side::recv);   // recv replaces a value holding an end of c
     ASSERT_EQ(c->recv(out, 2, true, kForever), Status::ok);
     EXPECT_EQ(out.channel.side(), Side::send);
-    EXPECT_EQ(c->holders(Side::recv), 0u);
+    EXPECT_EQ(c->holders(Side::recv), 1u);
     ASSERT_EQ(c->send(std::move(out), 7, false, kForever), Status::ok);
 
     // Timeouts hand it back; close(force) drops it.
     EXPECT_EQ(c->send(end_value(c, Side::recv), 7, true, deadline_after(0.01)), Status::timeout);
-    EXPECT_EQ(c->holders(Side::recv), 0u);
+    EXPECT_EQ(c->holders(Side::recv), 1u);
     EXPECT_EQ(c->close(true), Status::ok);
     EXPECT_EQ(c->holders(Side::send), 0u);
+    keep.reset();
 
     // The same through a queue that is itself in a channel, dropped by close.
     auto c2 = Channel::create();
+    ChannelEnd c2_receiver(c2, Side::recv, 9);
     auto q = std::make_shared<Queue>(0);
     ASSERT_EQ(q->put(end_value(c2, Side::send), false, kForever), Status::ok);
     Value qv;

@@ -372,6 +372,23 @@ def test_blocked_sender_wakes_when_the_channel_is_closed():
     assert not t.is_alive() and errors
 
 
+def test_send_with_nobody_to_receive_is_an_error(interp):
+    r, s = interpreters.create_channel()
+    del r
+    with pytest.raises(ChannelClosedError):
+        s.send_nowait("lost?")  # never silently lost: nobody could receive it
+    r, s = interpreters.create_channel()
+    interp.prepare_main(r=r)
+    del r  # the other interpreter holds the only receive end
+    errors = []
+    t = threading.Thread(target=lambda: errors.append(pytest.raises(ChannelClosedError, s.send, 1, timeout=30)))
+    t.start()
+    time.sleep(0.1)
+    interp.close()
+    t.join(10)
+    assert not t.is_alive() and errors
+
+
 def test_channel_ends_cross(interp):
     r, s = interpreters.create_channel()
     carrier = interpreters.create_queue()

@@ -124,8 +124,9 @@ class Channel : public std::enable_shared_from_this<Channel> {
     std::int64_t id() const { return id_; }
 
     // Queues `value`. With wait_for_receipt, blocks until a receiver took it:
-    // ok; timeout (the value is withdrawn); closed (the channel was closed
-    // or this owner released the send side); interrupted (withdrawn).
+    // ok; timeout (the value is withdrawn); closed (the channel was closed,
+    // this owner released the send side, or no receive end is left, so the
+    // value could never be received: withdrawn); interrupted (withdrawn).
     // Without it, returns ok at once; *taken_at_once tells whether a
     // receiver was already waiting.
     Status send(Value &&value, std::int64_t owner, bool wait_for_receipt, Deadline deadline,
