@@ -3,6 +3,7 @@
 // _PyArg_Parser structs, and handle arrays must not depend on either.
 #include <cstdarg>
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "backend.h"
@@ -53,16 +54,14 @@ bool parse_format(const char *format, const char *const *keywords, Spec &spec) {
         }
     }
     if (keywords) {
-        size_t i = 0;
-        for (; keywords[i]; ++i) {
-            if (i >= spec.n) break;
-            spec.params[i].name = keywords[i];
-        }
-        if (i != spec.n || keywords[i]) {
-            PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() format \"%s\" has %zu parameters but more keywords",
-                         spec.name().c_str(), format, spec.n);
+        size_t nkw = 0;
+        while (keywords[nkw]) ++nkw;
+        if (nkw != spec.n) {
+            PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() format \"%s\" has %zu parameter%s but %zu keyword%s",
+                         spec.name().c_str(), format, spec.n, spec.n == 1 ? "" : "s", nkw, nkw == 1 ? "" : "s");
             return false;
         }
+        for (size_t i = 0; i < spec.n; ++i) spec.params[i].name = keywords[i];
     }
     return true;
 }
@@ -146,16 +145,15 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
     return false;
 }
 
-}  // namespace
-
-int Arg_Parse(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnames, const char *format,
-              const char *const *keywords, ...) {
+int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const char *format,
+               const char *const *keywords, va_list ap) {
     Spec spec;
     if (!format || !parse_format(format, keywords, spec)) {
         if (!format) PyErr_SetString(PyExc_SystemError, "IslArg_Parse: NULL format");
         return 0;
     }
-    const char *fn = spec.name().c_str();
+    const std::string fname = spec.name();  // must outlive every use of fn
+    const char *fn = fname.c_str();
     PyObject *kw = O(kwnames);
     if (kw && !PyTuple_Check(kw)) {
         PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() kwnames must be a tuple or null", fn);
@@ -183,7 +181,8 @@ int Arg_Parse(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnam
         return 0;
     }
     // Match each keyword to a named parameter; reject unknown and duplicate ones.
-    PyObject *values[kMaxParams] = {};
+    PyObject *values[kMaxParams];  // only the first spec.n are used: clear just those (hot path)
+    for (size_t i = 0; i < spec.n; ++i) values[i] = nullptr;
     for (size_t i = 0; i < nargs; ++i) values[i] = O(args[i]);
     for (size_t k = 0; k < nkw; ++k) {
         PyObject *key = PyTuple_GET_ITEM(kw, k);
@@ -205,8 +204,6 @@ int Arg_Parse(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnam
         }
         values[i] = O(args[nargs + k]);
     }
-    va_list ap;
-    va_start(ap, keywords);
     int ok = 1;
     for (size_t i = 0; i < spec.n; ++i) {
         const Param &p = spec.params[i];
@@ -228,6 +225,23 @@ int Arg_Parse(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnam
             continue;
         }
         if (!convert(spec, p, i, values[i], out)) ok = 0;
+    }
+    return ok;
+}
+
+}  // namespace
+
+int Arg_Parse(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnames, const char *format,
+              const char *const *keywords, ...) {
+    va_list ap;
+    va_start(ap, keywords);
+    int ok = 0;
+    try {  // called from C: no C++ exception may cross into the extension or CPython
+        ok = parse_args(args, nargs, kwnames, format, keywords, ap);
+    } catch (const std::bad_alloc &) {
+        PyErr_NoMemory();
+    } catch (...) {
+        PyErr_SetString(PyExc_SystemError, "IslArg_Parse: internal error");
     }
     va_end(ap);
     return ok;

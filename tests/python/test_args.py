@@ -46,11 +46,27 @@ static IslHandle mismatch(IslContext *ctx, IslHandle m, const IslHandle *args, s
     if (!IslArg_Parse(ctx, args, nargs, kwnames, "O:mismatch", two, &a)) return ISL_NULL;
     return IslHandle_Dup(ctx, a);
 }
+/* A name longer than std::string's small buffer: error messages must not use a freed copy of it. */
+static IslHandle longname(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    static const char *const ab[] = {"alpha", "beta", NULL};
+    IslHandle a, b = ISL_NULL;
+    if (!IslArg_Parse(ctx, args, nargs, kwnames, "O|O:a_function_with_a_rather_long_name", ab, &a, &b))
+        return ISL_NULL;
+    return IslHandle_Dup(ctx, a);
+}
+static IslHandle fewer(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    static const char *const one[] = {"a", NULL};
+    IslHandle a, b;
+    if (!IslArg_Parse(ctx, args, nargs, kwnames, "OO:fewer", one, &a, &b)) return ISL_NULL;
+    return IslHandle_Dup(ctx, a);
+}
 ISL_DEF_METH_KEYWORDS(parse_def, "parse", parse, "")
 ISL_DEF_METH_FASTCALL(pos_def, "positional", positional, "")
 ISL_DEF_METH_KEYWORDS(nokw_def, "nokw", nokw, "")
 ISL_DEF_METH_FASTCALL(bad_def, "badformat", badformat, "")
 ISL_DEF_METH_KEYWORDS(mis_def, "mismatch", mismatch, "")
+ISL_DEF_METH_KEYWORDS(long_def, "longname", longname, "")
+ISL_DEF_METH_KEYWORDS(fewer_def, "fewer", fewer, "")
 """
 
 
@@ -85,5 +101,11 @@ def test_arg_parse(run, make_module):
         t.raises(TypeError, mod.positional, a=1, match="takes no keyword arguments")
         t.raises(TypeError, mod.nokw, a=1, match=r"nokw\\(\\) takes no keyword arguments")
         t.raises(SystemError, mod.badformat, 1, match="unknown format code 'Z'")
-        t.raises(SystemError, mod.mismatch, 1, match="has 1 parameters but more keywords")
-    """, make_module(PARSE, ["parse_def", "pos_def", "nokw_def", "bad_def", "mis_def"]))
+        t.raises(SystemError, mod.mismatch, 1, match="format .O:mismatch. has 1 parameter but 2 keywords")
+        t.raises(SystemError, mod.fewer, 1, 2, match="format .OO:fewer. has 2 parameters but 1 keyword$")
+        long = "a_function_with_a_rather_long_name"
+        t.raises(TypeError, mod.longname, 1, 2, 3, match=f"^{long}[(][)] takes at most 2 positional arguments")
+        t.raises(TypeError, mod.longname, 1, gamma=1, match=f"^{long}[(][)] got an unexpected keyword argument 'gamma'")
+        t.raises(TypeError, mod.longname, match=f"^{long}[(][)] missing required argument 'alpha'")
+        t.raises(TypeError, mod.longname, 1, alpha=2, match=f"^{long}[(][)] got multiple values for argument 'alpha'")
+    """, make_module(PARSE, ["parse_def", "pos_def", "nokw_def", "bad_def", "mis_def", "long_def", "fewer_def"]))
