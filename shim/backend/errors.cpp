@@ -1,6 +1,9 @@
 // Exceptions: the error slots, and the formatter behind IslErr_Format.
+#include <climits>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
+#include <new>
 #include <string>
 
 #include "backend.h"
@@ -25,84 +28,185 @@ PyObject *type_name(PyObject *type) {
 
 namespace {
 
-// Appends the UTF-8 of a str object produced by `make`, consuming it.
-bool append_str(std::string &out, PyObject *s) {
+bool format_error(const char *what, const std::string &code, const char *fmt) {
+    PyErr_Format(PyExc_SystemError, "IslErr_Format: %s '%s' in \"%.100s\"", what, code.c_str(), fmt);
+    return false;
+}
+
+// Appends a str (consumed) as UTF-8, at most `prec` characters (-1: all), padded
+// with spaces to `width` characters. Lone surrogates travel as "surrogatepass"
+// bytes, which the final decode turns back into the same characters.
+bool append_str(std::string &out, PyObject *s, long width, long prec, bool left) {
     if (!s) return false;
+    if (prec >= 0 && PyUnicode_GET_LENGTH(s) > prec) {
+        PyObject *cut = PyUnicode_Substring(s, 0, prec);
+        Py_SETREF(s, cut);
+        if (!s) return false;
+    }
+    size_t pad = width > PyUnicode_GET_LENGTH(s) ? static_cast<size_t>(width - PyUnicode_GET_LENGTH(s)) : 0;
     Py_ssize_t n;
-    const char *p = PyUnicode_Check(s) ? PyUnicode_AsUTF8AndSize(s, &n) : nullptr;
-    if (p) out.append(p, static_cast<size_t>(n));
+    const char *p = PyUnicode_AsUTF8AndSize(s, &n);
+    PyObject *bytes = nullptr;
+    if (!p && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+        PyErr_Clear();
+        bytes = PyUnicode_AsEncodedString(s, "utf-8", "surrogatepass");
+        if (bytes) {
+            p = PyBytes_AS_STRING(bytes);
+            n = PyBytes_GET_SIZE(bytes);
+        }
+    }
+    if (p) {
+        if (!left) out.append(pad, ' ');
+        out.append(p, static_cast<size_t>(n));
+        if (left) out.append(pad, ' ');
+    }
+    Py_XDECREF(bytes);
     Py_DECREF(s);
     return p != nullptr;
 }
 
+// Appends C text that should be UTF-8; invalid bytes become U+FFFD (CPython's %s).
+bool append_text(std::string &out, const char *p, size_t n) {
+    size_t i = 0;
+    while (i < n && static_cast<unsigned char>(p[i]) < 0x80) ++i;
+    if (i == n) {
+        out.append(p, n);
+        return true;
+    }
+    return append_str(out, PyUnicode_DecodeUTF8(p, static_cast<Py_ssize_t>(n), "replace"), -1, -1, false);
+}
+
+// snprintf of one conversion, sized first: no fixed buffer, no truncation.
+template <class T>
+bool append_printf(std::string &out, const std::string &spec, const char *fmt, T value) {
+    int need = std::snprintf(nullptr, 0, spec.c_str(), value);
+    if (need < 0) return format_error("cannot format", spec, fmt);
+    size_t at = out.size();
+    out.resize(at + static_cast<size_t>(need) + 1);
+    std::snprintf(&out[at], static_cast<size_t>(need) + 1, spec.c_str(), value);
+    out.resize(at + static_cast<size_t>(need));
+    return true;
+}
+
+// Appends code point `c` as UTF-8 (surrogates as "surrogatepass" bytes).
+bool append_code_point(std::string &out, int c) {
+    if (c < 0 || c > 0x10FFFF) {
+        PyErr_Format(PyExc_ValueError, "IslErr_Format: %%c argument %d is not in range(0x110000)", c);
+        return false;
+    }
+    auto u = static_cast<unsigned>(c);
+    if (u < 0x80) {
+        out.push_back(static_cast<char>(u));
+    } else if (u < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (u >> 6)));
+        out.push_back(static_cast<char>(0x80 | (u & 0x3F)));
+    } else if (u < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (u >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((u >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (u & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (u >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((u >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((u >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (u & 0x3F)));
+    }
+    return true;
+}
+
+// Reads a decimal width or precision; false when it does not fit in an int.
+bool read_number(const char *&f, long &value) {
+    value = 0;
+    for (; *f >= '0' && *f <= '9'; ++f) {
+        value = value * 10 + (*f - '0');
+        if (value > INT_MAX) return false;
+    }
+    return true;
+}
+
 // printf-style formatting, plus %S %R %T %N taking an IslHandle.
 bool format_message(std::string &out, const char *fmt, va_list ap) {
-    for (const char *f = fmt; *f; ++f) {
-        if (*f != '%') {
-            out.push_back(*f);
-            continue;
-        }
+    const char *f = fmt;
+    while (*f) {
+        const char *lit = f;
+        while (*f && *f != '%') ++f;
+        if (f > lit && !append_text(out, lit, static_cast<size_t>(f - lit))) return false;
+        if (!*f) break;
         const char *start = f++;
-        while (*f == '-' || *f == '0' || *f == '.' || (*f >= '1' && *f <= '9')) ++f;  // width/precision
-        std::string spec(start, f);
-        char lenmod[3] = {0, 0, 0};
-        if (*f == 'z' || *f == 'l') {
-            lenmod[0] = *f++;
-            if (lenmod[0] == 'l' && *f == 'l') lenmod[1] = *f++;
+        bool left = false, zero = false;
+        for (;; ++f) {
+            if (*f == '-') left = true;
+            else if (*f == '0') zero = true;
+            else break;
         }
-        char buf[128];
+        long width = -1, prec = -1;
+        bool ok = true;
+        if (*f >= '1' && *f <= '9') ok = read_number(f, width);
+        if (ok && *f == '.') ok = read_number(++f, prec);
+        const char *mods = f;
+        if (*f == 'z' || *f == 'l') f += (f[0] == 'l' && f[1] == 'l') ? 2 : 1;
+        bool has_mod = f != mods, has_spec = mods != start + 1;
         char conv = *f;
-        std::string full = spec + lenmod + conv;
+        std::string spec(start, *f ? f + 1 : f);
+        if (!ok) return format_error("width or precision too large in", spec, fmt);
+        if (*f) ++f;
+        if (has_mod && !std::strchr("diuxX", conv ? conv : '!')) return format_error("unsupported format code", spec, fmt);
         switch (conv) {
-            case '%': out.push_back('%'); break;
-            case 'c': out.push_back(static_cast<char>(va_arg(ap, int))); break;
+            case '%': case 'c': case 'p':
+                if (has_spec) return format_error("unsupported format code", spec, fmt);
+                if (conv == '%') out.push_back('%');
+                else if (conv == 'c' && !append_code_point(out, va_arg(ap, int))) return false;
+                else if (conv == 'p' && !append_printf(out, "%p", fmt, va_arg(ap, void *))) return false;
+                break;
             case 's': {
+                if (zero) return format_error("unsupported format code", spec, fmt);
                 const char *s = va_arg(ap, const char *);
-                if (spec.size() > 1) {  // honour a precision such as %.200s
-                    int need = std::snprintf(nullptr, 0, full.c_str(), s ? s : "(null)");
-                    std::string tmp(static_cast<size_t>(need) + 1, '\0');
-                    std::snprintf(tmp.data(), tmp.size(), full.c_str(), s ? s : "(null)");
-                    tmp.resize(static_cast<size_t>(need));
-                    out += tmp;
-                } else {
-                    out += s ? s : "(null)";
-                }
+                if (!s) s = "(null)";
+                std::string tmp;  // with a width or precision, snprintf applies it (in bytes, as CPython's %s)
+                if (has_spec && !append_printf(tmp, spec, fmt, s)) return false;
+                if (!has_spec) tmp = s;
+                if (!append_text(out, tmp.data(), tmp.size())) return false;
                 break;
             }
             case 'd': case 'i': case 'u': case 'x': case 'X': {
-                if (lenmod[0] == 'z') {
-                    if (conv == 'd' || conv == 'i') std::snprintf(buf, sizeof buf, full.c_str(), va_arg(ap, Py_ssize_t));
-                    else std::snprintf(buf, sizeof buf, full.c_str(), va_arg(ap, size_t));
-                } else if (lenmod[1] == 'l') {
-                    if (conv == 'd' || conv == 'i') std::snprintf(buf, sizeof buf, full.c_str(), va_arg(ap, long long));
-                    else std::snprintf(buf, sizeof buf, full.c_str(), va_arg(ap, unsigned long long));
-                } else if (lenmod[0] == 'l') {
-                    if (conv == 'd' || conv == 'i') std::snprintf(buf, sizeof buf, full.c_str(), va_arg(ap, long));
-                    else std::snprintf(buf, sizeof buf, full.c_str(), va_arg(ap, unsigned long));
-                } else {
-                    if (conv == 'd' || conv == 'i') std::snprintf(buf, sizeof buf, full.c_str(), va_arg(ap, int));
-                    else std::snprintf(buf, sizeof buf, full.c_str(), va_arg(ap, unsigned int));
-                }
-                out += buf;
+                bool sign = conv == 'd' || conv == 'i';
+                bool r;
+                if (mods[0] == 'z')
+                    r = sign ? append_printf(out, spec, fmt, va_arg(ap, Py_ssize_t))
+                             : append_printf(out, spec, fmt, va_arg(ap, size_t));
+                else if (mods[0] == 'l' && mods[1] == 'l')
+                    r = sign ? append_printf(out, spec, fmt, va_arg(ap, long long))
+                             : append_printf(out, spec, fmt, va_arg(ap, unsigned long long));
+                else if (mods[0] == 'l')
+                    r = sign ? append_printf(out, spec, fmt, va_arg(ap, long))
+                             : append_printf(out, spec, fmt, va_arg(ap, unsigned long));
+                else
+                    r = sign ? append_printf(out, spec, fmt, va_arg(ap, int))
+                             : append_printf(out, spec, fmt, va_arg(ap, unsigned int));
+                if (!r) return false;
                 break;
             }
-            case 'p': std::snprintf(buf, sizeof buf, "%p", va_arg(ap, void *)); out += buf; break;
             case 'S': case 'R': case 'T': case 'N': {
+                if (zero) return format_error("unsupported format code", spec, fmt);
                 PyObject *o = O(va_arg(ap, IslHandle));
                 if (!o) {
                     out += "<NULL>";
                     break;
                 }
-                PyObject *s = conv == 'S' ? PyObject_Str(o) : conv == 'R' ? PyObject_Repr(o) : type_name(o);
-                if (!append_str(out, s)) return false;
+                if (conv == 'N' && !PyType_Check(o)) {
+                    PyErr_Format(PyExc_SystemError, "IslErr_Format: %%N expects a type, got %.200s",
+                                 Py_TYPE(o)->tp_name);
+                    return false;
+                }
+                PyObject *s = conv == 'S'   ? PyObject_Str(o)
+                              : conv == 'R' ? PyObject_Repr(o)
+                              : conv == 'T' ? type_name(reinterpret_cast<PyObject *>(Py_TYPE(o)))  // even for a type
+                                            : type_name(o);
+                if (!append_str(out, s, width, prec, left)) return false;
                 break;
             }
             default:
-                PyErr_Format(PyExc_SystemError, "IslErr_Format: unsupported format code '%%%s' in \"%.100s\"",
-                             full.c_str(), fmt);
-                return false;
+                return format_error("unsupported format code", spec, fmt);
         }
-        if (!*f) break;
     }
     return true;
 }
@@ -120,16 +224,26 @@ IslHandle Err_SetObject(IslContext *, IslHandle type, IslHandle value) {
     return Null();
 }
 IslHandle Err_Format(IslContext *, IslHandle type, const char *fmt, ...) {
-    std::string msg;
+    // As PyErr_Format: a pending exception is dropped, so str()/repr() of the
+    // arguments never run with one set.
+    PyErr_Clear();
+    PyObject *s = nullptr;
     va_list ap;
     va_start(ap, fmt);
-    bool ok = format_message(msg, fmt ? fmt : "", ap);
+    try {  // called from C: no C++ exception may escape
+        std::string msg;
+        if (format_message(msg, fmt ? fmt : "", ap))  // else the formatter's own error is set
+            s = PyUnicode_DecodeUTF8(msg.data(), static_cast<Py_ssize_t>(msg.size()), "surrogatepass");
+    } catch (const std::bad_alloc &) {
+        PyErr_NoMemory();
+    } catch (...) {
+        PyErr_SetString(PyExc_SystemError, "IslErr_Format: internal error");
+    }
     va_end(ap);
-    if (!ok) return Null();  // the formatter's own error is set
-    PyObject *s = PyUnicode_DecodeUTF8(msg.data(), static_cast<Py_ssize_t>(msg.size()), "replace");
-    if (!s) return Null();
-    PyErr_SetObject(O(type) ? O(type) : PyExc_SystemError, s);
-    Py_DECREF(s);
+    if (s) {
+        PyErr_SetObject(O(type) ? O(type) : PyExc_SystemError, s);
+        Py_DECREF(s);
+    }
     return Null();
 }
 int Err_Occurred(IslContext *) { return PyErr_Occurred() != nullptr; }

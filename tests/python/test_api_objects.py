@@ -185,6 +185,28 @@ static IslHandle fmt(IslContext *ctx, IslHandle m, IslHandle o) {
 static IslHandle bad_fmt(IslContext *ctx, IslHandle m) {
     return IslErr_Format(ctx, ctx->h_ValueError, "%q");
 }
+/* fmt_case(n, obj): IslErr_Format case number n, raising ValueError. */
+static IslHandle fmt_case(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    IslHandle o = args[1], v = ctx->h_ValueError;
+    switch (IslLong_AsInt64(ctx, args[0])) {
+        case 0: IslErr_SetString(ctx, ctx->h_KeyError, "pending"); /* dropped, as by PyErr_Format */
+                return IslErr_Format(ctx, v, "bad value %R", o);
+        case 1: return IslErr_Format(ctx, v, "[%c]", (int)IslLong_AsInt64(ctx, o));
+        case 2: return IslErr_Format(ctx, v, "S=%S R=%R", o, o);
+        case 3: return IslErr_Format(ctx, v, "[%.3S|%.4R|%-6.2S|%6T|%.3T]", o, o, o, o, o);
+        case 4: return IslErr_Format(ctx, v, "T=%T", o);
+        case 5: return IslErr_Format(ctx, v, "N=%N", o);
+        case 6: return IslErr_Format(ctx, v, "[%200d|%-5d|%05lld|%.3zd|%X]", 7, -3, 42LL, (IslSsize)5, 255u);
+        case 7: return IslErr_Format(ctx, v, "[%2147483648s]", "x");
+        case 8: return IslErr_Format(ctx, v, "[%.99999999999S]", o);
+        case 9: return IslErr_Format(ctx, v, "[%lS]", o);
+        case 10: return IslErr_Format(ctx, v, "[%hd]", 1);
+        case 11: return IslErr_Format(ctx, v, "[%05S]", o);
+        case 12: return IslErr_Format(ctx, v, "trailing %");
+        case 13: return IslErr_Format(ctx, v, "[%.2s|%s|%s]", "\xc3\xa9\xc3\xa9", "bad \xff byte", (const char *)NULL);
+    }
+    return ISL_NULL;
+}
 static IslHandle catch_(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
     /* calls args[0](); if it raises something matching args[1], returns the
        exception object after checking fetch/restore round-trip */
@@ -217,6 +239,7 @@ ISL_DEF_METH_FASTCALL(raise_def, "raise_", raise_, "")
 ISL_DEF_METH_FASTCALL(raiseo_def, "raise_obj", raise_obj, "")
 ISL_DEF_METH_O(fmt_def, "fmt", fmt, "")
 ISL_DEF_METH_NOARGS(badfmt_def, "bad_fmt", bad_fmt, "")
+ISL_DEF_METH_FASTCALL(fmtcase_def, "fmt_case", fmt_case, "")
 ISL_DEF_METH_FASTCALL(catch_def, "catch", catch_, "")
 ISL_DEF_METH_O(restore_def, "restore", restore, "")
 ISL_DEF_METH_NOARGS(nomem_def, "nomem", nomem, "")
@@ -239,7 +262,31 @@ def test_errors(run, make_module):
         class Local: pass
         assert "T=test_" not in str(t.raises(ValueError, mod.fmt, Local()))
         assert ".Local" in str(t.raises(ValueError, mod.fmt, Local()))
-        t.raises(SystemError, mod.bad_fmt, match="unsupported format code")
+        t.raises(SystemError, mod.bad_fmt, match="unsupported format code '%q'")
+        def fmt(n, o=None, exc=ValueError, match=None):
+            return str(t.raises(exc, mod.fmt_case, n, o, match=match))
+        class P:
+            def __repr__(self): return "P-repr"
+        e = t.raises(ValueError, mod.fmt_case, 0, P())
+        assert str(e) == "bad value P-repr" and e.__context__ is None, (str(e), e.__context__)
+        assert fmt(1, 0x263A) == "[\\u263a]" and fmt(1, 0xE9) == "[\\u00e9]" and fmt(1, 65) == "[A]"
+        assert fmt(1, 0x1F600) == "[\\U0001F600]" and fmt(1, 0xDC80) == "[\\udc80]"
+        fmt(1, -1, exc=ValueError, match="not in range")
+        fmt(1, 0x110000, exc=ValueError, match="not in range")
+        assert fmt(2, "a\\udc80b") == "S=a\\udc80b R='a\\\\udc80b'"
+        assert fmt(3, "abcdef") == "[abc|'abc|ab    |   str|str]", fmt(3, "abcdef")
+        assert fmt(3, "\\u00e9\\u00e9\\u00e9\\u00e9") == "[\\u00e9\\u00e9\\u00e9|'\\u00e9\\u00e9\\u00e9|\\u00e9\\u00e9    |   str|str]"
+        assert fmt(4, int) == "T=type" and fmt(4, 5) == "T=int" and fmt(4, P()).endswith(".P")
+        assert fmt(5, int) == "N=int" and fmt(5, P).endswith(".P")
+        fmt(5, 5, exc=SystemError, match="%N expects a type, got int")
+        assert fmt(6) == "[" + " " * 199 + "7|-3   |00042|005|FF]", fmt(6)
+        fmt(7, exc=SystemError, match="too large")
+        fmt(8, "x", exc=SystemError, match="too large")
+        fmt(9, "x", exc=SystemError, match="unsupported format code '%lS'")
+        fmt(10, exc=SystemError, match="unsupported format code '%h'")
+        fmt(11, "x", exc=SystemError, match="unsupported format code '%05S'")
+        fmt(12, exc=SystemError, match="unsupported format code '%'")
+        assert fmt(13) == "[\\u00e9|bad \\ufffd byte|(null)]", fmt(13)
         def boom(): raise MyError("x")
         exc = mod.catch(boom, Exception)
         assert type(exc) is MyError and str(exc) == "x"
@@ -255,5 +302,5 @@ def test_errors(run, make_module):
             warnings.simplefilter("error")
             t.raises(UserWarning, mod.warn, "now an error")
         assert mod.fetch_none() is True
-    """, make_module(ERRORS, ["raise_def", "raiseo_def", "fmt_def", "badfmt_def", "catch_def", "restore_def",
+    """, make_module(ERRORS, ["raise_def", "raiseo_def", "fmt_def", "badfmt_def", "fmtcase_def", "catch_def", "restore_def",
                               "nomem_def", "warn_def", "fetchnone_def"]))
