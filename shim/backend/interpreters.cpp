@@ -125,6 +125,17 @@ bool same_path(const std::vector<std::string> &path) {
     return true;
 }
 
+// threading._shutdown() in the current interpreter, if it uses threading.
+void join_threads() {
+    PyObject *name = PyUnicode_FromString("threading");
+    PyObject *threading = name ? PyImport_GetModule(name) : nullptr;
+    PyObject *r = threading ? PyObject_CallMethod(threading, "_shutdown", nullptr) : nullptr;
+    if (!r && PyErr_Occurred()) PyErr_WriteUnraisable(threading);
+    Py_XDECREF(r);
+    Py_XDECREF(threading);
+    Py_XDECREF(name);
+}
+
 PyObject *main_dict() {
     PyObject *main = PyImport_AddModule("__main__");  // borrowed
     return main ? PyModule_GetDict(main) : nullptr;   // borrowed
@@ -238,41 +249,47 @@ PyObject *interp_close(PyObject *module, PyObject *arg) {
         it->second.closing = true;
         interp = it->second.interp;
         initial = it->second.initial;
-        on_creator = it->second.creator == PyThread_get_thread_ident();
+        on_creator = it->second.initial && it->second.creator == PyThread_get_thread_ident();
     }
     std::string refused;
-    {
-        LifecycleGuard guard;
-        PyThreadState *caller = PyEval_SaveThread();
-        // Py_EndInterpreter needs a thread state of this OS thread, and the
-        // only one left: the initial one, or a new one replacing it.
-        PyThreadState *ts = on_creator ? initial : PyThreadState_New(interp);
-        PyEval_RestoreThread(ts);
-        // Buffers this interpreter lent that nobody has received yet are
-        // copied; lent memory still in use elsewhere keeps it alive.
-        BackendState *target = imported_backend();  // none: it never lent a buffer
-        if (target && !detach_buffers_of(target, id, false)) {
-            PyObject *exc = PyErr_GetRaisedException();
-            refused = str_of(exc);
-            Py_XDECREF(exc);
-            if (on_creator) {
-                PyEval_SaveThread();
-            } else {
-                PyThreadState_Clear(ts);
-                PyThreadState_DeleteCurrent();
-            }
-        } else {
-            if (!on_creator) {
-                PyThreadState_Clear(initial);
-                PyThreadState_Delete(initial);
-            }
-            Py_EndInterpreter(ts);
-        }
-        PyEval_RestoreThread(caller);
+    PyThreadState *caller = PyEval_SaveThread();
+    // Py_EndInterpreter needs a thread state of this OS thread, and the
+    // only one left: the initial one, or a new one replacing it.
+    PyThreadState *ts = on_creator ? initial : PyThreadState_New(interp);
+    PyEval_RestoreThread(ts);
+    if (!on_creator) {
+        // The initial thread state holds the lock threading._shutdown() waits
+        // for when it is not called from the thread that created it.
+        PyThreadState_Clear(initial);
+        PyThreadState_Delete(initial);
+        initial = nullptr;
     }
+    // Its non-daemon threads are joined before the lifecycle lock is taken:
+    // they may themselves create or close interpreters.
+    join_threads();
+    // Buffers this interpreter lent that nobody has received yet are
+    // copied; lent memory still in use elsewhere keeps it alive.
+    BackendState *target = imported_backend();  // none: it never lent a buffer
+    if (target && !detach_buffers_of(target, id, false)) {
+        PyObject *exc = PyErr_GetRaisedException();
+        refused = str_of(exc);
+        Py_XDECREF(exc);
+        if (on_creator) {
+            PyEval_SaveThread();
+        } else {
+            PyThreadState_Clear(ts);
+            PyThreadState_DeleteCurrent();
+        }
+    } else {
+        LifecycleGuard guard;
+        Py_EndInterpreter(ts);
+    }
+    PyEval_RestoreThread(caller);
     std::lock_guard<std::mutex> guard(registry_lock);
     if (!refused.empty()) {
-        registry[id].closing = false;
+        Entry &e = registry[id];
+        e.closing = false;
+        if (!initial) e.initial = nullptr;  // deleted above: later calls make their own
         PyErr_SetString(st->InterpreterError, refused.c_str());
         return nullptr;
     }
@@ -346,7 +363,7 @@ bool run_in(BackendState *st, int64_t id, ExcInfo *failure, Body &&body) {
             ++e.running;
             interp = e.interp;
             ours = true;
-            if (e.creator == PyThread_get_thread_ident() && !e.initial_busy) {
+            if (e.initial && e.creator == PyThread_get_thread_ident() && !e.initial_busy) {
                 e.initial_busy = true;
                 reuse = e.initial;
             }
