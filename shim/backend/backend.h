@@ -39,6 +39,7 @@ inline int module_add(PyObject *module, const char *name, PyObject *value) {
 struct Runtime {
     IslContext ctx;            // first: IslContext* <-> Runtime*
     PyInterpreterState *interp;
+    struct BackendState *backend = nullptr;  // while the backend module lives
     long refs;                 // touched only under this interpreter's GIL
 
     static Runtime *create();  // for the current interpreter

@@ -103,6 +103,7 @@ int exec_backend(PyObject *module) {
     Runtime *rt = Runtime::create();
     if (!rt) return -1;
     st->rt = rt;
+    rt->backend = st;
     if (add_exceptions(module, st) < 0 || xi_types_init(module, st) < 0 || queue_types_init(module, st) < 0 ||
         PyModule_AddFunctions(module, interpreter_methods) < 0)
         return -1;
@@ -118,6 +119,7 @@ void free_backend(void *module) {
     if (!st) return;
     clear_backend(static_cast<PyObject *>(module));
     if (st->rt) {
+        st->rt->backend = nullptr;
         st->rt->decref();
         st->rt = nullptr;
     }

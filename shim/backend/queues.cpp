@@ -100,12 +100,16 @@ bool truth(PyObject *o, bool dflt, int *out) {
 }
 
 // Runs a blocking core call with the GIL released. `attempt(block, deadline,
-// check)` must be safe to call with and without the GIL.
+// check)` must be safe to call with and without the GIL. Unless the call
+// must wait anyway (a send waiting for receipt), it is first tried without
+// releasing the GIL.
 template <class F>
-xi::Status blocking(bool block, std::optional<double> timeout, F &&attempt) {
-    xi::Status s = attempt(false, xi::Deadline{}, xi::InterruptCheck{});  // fast path, GIL held
-    if (s == xi::Status::ok || !block || (timeout && *timeout == 0.0)) return s;
-    if (s != xi::Status::empty && s != xi::Status::full) return s;
+xi::Status blocking(bool block, std::optional<double> timeout, F &&attempt, bool try_first = true) {
+    if (try_first) {
+        xi::Status s = attempt(false, xi::Deadline{}, xi::InterruptCheck{});
+        if (s == xi::Status::ok || !block || (timeout && *timeout == 0.0)) return s;
+        if (s != xi::Status::empty && s != xi::Status::full) return s;
+    }
     xi::Deadline deadline = xi::deadline_after(timeout);
     xi::InterruptCheck check;
     bool interruptible = needs_interrupt_checks();
@@ -118,9 +122,69 @@ xi::Status blocking(bool block, std::optional<double> timeout, F &&attempt) {
             return r < 0;
         };
     }
-    s = attempt(true, deadline, check);
+    xi::Status s = attempt(true, deadline, check);
     PyEval_RestoreThread(ts);
     return s;
+}
+
+// ---- operations shared by the Python methods and the C API
+
+PyObject *queue_put_op(BackendState *st, const std::shared_ptr<PyQueue> &q, PyObject *obj, bool block,
+                       std::optional<double> timeout, bool pickle) {
+    xi::Value v;
+    if (!to_value(st, obj, v, pickle)) return nullptr;
+    xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
+        return q->put(std::move(v), b, d, c);  // put leaves v intact unless it succeeds
+    });
+    if (s == xi::Status::ok) Py_RETURN_NONE;
+    if (s == xi::Status::full) PyErr_SetString(st->QueueFull, "the queue is full");
+    return nullptr;  // interrupted: the signal handler's exception is set
+}
+
+PyObject *queue_get_op(BackendState *st, const std::shared_ptr<PyQueue> &q, bool block,
+                       std::optional<double> timeout) {
+    xi::Value v;
+    xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
+        return q->get(v, b, d, c);
+    });
+    if (s == xi::Status::ok) return from_value(st, std::move(v));
+    if (s == xi::Status::empty) PyErr_SetString(st->QueueEmpty, "the queue is empty");
+    return nullptr;
+}
+
+PyObject *channel_error(BackendState *st, xi::Status s, const char *what);
+
+// send: waits for receipt unless `taken` is given (then returns at once).
+PyObject *channel_send_op(BackendState *st, const xi::ChannelEnd &end, PyObject *obj,
+                          std::optional<double> timeout, bool *taken) {
+    xi::Value v;
+    if (!to_value(st, obj, v, false)) return nullptr;
+    auto ch = end.channel();
+    int64_t owner = end.owner();
+    xi::Status s;
+    if (taken) {
+        s = ch->send(std::move(v), owner, false, {}, {}, taken);
+        return s == xi::Status::ok ? Py_NewRef(Py_None) : channel_error(st, s, "send_nowait()");
+    }
+    s = blocking(true, timeout, [&](bool, xi::Deadline d, const xi::InterruptCheck &c) {
+        return ch->send(std::move(v), owner, true, d, c);
+    }, false);
+    return s == xi::Status::ok ? Py_NewRef(Py_None) : channel_error(st, s, "send()");
+}
+
+// recv; `status` (if given) receives the core status when nothing is returned.
+PyObject *channel_recv_op(BackendState *st, const xi::ChannelEnd &end, bool block, std::optional<double> timeout,
+                          xi::Status *status) {
+    auto ch = end.channel();
+    int64_t owner = end.owner();
+    xi::Value v;
+    xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
+        return ch->recv(v, owner, b, d, c);
+    });
+    if (s == xi::Status::ok) return from_value(st, std::move(v));
+    if (status) *status = s;
+    if (block && s == xi::Status::empty) s = xi::Status::timeout;
+    return channel_error(st, s, block ? "recv()" : "recv_nowait()");
 }
 
 // ---- Queue
@@ -141,15 +205,7 @@ PyObject *queue_put_impl(QueueObject *self, PyObject *const *args, Py_ssize_t na
     if ((!nowait && (!truth(a[1], true, &block) || !parse_timeout(a[2], &timeout))) ||
         !truth(pickle_arg == Py_None ? nullptr : pickle_arg, self->q->pickle, &pickle))
         return nullptr;
-    xi::Value v;
-    if (!to_value(st, obj, v, pickle)) return nullptr;
-    auto q = self->q;
-    xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
-        return q->put(std::move(v), b, d, c);  // put leaves v intact unless it succeeds
-    });
-    if (s == xi::Status::ok) Py_RETURN_NONE;
-    if (s == xi::Status::full) PyErr_SetString(st->QueueFull, "the queue is full");
-    return nullptr;  // interrupted: the signal handler's exception is set
+    return queue_put_op(st, self->q, obj, block, timeout, pickle);
 }
 
 PyObject *queue_put(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -172,14 +228,7 @@ PyObject *queue_get_impl(QueueObject *self, PyObject *const *args, Py_ssize_t na
         PyErr_SetString(PyExc_TypeError, "get_nowait() takes no arguments");
         return nullptr;
     }
-    xi::Value v;
-    auto q = self->q;
-    xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
-        return q->get(v, b, d, c);
-    });
-    if (s == xi::Status::ok) return from_value(st, std::move(v));
-    if (s == xi::Status::empty) PyErr_SetString(st->QueueEmpty, "the queue is empty");
-    return nullptr;
+    return queue_get_op(st, self->q, block, timeout);
 }
 
 PyObject *queue_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -309,32 +358,13 @@ PyObject *send_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyO
     }
     std::optional<double> timeout;
     if (!parse_timeout(a[1], &timeout)) return nullptr;
-    xi::Value v;
-    if (!to_value(st, a[0], v, false)) return nullptr;
-    auto ch = end_of(self).channel();
-    int64_t owner = end_of(self).owner();
     bool taken = false;
-    xi::Status s;
-    if (nowait) {
-        s = ch->send(std::move(v), owner, false, {}, {}, &taken);
-        if (s == xi::Status::ok) return PyBool_FromLong(taken);
-        return channel_error(st, s, "send_nowait()");
+    PyObject *r = channel_send_op(st, end_of(self), a[0], timeout, nowait ? &taken : nullptr);
+    if (r && nowait) {
+        Py_DECREF(r);
+        return PyBool_FromLong(taken);
     }
-    xi::Deadline deadline = xi::deadline_after(timeout);
-    xi::InterruptCheck check;
-    bool interruptible = needs_interrupt_checks();
-    PyThreadState *ts = PyEval_SaveThread();
-    if (interruptible)
-        check = [ts]() {
-            PyEval_RestoreThread(ts);
-            int r = PyErr_CheckSignals();
-            PyEval_SaveThread();
-            return r < 0;
-        };
-    s = ch->send(std::move(v), owner, true, deadline, check);
-    PyEval_RestoreThread(ts);
-    if (s == xi::Status::ok) Py_RETURN_NONE;
-    return channel_error(st, s, "send()");
+    return r;
 }
 
 PyObject *chan_send(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k) { return send_impl(self, a, n, k, false); }
@@ -349,16 +379,13 @@ PyObject *recv_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyO
         return nullptr;
     std::optional<double> timeout;
     if (!nowait && !parse_timeout(a[0], &timeout)) return nullptr;
-    auto ch = end_of(self).channel();
-    int64_t owner = end_of(self).owner();
-    xi::Value v;
-    xi::Status s = blocking(!nowait, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
-        return ch->recv(v, owner, b, d, c);
-    });
-    if (s == xi::Status::ok) return from_value(st, std::move(v));
-    if (nowait && s == xi::Status::empty && a[0]) return Py_NewRef(a[0]);
-    if (!nowait && s == xi::Status::empty) s = xi::Status::timeout;
-    return channel_error(st, s, nowait ? "recv_nowait()" : "recv()");
+    xi::Status s = xi::Status::ok;
+    PyObject *r = channel_recv_op(st, end_of(self), !nowait, timeout, &s);
+    if (!r && nowait && s == xi::Status::empty && a[0]) {
+        PyErr_Clear();
+        return Py_NewRef(a[0]);
+    }
+    return r;
 }
 
 PyObject *chan_recv(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k) { return recv_impl(self, a, n, k, false); }
@@ -525,6 +552,59 @@ PyMethodDef queue_module_methods[] = {
     {"list_all_channels", list_channels, METH_NOARGS, "list_all_channels()\n--\n\n(recv, send) for every open channel."},
     {nullptr, nullptr, 0, nullptr},
 };
+
+// ---- the stable-tier C API (IslQueue_*, IslChannel_*)
+namespace impl {
+namespace {
+BackendState *backend_of(IslContext *ctx) {
+    BackendState *st = Runtime::of(ctx)->backend;
+    if (!st) PyErr_SetString(PyExc_RuntimeError, "the isles runtime of this interpreter is finalizing");
+    return st;
+}
+// A C timeout: < 0 waits forever, 0 does not wait.
+std::optional<double> c_timeout(double t) { return t < 0 ? std::nullopt : std::optional<double>(t); }
+bool is_end(BackendState *st, PyObject *o, PyTypeObject *type, const char *api, const char *what) {
+    if (o && Py_TYPE(o) == type) return true;
+    PyErr_Format(PyExc_TypeError, "%s: expected %s, got %s", api, what, o ? Py_TYPE(o)->tp_name : "the null handle");
+    (void)st;
+    return false;
+}
+}  // namespace
+
+int Queue_Check(IslContext *ctx, IslHandle h) {
+    BackendState *st = Runtime::of(ctx)->backend;
+    return st && O(h) && Py_TYPE(O(h)) == st->queue_type;
+}
+int Queue_Put(IslContext *ctx, IslHandle queue, IslHandle item, double timeout) {
+    BackendState *st = backend_of(ctx);
+    if (!st || !is_end(st, O(queue), st->queue_type, "IslQueue_Put", "an isles.interpreters.Queue")) return -1;
+    if (!O(item)) return PyErr_SetString(PyExc_SystemError, "IslQueue_Put: got the null handle"), -1;
+    auto &q = queue_of(O(queue));
+    PyObject *r = queue_put_op(st, q, O(item), timeout != 0, c_timeout(timeout), q->pickle);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+IslHandle Queue_Get(IslContext *ctx, IslHandle queue, double timeout) {
+    BackendState *st = backend_of(ctx);
+    if (!st || !is_end(st, O(queue), st->queue_type, "IslQueue_Get", "an isles.interpreters.Queue")) return Null();
+    return H(queue_get_op(st, queue_of(O(queue)), timeout != 0, c_timeout(timeout)));
+}
+int Channel_Send(IslContext *ctx, IslHandle send_end, IslHandle item, double timeout) {
+    BackendState *st = backend_of(ctx);
+    if (!st || !is_end(st, O(send_end), st->send_type, "IslChannel_Send", "an isles.interpreters.SendChannel"))
+        return -1;
+    if (!O(item)) return PyErr_SetString(PyExc_SystemError, "IslChannel_Send: got the null handle"), -1;
+    PyObject *r = channel_send_op(st, end_of(O(send_end)), O(item), c_timeout(timeout), nullptr);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+IslHandle Channel_Recv(IslContext *ctx, IslHandle recv_end, double timeout) {
+    BackendState *st = backend_of(ctx);
+    if (!st || !is_end(st, O(recv_end), st->recv_type, "IslChannel_Recv", "an isles.interpreters.RecvChannel"))
+        return Null();
+    return H(channel_recv_op(st, end_of(O(recv_end)), timeout != 0, c_timeout(timeout), nullptr));
+}
+}  // namespace impl
 
 bool needs_interrupt_checks() {
     return PyInterpreterState_Get() == PyInterpreterState_Main() && PyThread_get_thread_ident() == main_thread_ident;

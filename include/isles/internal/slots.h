@@ -7,7 +7,7 @@
 
 #include "isles/stable/context.h"
 
-#define ISL_CONTEXT_N_SLOTS 132
+#define ISL_CONTEXT_N_SLOTS 137
 #define ISL_CONTEXT_HEADER_WORDS 4
 
 /* X(slot, field) for every constant; the backend supplies the object. */
@@ -147,6 +147,11 @@
     X(129, ctx_Module_AddObject, Module_AddObject) \
     X(130, ctx_Import_ImportModule, Import_ImportModule) \
     X(131, ctx_List_Pop, List_Pop) \
+    X(132, ctx_Queue_Check, Queue_Check) \
+    X(133, ctx_Queue_Put, Queue_Put) \
+    X(134, ctx_Queue_Get, Queue_Get) \
+    X(135, ctx_Channel_Send, Channel_Send) \
+    X(136, ctx_Channel_Recv, Channel_Recv) \
 
 /* X(slot, "name") for every slot, in order. */
 #define ISL_FOR_EACH_SLOT_NAME(X) \
@@ -282,6 +287,11 @@
     X(129, "IslModule_AddObject") \
     X(130, "IslImport_ImportModule") \
     X(131, "IslList_Pop") \
+    X(132, "IslQueue_Check") \
+    X(133, "IslQueue_Put") \
+    X(134, "IslQueue_Get") \
+    X(135, "IslChannel_Send") \
+    X(136, "IslChannel_Recv") \
 
 #ifdef __cplusplus
 namespace isles::internal::impl {
@@ -371,6 +381,11 @@ void *Module_GetState(IslContext *ctx, IslHandle module);
 int Module_AddObject(IslContext *ctx, IslHandle module, const char *name, IslHandle value);
 IslHandle Import_ImportModule(IslContext *ctx, const char *name);
 IslHandle List_Pop(IslContext *ctx, IslHandle list, IslSsize index);
+int Queue_Check(IslContext *ctx, IslHandle h);
+int Queue_Put(IslContext *ctx, IslHandle queue, IslHandle item, double timeout);
+IslHandle Queue_Get(IslContext *ctx, IslHandle queue, double timeout);
+int Channel_Send(IslContext *ctx, IslHandle send_end, IslHandle item, double timeout);
+IslHandle Channel_Recv(IslContext *ctx, IslHandle recv_end, double timeout);
 }  // namespace isles::internal::impl
 #endif
 #endif

@@ -157,6 +157,11 @@ struct IslContext {
     int (*ctx_Module_AddObject)(IslContext *, IslHandle, const char *, IslHandle);  /* slot 129 */
     IslHandle (*ctx_Import_ImportModule)(IslContext *, const char *);  /* slot 130 */
     IslHandle (*ctx_List_Pop)(IslContext *, IslHandle, IslSsize);  /* slot 131 */
+    int (*ctx_Queue_Check)(IslContext *, IslHandle);  /* slot 132 */
+    int (*ctx_Queue_Put)(IslContext *, IslHandle, IslHandle, double);  /* slot 133 */
+    IslHandle (*ctx_Queue_Get)(IslContext *, IslHandle, double);  /* slot 134 */
+    int (*ctx_Channel_Send)(IslContext *, IslHandle, IslHandle, double);  /* slot 135 */
+    IslHandle (*ctx_Channel_Recv)(IslContext *, IslHandle, double);  /* slot 136 */
 };
 
 static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) { return ctx->ctx_Handle_Dup(ctx, h); }
@@ -245,6 +250,11 @@ static inline void *IslModule_GetState(IslContext *ctx, IslHandle module) { retu
 static inline int IslModule_AddObject(IslContext *ctx, IslHandle module, const char *name, IslHandle value) { return ctx->ctx_Module_AddObject(ctx, module, name, value); }
 static inline IslHandle IslImport_ImportModule(IslContext *ctx, const char *name) { return ctx->ctx_Import_ImportModule(ctx, name); }
 static inline IslHandle IslList_Pop(IslContext *ctx, IslHandle list, IslSsize index) { return ctx->ctx_List_Pop(ctx, list, index); }
+static inline int IslQueue_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Queue_Check(ctx, h); }
+static inline int IslQueue_Put(IslContext *ctx, IslHandle queue, IslHandle item, double timeout) { return ctx->ctx_Queue_Put(ctx, queue, item, timeout); }
+static inline IslHandle IslQueue_Get(IslContext *ctx, IslHandle queue, double timeout) { return ctx->ctx_Queue_Get(ctx, queue, timeout); }
+static inline int IslChannel_Send(IslContext *ctx, IslHandle send_end, IslHandle item, double timeout) { return ctx->ctx_Channel_Send(ctx, send_end, item, timeout); }
+static inline IslHandle IslChannel_Recv(IslContext *ctx, IslHandle recv_end, double timeout) { return ctx->ctx_Channel_Recv(ctx, recv_end, timeout); }
 
 #ifdef __cplusplus
 }
