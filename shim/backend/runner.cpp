@@ -5,15 +5,14 @@
 #include <string>
 
 #include "backend.h"
+#include "interp_switch.h"
 #include "lifecycle.h"
 
 namespace isles::internal {
-namespace {
-
-}  // namespace
 
 std::recursive_mutex &lifecycle_lock() {
-    static std::recursive_mutex lock;
+    // Never destroyed: an embedder may finalize Python after static destructors ran.
+    static auto &lock = *new std::recursive_mutex;
     return lock;
 }
 
@@ -54,6 +53,28 @@ bool run_code(const std::string &code, std::string &result, bool &has_result, st
     Py_XDECREF(tb);
     Py_XDECREF(exc);
     return false;
+}
+
+PyObject *threads_already_joined(PyObject *, PyObject *) { Py_RETURN_NONE; }
+PyMethodDef threads_already_joined_def = {"_shutdown", threads_already_joined, METH_NOARGS, nullptr};
+
+// Joins the current interpreter's non-daemon threads (threading._shutdown),
+// as Py_EndInterpreter would, but before lifecycle_lock() is taken: a thread
+// that creates interpreters itself would otherwise wait for the lock forever.
+// Py_EndInterpreter's own call then finds nothing to do; it is replaced by a
+// no-op because a second _shutdown() asserts in a 3.12 sub-interpreter and
+// runs the threading atexit hooks twice on 3.13.
+void join_threads() {
+    PyObject *name = PyUnicode_FromString("threading");
+    PyObject *threading = name ? PyImport_GetModule(name) : nullptr;
+    PyObject *r = threading ? PyObject_CallMethod(threading, "_shutdown", nullptr) : nullptr;
+    PyObject *noop = r ? PyCFunction_New(&threads_already_joined_def, nullptr) : nullptr;
+    if (noop && PyObject_SetAttrString(threading, "_shutdown", noop) < 0) PyErr_WriteUnraisable(threading);
+    if (!r && PyErr_Occurred()) PyErr_WriteUnraisable(threading);
+    Py_XDECREF(noop);
+    Py_XDECREF(r);
+    Py_XDECREF(threading);
+    Py_XDECREF(name);
 }
 
 }  // namespace
@@ -99,6 +120,11 @@ PyObject *run_isolated(PyObject *, PyObject *const *args, Py_ssize_t nargs, PyOb
         config.check_multi_interp_extensions = 0;
         config.gil = PyInterpreterConfig_SHARED_GIL;
     }
+#if PY_VERSION_HEX >= 0x030D0000
+    // 3.13 aborts the process (Py_FatalError) when an audit hook refuses
+    // cpython.PyInterpreterState_New during creation: ask the hooks first.
+    if (PySys_Audit("cpython.PyInterpreterState_New", nullptr) < 0) return nullptr;
+#endif
     PyThreadState *caller = PyThreadState_Get();
     PyThreadState *sub = nullptr;
     PyStatus status;
@@ -106,13 +132,17 @@ PyObject *run_isolated(PyObject *, PyObject *const *args, Py_ssize_t nargs, PyOb
         LifecycleGuard guard;
         status = Py_NewInterpreterFromConfig(&sub, &config);
     }
-    if (PyStatus_Exception(status)) {
-        PyThreadState_Swap(caller);
-        PyErr_Format(PyExc_RuntimeError, "could not create an interpreter: %s",
-                     status.err_msg ? status.err_msg : "unknown error");
+    // 3.12 also fails with an OK status and no thread state (an audit hook
+    // refusing cpython.PyInterpreterState_New): that exception stays set.
+    if (PyStatus_Exception(status) || !sub) {
+        if (current_tstate_or_null() != caller) PyThreadState_Swap(caller);  // CPython usually restored it
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_RuntimeError, "could not create an interpreter: %s",
+                         PyStatus_Exception(status) && status.err_msg ? status.err_msg : "unknown error");
         return nullptr;
     }
     ok = run_code(code, result, has_result, error);  // holds only the new interpreter's GIL
+    join_threads();
     {
         LifecycleGuard guard;
         Py_EndInterpreter(sub);

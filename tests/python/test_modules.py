@@ -276,3 +276,54 @@ def test_run_isolated_reports_remote_errors():
         isles.backend().run_isolated(b"bytes")
     with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
         isles.backend().run_isolated("pass", bogus=1)
+
+
+def run_script(code, timeout=60):
+    """Runs code in a fresh CPython with isles importable: a hang fails the
+    test (subprocess.TimeoutExpired) instead of hanging the suite."""
+    env = dict(os.environ, PYTHONPATH=str(PYTHONPATH))
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_run_isolated_joins_threads_that_create_interpreters():
+    """The sub-interpreter's non-daemon threads are joined before the
+    interpreter lifecycle lock is taken: one that runs an interpreter itself
+    must not deadlock, and joining twice must print nothing."""
+    proc = run_script('''
+        import isles
+        code = """
+        import threading, time, isles
+        def later():
+            time.sleep(0.5)
+            print("nested:", isles.backend().run_isolated("__isles_result__ = 'ok'"), flush=True)
+        threading.Thread(target=later).start()
+        """
+        isles.backend().run_isolated(code.replace("\\n        ", "\\n"))
+        print("back", flush=True)
+        isles.backend().run_isolated("import threading")
+        isles.backend().run_isolated("pass", own_gil=False)
+    ''')
+    assert (proc.returncode, proc.stdout.split(), proc.stderr) == (0, ["nested:", "ok", "back"], "")
+
+
+def test_run_isolated_refused_by_an_audit_hook():
+    """An audit hook refusing cpython.PyInterpreterState_New: its exception
+    comes back, the caller's thread state is intact, the next call works."""
+    proc = run_script('''
+        import sys, isles
+        refuse = True
+        def hook(event, args):
+            if event == "cpython.PyInterpreterState_New" and refuse:
+                raise RuntimeError("interpreters are forbidden here")
+        sys.addaudithook(hook)
+        for _ in range(2):
+            try:
+                isles.backend().run_isolated("pass")
+            except RuntimeError as e:
+                print("refused:", e)
+        refuse = False
+        print(isles.backend().run_isolated("__isles_result__ = 'works'"))
+    ''')
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["refused: interpreters are forbidden here"] * 2 + ["works"], proc.stdout
