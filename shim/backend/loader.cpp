@@ -25,8 +25,17 @@ struct BuiltModule {
     std::string error;
 };
 
-std::mutex built_lock;
-std::map<const IslModuleDef *, std::unique_ptr<BuiltModule>> built_modules;
+// Heap-allocated and never freed: CPython uses the definitions until it is
+// finalized, which an embedder may do after static destructors ran (from a
+// global object's destructor, or an atexit handler).
+std::mutex &built_lock() {
+    static auto &lock = *new std::mutex;
+    return lock;
+}
+std::map<const IslModuleDef *, std::unique_ptr<BuiltModule>> &built_modules() {
+    static auto &modules = *new std::map<const IslModuleDef *, std::unique_ptr<BuiltModule>>;
+    return modules;
+}
 
 int exec_module(PyObject *module);
 PyObject *create_refused(PyObject *, PyModuleDef *def) {
@@ -96,7 +105,7 @@ BuiltModule *build(const IslModuleDef *isl, uint32_t abi_major, uint32_t abi_min
               clear_module,
               free_module};
     auto *raw = b.get();
-    built_modules.emplace(isl, std::move(b));
+    built_modules().emplace(isl, std::move(b));
     return raw;
 }
 
@@ -161,16 +170,18 @@ void free_module(void *m) {
 PyObject *module_init(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_minor) {
     if (!def || !def->name) return nullptr;  // the stand-in definition reports it
     // Interpreters with their own GIL may import the same extension at once.
-    std::lock_guard<std::mutex> guard(built_lock);
+    std::lock_guard<std::mutex> guard(built_lock());
     BuiltModule *b = nullptr;
-    auto it = built_modules.find(def);
-    if (it != built_modules.end()) {
+    auto it = built_modules().find(def);
+    if (it != built_modules().end()) {
         b = it->second.get();
     } else {
         try {
             b = build(def, abi_major, abi_minor);
         } catch (const std::bad_alloc &) {
             PyErr_NoMemory();
+        } catch (...) {  // no C++ exception may reach CPython
+            PyErr_SetString(PyExc_SystemError, "isles: building the module definition failed");
         }
         if (!b) return nullptr;
     }
