@@ -131,17 +131,17 @@ static IslHandle insort_left_impl(IslContext *ctx, IslHandle m, const IslHandle 
 ISL_DEF_METH_KEYWORDS(bisect_right_def, "bisect_right", bisect_right_impl,
                       "bisect_right($module, /, a, x, lo=0, hi=None, *, key=None)\n--\n\n"
                       "Return the index where to insert item x in list a, assuming a is sorted.\n\n"
-                      "All items in a[:i] are <= x and all in a[i:] are > x.")
+                      "All items in a[:i] are <= x and all in a[i:] are > x.");
 ISL_DEF_METH_KEYWORDS(bisect_left_def, "bisect_left", bisect_left_impl,
                       "bisect_left($module, /, a, x, lo=0, hi=None, *, key=None)\n--\n\n"
                       "Return the index where to insert item x in list a, assuming a is sorted.\n\n"
-                      "All items in a[:i] are < x and all in a[i:] are >= x.")
+                      "All items in a[:i] are < x and all in a[i:] are >= x.");
 ISL_DEF_METH_KEYWORDS(insort_right_def, "insort_right", insort_right_impl,
                       "insort_right($module, /, a, x, lo=0, hi=None, *, key=None)\n--\n\n"
-                      "Insert item x in list a, and keep it sorted assuming a is sorted (after equal items).")
+                      "Insert item x in list a, and keep it sorted assuming a is sorted (after equal items).");
 ISL_DEF_METH_KEYWORDS(insort_left_def, "insort_left", insort_left_impl,
                       "insort_left($module, /, a, x, lo=0, hi=None, *, key=None)\n--\n\n"
-                      "Insert item x in list a, and keep it sorted assuming a is sorted (before equal items).")
+                      "Insert item x in list a, and keep it sorted assuming a is sorted (before equal items).");
 
 static const IslMethodDef *const bisect_methods[] = {
     &bisect_right_def, &insort_right_def, &bisect_left_def, &insort_left_def, NULL,
@@ -153,4 +153,4 @@ static const IslModuleDef bisect_def = {
     .methods = bisect_methods,
 };
 
-ISL_MODINIT(_bisect, bisect_def)
+ISL_MODINIT(_bisect, bisect_def);

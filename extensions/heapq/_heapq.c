@@ -181,24 +181,24 @@ static IslHandle heapify_max_impl(IslContext *ctx, IslHandle m, IslHandle heap) 
 }
 
 ISL_DEF_METH_FASTCALL(heappush_def, "heappush", heappush_impl,
-                      "heappush($module, heap, item, /)\n--\n\nPush item onto heap, maintaining the heap invariant.")
+                      "heappush($module, heap, item, /)\n--\n\nPush item onto heap, maintaining the heap invariant.");
 ISL_DEF_METH_O(heappop_def, "heappop", heappop_impl,
                "heappop($module, heap, /)\n--\n\nPop the smallest item off the heap, maintaining the heap "
-               "invariant.")
+               "invariant.");
 ISL_DEF_METH_FASTCALL(heapreplace_def, "heapreplace", heapreplace_impl,
                       "heapreplace($module, heap, item, /)\n--\n\nPop and return the current smallest value, "
-                      "and add the new item.")
+                      "and add the new item.");
 ISL_DEF_METH_FASTCALL(heappushpop_def, "heappushpop", heappushpop_impl,
                       "heappushpop($module, heap, item, /)\n--\n\nPush item on the heap, then pop and return "
-                      "the smallest item from the heap.")
+                      "the smallest item from the heap.");
 ISL_DEF_METH_O(heapify_def, "heapify", heapify_impl,
-               "heapify($module, heap, /)\n--\n\nTransform list into a heap, in-place, in O(len(heap)) time.")
+               "heapify($module, heap, /)\n--\n\nTransform list into a heap, in-place, in O(len(heap)) time.");
 ISL_DEF_METH_O(heappop_max_def, "_heappop_max", heappop_max_impl,
-               "_heappop_max($module, heap, /)\n--\n\nMaxheap variant of heappop.")
+               "_heappop_max($module, heap, /)\n--\n\nMaxheap variant of heappop.");
 ISL_DEF_METH_FASTCALL(heapreplace_max_def, "_heapreplace_max", heapreplace_max_impl,
-                      "_heapreplace_max($module, heap, item, /)\n--\n\nMaxheap variant of heapreplace.")
+                      "_heapreplace_max($module, heap, item, /)\n--\n\nMaxheap variant of heapreplace.");
 ISL_DEF_METH_O(heapify_max_def, "_heapify_max", heapify_max_impl,
-               "_heapify_max($module, heap, /)\n--\n\nMaxheap variant of heapify.")
+               "_heapify_max($module, heap, /)\n--\n\nMaxheap variant of heapify.");
 
 static const IslMethodDef *const heapq_methods[] = {
     &heappush_def, &heappop_def,     &heapreplace_def,     &heappushpop_def,
@@ -220,4 +220,4 @@ static const IslModuleDef heapq_def = {
     .constants = heapq_constants,
 };
 
-ISL_MODINIT(_heapq, heapq_def)
+ISL_MODINIT(_heapq, heapq_def);

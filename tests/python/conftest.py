@@ -46,7 +46,7 @@ def compile_shared(source, name, outdir, *, lang="c", flags=()):
     out = outdir / f"{name}.abi3.so"
     cc = c_compiler() if lang == "c" else (os.environ.get("CXX") or "c++")
     std = "-std=c11" if lang == "c" else "-std=c++17"
-    cmd = [cc, std, "-shared", "-fPIC", "-O1", "-fvisibility=hidden", "-Wall", "-Werror",
+    cmd = [cc, std, "-shared", "-fPIC", "-O1", "-fvisibility=hidden", "-Wall", "-Werror", "-pedantic",
            "-Wno-unused-function", f"-I{INCLUDE}", *flags, str(src), "-o", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode:
@@ -63,7 +63,7 @@ static const IslModuleDef test_def = {{
     .name = "{name}", .doc = "isles test module", .state_size = {state_size},
     .methods = test_methods, .constants = {constants}, .exec = {exec_fn}, .free_state = {free_fn},
 }};
-ISL_MODINIT({name}, test_def)
+ISL_MODINIT({name}, test_def);
 """
 
 

@@ -96,20 +96,20 @@ static IslHandle import_(IslContext *ctx, IslHandle m, IslHandle name) {
     const char *s = IslStr_AsUTF8AndSize(ctx, name, NULL);
     return s ? IslImport_ImportModule(ctx, s) : ISL_NULL;
 }
-ISL_DEF_METH_O(attrs_def, "attrs", attrs, "")
-ISL_DEF_METH_FASTCALL(getattr_def, "getattr", getattr_, "")
-ISL_DEF_METH_FASTCALL(items_def, "items", items, "")
-ISL_DEF_METH_FASTCALL(seq_def, "seq_item", seq_item, "")
-ISL_DEF_METH_O(len_def, "length", length, "")
-ISL_DEF_METH_FASTCALL(cmp_def, "compare", compare, "")
-ISL_DEF_METH_O(reprs_def, "reprs", reprs, "")
-ISL_DEF_METH_FASTCALL(types_def, "types", types, "")
-ISL_DEF_METH_FASTCALL(call_def, "call", call, "")
-ISL_DEF_METH_KEYWORDS(vcall_def, "vcall", vcall, "")
-ISL_DEF_METH_FASTCALL(cm_def, "callmethod", callmethod, "")
-ISL_DEF_METH_O(collect_def, "collect", collect, "")
-ISL_DEF_METH_O(next_def, "next", next_, "")
-ISL_DEF_METH_O(import_def, "import_", import_, "")
+ISL_DEF_METH_O(attrs_def, "attrs", attrs, "");
+ISL_DEF_METH_FASTCALL(getattr_def, "getattr", getattr_, "");
+ISL_DEF_METH_FASTCALL(items_def, "items", items, "");
+ISL_DEF_METH_FASTCALL(seq_def, "seq_item", seq_item, "");
+ISL_DEF_METH_O(len_def, "length", length, "");
+ISL_DEF_METH_FASTCALL(cmp_def, "compare", compare, "");
+ISL_DEF_METH_O(reprs_def, "reprs", reprs, "");
+ISL_DEF_METH_FASTCALL(types_def, "types", types, "");
+ISL_DEF_METH_FASTCALL(call_def, "call", call, "");
+ISL_DEF_METH_KEYWORDS(vcall_def, "vcall", vcall, "");
+ISL_DEF_METH_FASTCALL(cm_def, "callmethod", callmethod, "");
+ISL_DEF_METH_O(collect_def, "collect", collect, "");
+ISL_DEF_METH_O(next_def, "next", next_, "");
+ISL_DEF_METH_O(import_def, "import_", import_, "");
 """
 OBJECT_METHODS = ["attrs_def", "getattr_def", "items_def", "seq_def", "len_def", "cmp_def", "reprs_def",
                   "types_def", "call_def", "vcall_def", "cm_def", "collect_def", "next_def", "import_def"]
@@ -235,16 +235,16 @@ static IslHandle fetch_none(IslContext *ctx, IslHandle m) {
     IslHandle e = IslErr_Fetch(ctx);
     return IslBool_FromBool(ctx, IslHandle_IsNull(e));
 }
-ISL_DEF_METH_FASTCALL(raise_def, "raise_", raise_, "")
-ISL_DEF_METH_FASTCALL(raiseo_def, "raise_obj", raise_obj, "")
-ISL_DEF_METH_O(fmt_def, "fmt", fmt, "")
-ISL_DEF_METH_NOARGS(badfmt_def, "bad_fmt", bad_fmt, "")
-ISL_DEF_METH_FASTCALL(fmtcase_def, "fmt_case", fmt_case, "")
-ISL_DEF_METH_FASTCALL(catch_def, "catch", catch_, "")
-ISL_DEF_METH_O(restore_def, "restore", restore, "")
-ISL_DEF_METH_NOARGS(nomem_def, "nomem", nomem, "")
-ISL_DEF_METH_O(warn_def, "warn", warn, "")
-ISL_DEF_METH_NOARGS(fetchnone_def, "fetch_none", fetch_none, "")
+ISL_DEF_METH_FASTCALL(raise_def, "raise_", raise_, "");
+ISL_DEF_METH_FASTCALL(raiseo_def, "raise_obj", raise_obj, "");
+ISL_DEF_METH_O(fmt_def, "fmt", fmt, "");
+ISL_DEF_METH_NOARGS(badfmt_def, "bad_fmt", bad_fmt, "");
+ISL_DEF_METH_FASTCALL(fmtcase_def, "fmt_case", fmt_case, "");
+ISL_DEF_METH_FASTCALL(catch_def, "catch", catch_, "");
+ISL_DEF_METH_O(restore_def, "restore", restore, "");
+ISL_DEF_METH_NOARGS(nomem_def, "nomem", nomem, "");
+ISL_DEF_METH_O(warn_def, "warn", warn, "");
+ISL_DEF_METH_NOARGS(fetchnone_def, "fetch_none", fetch_none, "");
 """
 
 

@@ -35,12 +35,12 @@ static IslHandle echo(IslContext *ctx, IslHandle m, const IslHandle *args, size_
         ++n;
     }
 }
-ISL_DEF_METH_FASTCALL(put_def, "put", put, "")
-ISL_DEF_METH_FASTCALL(get_def, "get", get, "")
-ISL_DEF_METH_O(isq_def, "is_queue", is_queue, "")
-ISL_DEF_METH_FASTCALL(send_def, "send", send, "")
-ISL_DEF_METH_FASTCALL(recv_def, "recv", recv, "")
-ISL_DEF_METH_FASTCALL(echo_def, "echo", echo, "")
+ISL_DEF_METH_FASTCALL(put_def, "put", put, "");
+ISL_DEF_METH_FASTCALL(get_def, "get", get, "");
+ISL_DEF_METH_O(isq_def, "is_queue", is_queue, "");
+ISL_DEF_METH_FASTCALL(send_def, "send", send, "");
+ISL_DEF_METH_FASTCALL(recv_def, "recv", recv, "");
+ISL_DEF_METH_FASTCALL(echo_def, "echo", echo, "");
 """
 XI_METHODS = ["put_def", "get_def", "isq_def", "send_def", "recv_def", "echo_def"]
 

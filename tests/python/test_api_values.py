@@ -57,17 +57,17 @@ static IslHandle dup_is(IslContext *ctx, IslHandle m, IslHandle a) {
     IslHandle_Close(ctx, ISL_NULL); /* closing null is a no-op */
     return IslBool_FromBool(ctx, same && IslHandle_IsNull(ISL_NULL));
 }
-ISL_DEF_METH_O(i64_def, "i64", roundtrip_i64, "")
-ISL_DEF_METH_O(u64_def, "u64", roundtrip_u64, "")
-ISL_DEF_METH_O(ssize_def, "ssize", roundtrip_ssize, "")
-ISL_DEF_METH_O(size_def, "size", roundtrip_size, "")
-ISL_DEF_METH_O(double_def, "double", roundtrip_double, "")
-ISL_DEF_METH_O(bool_def, "to_bool", to_bool, "")
-ISL_DEF_METH_O(index_def, "index", index_of, "")
-ISL_DEF_METH_O(checks_def, "checks", checks, "")
-ISL_DEF_METH_NOARGS(constants_def, "constants", constants, "")
-ISL_DEF_METH_NOARGS(types_def, "types", types, "")
-ISL_DEF_METH_O(dup_def, "dup_is", dup_is, "")
+ISL_DEF_METH_O(i64_def, "i64", roundtrip_i64, "");
+ISL_DEF_METH_O(u64_def, "u64", roundtrip_u64, "");
+ISL_DEF_METH_O(ssize_def, "ssize", roundtrip_ssize, "");
+ISL_DEF_METH_O(size_def, "size", roundtrip_size, "");
+ISL_DEF_METH_O(double_def, "double", roundtrip_double, "");
+ISL_DEF_METH_O(bool_def, "to_bool", to_bool, "");
+ISL_DEF_METH_O(index_def, "index", index_of, "");
+ISL_DEF_METH_O(checks_def, "checks", checks, "");
+ISL_DEF_METH_NOARGS(constants_def, "constants", constants, "");
+ISL_DEF_METH_NOARGS(types_def, "types", types, "");
+ISL_DEF_METH_O(dup_def, "dup_is", dup_is, "");
 """
 NUMBER_METHODS = ["i64_def", "u64_def", "ssize_def", "size_def", "double_def", "bool_def", "index_def",
                   "checks_def", "constants_def", "types_def", "dup_def"]
@@ -133,11 +133,11 @@ static IslHandle str_size(IslContext *ctx, IslHandle m, IslHandle arg) {
     if (!IslStr_AsUTF8AndSize(ctx, arg, &n)) return ISL_NULL;
     return IslLong_FromSsize(ctx, n);
 }
-ISL_DEF_METH_O(str_def, "str_roundtrip", str_roundtrip, "")
-ISL_DEF_METH_O(sfb_def, "str_from_bytes", str_from_bytes, "")
-ISL_DEF_METH_O(sc_def, "str_cstring", str_cstring, "")
-ISL_DEF_METH_O(bytes_def, "bytes_roundtrip", bytes_roundtrip, "")
-ISL_DEF_METH_O(size_def, "str_size", str_size, "")
+ISL_DEF_METH_O(str_def, "str_roundtrip", str_roundtrip, "");
+ISL_DEF_METH_O(sfb_def, "str_from_bytes", str_from_bytes, "");
+ISL_DEF_METH_O(sc_def, "str_cstring", str_cstring, "");
+ISL_DEF_METH_O(bytes_def, "bytes_roundtrip", bytes_roundtrip, "");
+ISL_DEF_METH_O(size_def, "str_size", str_size, "");
 """
 
 
@@ -224,14 +224,14 @@ static IslHandle dict_get(IslContext *ctx, IslHandle m, const IslHandle *args, s
     if (r < 0) return ISL_NULL;
     return r ? v : IslStr_FromUTF8(ctx, "<absent>");
 }
-ISL_DEF_METH_O(tuple_def, "tuple_reversed", tuple_ops, "")
-ISL_DEF_METH_FASTCALL(tget_def, "tuple_get", tuple_get, "")
-ISL_DEF_METH_O(list_def, "list_ops", list_ops, "")
-ISL_DEF_METH_FASTCALL(lidx_def, "list_index", list_index, "")
-ISL_DEF_METH_FASTCALL(lpop_def, "list_pop", list_pop, "")
-ISL_DEF_METH_FASTCALL(lswap_def, "list_swap", list_swap, "")
-ISL_DEF_METH_O(dict_def, "dict_ops", dict_ops, "")
-ISL_DEF_METH_FASTCALL(dget_def, "dict_get", dict_get, "")
+ISL_DEF_METH_O(tuple_def, "tuple_reversed", tuple_ops, "");
+ISL_DEF_METH_FASTCALL(tget_def, "tuple_get", tuple_get, "");
+ISL_DEF_METH_O(list_def, "list_ops", list_ops, "");
+ISL_DEF_METH_FASTCALL(lidx_def, "list_index", list_index, "");
+ISL_DEF_METH_FASTCALL(lpop_def, "list_pop", list_pop, "");
+ISL_DEF_METH_FASTCALL(lswap_def, "list_swap", list_swap, "");
+ISL_DEF_METH_O(dict_def, "dict_ops", dict_ops, "");
+ISL_DEF_METH_FASTCALL(dget_def, "dict_get", dict_get, "");
 """
 
 

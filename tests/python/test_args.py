@@ -60,13 +60,13 @@ static IslHandle fewer(IslContext *ctx, IslHandle m, const IslHandle *args, size
     if (!IslArg_Parse(ctx, args, nargs, kwnames, "OO:fewer", one, &a, &b)) return ISL_NULL;
     return IslHandle_Dup(ctx, a);
 }
-ISL_DEF_METH_KEYWORDS(parse_def, "parse", parse, "")
-ISL_DEF_METH_FASTCALL(pos_def, "positional", positional, "")
-ISL_DEF_METH_KEYWORDS(nokw_def, "nokw", nokw, "")
-ISL_DEF_METH_FASTCALL(bad_def, "badformat", badformat, "")
-ISL_DEF_METH_KEYWORDS(mis_def, "mismatch", mismatch, "")
-ISL_DEF_METH_KEYWORDS(long_def, "longname", longname, "")
-ISL_DEF_METH_KEYWORDS(fewer_def, "fewer", fewer, "")
+ISL_DEF_METH_KEYWORDS(parse_def, "parse", parse, "");
+ISL_DEF_METH_FASTCALL(pos_def, "positional", positional, "");
+ISL_DEF_METH_KEYWORDS(nokw_def, "nokw", nokw, "");
+ISL_DEF_METH_FASTCALL(bad_def, "badformat", badformat, "");
+ISL_DEF_METH_KEYWORDS(mis_def, "mismatch", mismatch, "");
+ISL_DEF_METH_KEYWORDS(long_def, "longname", longname, "");
+ISL_DEF_METH_KEYWORDS(fewer_def, "fewer", fewer, "");
 """
 
 

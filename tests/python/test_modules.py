@@ -27,11 +27,11 @@ static IslHandle self_is_module(IslContext *ctx, IslHandle m) {
     IslHandle name = IslObject_GetAttrString(ctx, m, "__name__");
     return name;
 }
-ISL_DEF_METH_NOARGS(noargs_def, "noargs", noargs, "noargs($module, /)\n--\n\nTakes nothing.")
-ISL_DEF_METH_O(one_def, "one", one, "one($module, value, /)\n--\n\nReturns value.")
-ISL_DEF_METH_FASTCALL(fast_def, "fast", fast, NULL)
-ISL_DEF_METH_KEYWORDS(kw_def, "kw", kw, "kw docs")
-ISL_DEF_METH_NOARGS(self_def, "self_name", self_is_module, "")
+ISL_DEF_METH_NOARGS(noargs_def, "noargs", noargs, "noargs($module, /)\n--\n\nTakes nothing.");
+ISL_DEF_METH_O(one_def, "one", one, "one($module, value, /)\n--\n\nReturns value.");
+ISL_DEF_METH_FASTCALL(fast_def, "fast", fast, NULL);
+ISL_DEF_METH_KEYWORDS(kw_def, "kw", kw, "kw docs");
+ISL_DEF_METH_NOARGS(self_def, "self_name", self_is_module, "");
 static const IslModuleConstant consts[] = {
     {"ANSWER", ISL_CONST_INT, 42, 0, NULL},
     {"BIG", ISL_CONST_INT, -9223372036854775807LL - 1, 0, NULL},
@@ -85,9 +85,9 @@ static IslHandle state_of(IslContext *ctx, IslHandle m, IslHandle other) {
     return IslModule_GetState(ctx, other) ? IslHandle_Dup(ctx, ctx->h_True) : ISL_NULL;
 }
 static IslHandle freed_count(IslContext *ctx, IslHandle m) { return IslLong_FromInt64(ctx, freed); }
-ISL_DEF_METH_NOARGS(count_def, "count", count, "")
-ISL_DEF_METH_O(stateof_def, "state_of", state_of, "")
-ISL_DEF_METH_NOARGS(freed_def, "freed", freed_count, "")
+ISL_DEF_METH_NOARGS(count_def, "count", count, "");
+ISL_DEF_METH_O(stateof_def, "state_of", state_of, "");
+ISL_DEF_METH_NOARGS(freed_def, "freed", freed_count, "");
 """
 
 
@@ -162,7 +162,7 @@ def test_bad_method_definition_is_an_import_error(make_module, run):
 
 SIMPLE = """
 static IslHandle hello(IslContext *ctx, IslHandle m) { return IslStr_FromUTF8(ctx, "hello"); }
-ISL_DEF_METH_NOARGS(hello_def, "hello", hello, "")
+ISL_DEF_METH_NOARGS(hello_def, "hello", hello, "");
 """
 
 
@@ -327,3 +327,35 @@ def test_run_isolated_refused_by_an_audit_hook():
     ''')
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["refused: interpreters are forbidden here"] * 2 + ["works"], proc.stdout
+
+
+def test_runtime_missing_only_in_main_interpreter(make_module, ext_dir):
+    """On 3.13+ PyInit runs in the main interpreter: when only the
+    sub-interpreter can import the runtime, every import attempt says that
+    the isles package must be importable in the main interpreter too."""
+    name = make_module(SIMPLE, ["hello_def"], prefix="islmainless")
+    proc = run_script(f'''
+        import sys, isles
+        backend = isles.backend()
+        for m in [m for m in sys.modules if m == "isles" or m.startswith("isles.")]:
+            del sys.modules[m]
+        sys.path.remove({str(PYTHONPATH)!r})
+        print(backend.run_isolated("""if 1:
+            import sys
+            sys.path[:0] = [{str(PYTHONPATH)!r}, {str(ext_dir)!r}]
+            outcomes = []
+            for attempt in range(3):
+                try:
+                    outcomes.append(__import__("{name}").hello())
+                except ImportError as e:
+                    outcomes.append(str(e))
+            __isles_result__ = "\\\\n".join(outcomes)
+        """))
+    ''')
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    if sys.version_info >= (3, 13):
+        assert len(lines) == 3 and all("must be importable in the main interpreter too" in x for x in lines), lines
+        assert "import the module again" not in proc.stdout
+    else:  # PyInit runs in the importing interpreter
+        assert lines == ["hello"] * 3, lines

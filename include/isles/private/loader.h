@@ -114,12 +114,19 @@ _ISL_INLINE const _IslBackendApi *_IslBackend_Find(const IslModuleDef *def, uint
 }
 
 /* CPython's PyModuleDef and PyModuleDef_Slot as the stable ABI lays them out
- * (GIL builds). Used only for the stand-in definition below. */
+ * (GIL builds). Used only for the stand-in definition below. The slot's value
+ * is a union so that C can store the create function without converting a
+ * function pointer to void * (ISO C forbids it); the layout is CPython's
+ * {int slot; void *value;} (tests/abi checks it against Python.h). */
+typedef struct _IslPyModuleDef _IslPyModuleDef;
 typedef struct {
     int slot;
-    void *value;
+    union {
+        void *value;
+        _IslPyObject *(*create)(_IslPyObject *spec, _IslPyModuleDef *def);
+    } u;
 } _IslPyModuleDefSlot;
-typedef struct {
+struct _IslPyModuleDef {
     intptr_t ob_refcnt;
     void *ob_type;
     void *m_init;
@@ -131,7 +138,7 @@ typedef struct {
     void *m_methods;
     _IslPyModuleDefSlot *m_slots;
     void *m_traverse, *m_clear, *m_free;
-} _IslPyModuleDef;
+};
 
 /* PyInit_<name> must not raise: CPython 3.13 runs it in the main interpreter
  * even for an import in a sub-interpreter, and an exception raised there
@@ -148,18 +155,29 @@ typedef struct {
 _ISL_INLINE _IslPyObject *_IslStandIn_Create(_IslPyObject *spec, _IslPyModuleDef *def) {
     const _IslStandIn *s = (const _IslStandIn *)def;
     (void)spec;
+    /* This interpreter can import the runtime, yet PyInit could not: on
+     * CPython 3.13+ PyInit runs in the main interpreter, whatever imports. */
     if (_IslBackend_Find(s->isl, s->abi_major, s->abi_minor))
         PyErr_Format(PyExc_ImportError,
-                     "isles extension '%s': the isles runtime became importable during this import; "
-                     "import the module again", s->isl->name);
+                     "isles extension '%s' could not be initialized: its init function could not import "
+                     "the isles runtime, which this interpreter can import. On CPython 3.13 and later the "
+                     "init function runs in the main interpreter, so the isles package must be importable "
+                     "in the main interpreter too", s->isl->name);
     return NULL;
 }
 
 /* Slot ids and values of CPython's stable ABI: Py_mod_create = 1,
- * Py_mod_multiple_interpreters = 3, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED = 2. */
+ * Py_mod_multiple_interpreters = 3, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED = 2.
+ * C sets the union's create member by name; C++ (no designated initializers
+ * before C++20) sets its first member with a cast, which C++ allows. */
+#ifdef __cplusplus
+#define _ISL_STANDIN_CREATE_SLOT {1, {(void *)&_IslStandIn_Create}}
+#else
+#define _ISL_STANDIN_CREATE_SLOT {1, {.create = &_IslStandIn_Create}}
+#endif
 #define _ISL_STANDIN_INIT(NAME, DEF, SELF) \
     {{1, NULL, NULL, 0, NULL, NAME, NULL, 0, NULL, (SELF).slots, NULL, NULL, NULL}, \
-     {{1, (void *)&_IslStandIn_Create}, {3, (void *)(intptr_t)2}, {0, NULL}}, \
+     {_ISL_STANDIN_CREATE_SLOT, {3, {(void *)(intptr_t)2}}, {0, {NULL}}}, \
      &(DEF), ISL_ABI_VERSION_MAJOR, ISL_ABI_VERSION_MINOR}
 
 /* Body of every PyInit_<name>: let the runtime of the running CPython build
@@ -200,15 +218,18 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
                                          _IslHandle_FromObject(kwnames))); \
     }
 
+/* Both end in a declaration without its ';': the author's ';' completes it
+ * (a ';' after a function body is an error under -pedantic in C). */
 #define _ISL_METH_TRAMPOLINE(SYM, NAME, IMPL, DOC, KIND, FLAG) \
     _IslTrampoline_##KIND(SYM##_trampoline, IMPL) \
     static const IslMethodDef SYM = {NAME, (void (*)(void))SYM##_trampoline, \
-                                     (void (*)(void))(IMPL), FLAG, DOC};
+                                     (void (*)(void))(IMPL), FLAG, DOC}
 
 #define _ISL_MODINIT(NAME, DEF) \
     static _IslStandIn _isl_standin_##NAME = _ISL_STANDIN_INIT(#NAME, DEF, _isl_standin_##NAME); \
     _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void); \
-    _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void) { return _IslModule_Init(&_isl_standin_##NAME); }
+    _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void) { return _IslModule_Init(&_isl_standin_##NAME); } \
+    _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void)
 
 #ifdef __cplusplus
 }

@@ -2,18 +2,19 @@
  *
  *   static IslHandle add_impl(IslContext *ctx, IslHandle module,
  *                             const IslHandle *args, size_t nargs);
- *   ISL_DEF_METH_FASTCALL(add_def, "add", add_impl, "add(a, b)\n--\n\nSum.")
+ *   ISL_DEF_METH_FASTCALL(add_def, "add", add_impl, "add(a, b)\n--\n\nSum.");
  *
  *   static const IslMethodDef *const methods[] = {&add_def, NULL};
  *   static const IslModuleDef spam_def = {
  *       .name = "spam", .doc = "...", .methods = methods,
  *   };
- *   ISL_MODINIT(spam, spam_def)
+ *   ISL_MODINIT(spam, spam_def);
  *
  * Each ISL_DEF_METH_* emits a small trampoline that finds the context of the
  * calling interpreter from the module's state and calls the implementation
  * with handles. ISL_MODINIT emits PyInit_<name>, which hands the definition to
- * the isles runtime of whichever CPython imports the file. */
+ * the isles runtime of whichever CPython imports the file. Both macros need
+ * the ';' that follows them, like a declaration. */
 #ifndef ISLES_STABLE_MODULE_H
 #define ISLES_STABLE_MODULE_H
 
