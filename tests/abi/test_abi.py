@@ -8,11 +8,14 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import sysconfig
+import textwrap
 
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "python"))
 from conftest import INCLUDE, PORTS, ROOT, all_pythons, c_compiler, compile_shared  # noqa: E402
+from conftest import ext_dir, mode, run  # noqa: E402,F401  (fixtures: run a module in both interpreter modes)
 
 sys.path.insert(0, str(ROOT / "capi-tiers"))
 import islgen  # noqa: E402
@@ -127,6 +130,85 @@ def test_stable_tier_needs_no_python_headers(tmp_path):
     assert "Python.h" not in proc.stderr  # -H lists every header read
 
 
+# Every macro an author uses, each kind of method, and ISL_MODINIT: as C11 with
+# designated initializers, and as C++17 with positional aggregate ones.
+PEDANTIC_MODULE = """
+#include <isles/isles.h>
+static IslHandle noargs(IslContext *ctx, IslHandle m) { (void)m; return IslStr_FromUTF8(ctx, "noargs"); }
+static IslHandle one(IslContext *ctx, IslHandle m, IslHandle a) { (void)m; return IslHandle_Dup(ctx, a); }
+static IslHandle fast(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    (void)m; (void)args;
+    return IslLong_FromSize(ctx, nargs);
+}
+static IslHandle kw(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    (void)m; (void)args;
+    return IslLong_FromSize(ctx, nargs + (IslHandle_IsNull(kwnames) ? 0 : 100));
+}
+ISL_DEF_METH_NOARGS(noargs_def, "noargs", noargs, "noargs($module, /)\\n--\\n\\nTakes nothing.");
+ISL_DEF_METH_O(one_def, "one", one, NULL);
+ISL_DEF_METH_FASTCALL(fast_def, "fast", fast, NULL);
+ISL_DEF_METH_KEYWORDS(kw_def, "kw", kw, NULL);
+static const IslMethodDef *const methods[] = {&noargs_def, &one_def, &fast_def, &kw_def, NULL};
+static const IslModuleConstant constants[] = {
+    {"ANSWER", ISL_CONST_INT, 42, 0.0, NULL},
+    {NULL, ISL_CONST_END, 0, 0.0, NULL},
+};
+"""
+PEDANTIC_DEF = {
+    "c": 'static const IslModuleDef {name}_def = {{.name = "{name}", .doc = "pedantic", .methods = methods, '
+         '.constants = constants}};\nISL_MODINIT({name}, {name}_def);\n',
+    "cpp": 'static const IslModuleDef {name}_def = {{"{name}", "pedantic", 0, methods, constants, NULL, NULL}};\n'
+           'ISL_MODINIT({name}, {name}_def);\n',
+}
+
+
+@pytest.mark.parametrize("lang,std", [("c", "-std=c11"), ("cpp", "-std=c++17"), ("cpp", "-std=c++20")])
+def test_pedantic_module_compiles_and_runs(run, ext_dir, lang, std):
+    """A complete module builds warning-free under -Wall -Wextra -Werror
+    -pedantic (no function-to-object pointer cast in C, no stray ';' after
+    the macros) and the binary works in both interpreter modes."""
+    name = "pedantic_" + std.split("=")[1].replace("+", "p")  # pedantic_c11, pedantic_cpp17, ...
+    if not (ext_dir / f"{name}.abi3.so").exists():
+        source = PEDANTIC_MODULE + PEDANTIC_DEF[lang].format(name=name)
+        compile_shared(source, name, ext_dir, lang=lang, flags=(std, "-Wall", "-Wextra", "-Werror", "-pedantic"))
+    run("""
+        assert mod.noargs() == "noargs" and mod.noargs.__text_signature__ == "($module, /)"
+        assert mod.one(5) == 5 and mod.fast(1, 2) == 2 and mod.kw(1, a=2) == 101 and mod.ANSWER == 42
+    """, name)
+
+
+def test_stand_in_slot_matches_cpython(tmp_path):
+    """The loader's hand-written copies of PyModuleDef and PyModuleDef_Slot
+    have CPython's layout, and the slot ids/values it hard-codes are CPython's."""
+    source = textwrap.dedent("""
+        #include <Python.h>
+        #include <stddef.h>
+        #include <isles/isles.h>
+        #define SAME(f) _Static_assert(offsetof(PyModuleDef, f) == offsetof(_IslPyModuleDef, f), #f);
+        _Static_assert(sizeof(PyModuleDef_Slot) == sizeof(_IslPyModuleDefSlot), "slot size");
+        _Static_assert(offsetof(PyModuleDef_Slot, slot) == offsetof(_IslPyModuleDefSlot, slot), "slot");
+        _Static_assert(offsetof(PyModuleDef_Slot, value) == offsetof(_IslPyModuleDefSlot, u.value), "value");
+        _Static_assert(offsetof(PyModuleDef_Slot, value) == offsetof(_IslPyModuleDefSlot, u.create), "create");
+        _Static_assert(sizeof(((_IslPyModuleDefSlot *)0)->u) == sizeof(void *), "value size");
+        _Static_assert(sizeof(PyModuleDef) == sizeof(_IslPyModuleDef), "def size");
+        _Static_assert(offsetof(PyModuleDef, m_base.m_init) == offsetof(_IslPyModuleDef, m_init), "m_init");
+        _Static_assert(offsetof(PyModuleDef, m_base.m_index) == offsetof(_IslPyModuleDef, m_index), "m_index");
+        _Static_assert(offsetof(PyModuleDef, m_base.m_copy) == offsetof(_IslPyModuleDef, m_copy), "m_copy");
+        SAME(m_name) SAME(m_doc) SAME(m_size) SAME(m_methods) SAME(m_slots) SAME(m_traverse) SAME(m_clear)
+        SAME(m_free)
+        _Static_assert(Py_mod_create == 1 && Py_mod_multiple_interpreters == 3, "slot ids");
+        _Static_assert(sizeof(Py_ssize_t) == sizeof(IslSsize), "ssize");
+    """)
+    python_h = f"-I{sysconfig.get_paths()['include']}"
+    proc = _compile(tmp_path, source, python_h, "-std=c11", "-Wall", "-Werror")
+    assert proc.returncode == 0, proc.stderr
+    # A pointer constant, so not checkable by _Static_assert: compare its expansion.
+    (tmp_path / "value.c").write_text("#include <Python.h>\nISL_VALUE Py_MOD_PER_INTERPRETER_GIL_SUPPORTED\n")
+    out = subprocess.run([c_compiler(), "-E", "-P", python_h, str(tmp_path / "value.c")], capture_output=True,
+                         text=True, check=True).stdout
+    assert "ISL_VALUE ((void *)2)" in out
+
+
 def test_headers_compile_as_cpp_and_the_module_runs(tmp_path):
     src = (ROOT / "extensions" / "bisect" / "_bisect.c").read_text().replace("ISL_MODINIT(_bisect,",
                                                                              "ISL_MODINIT(_bisect_cpp,")
@@ -190,6 +272,8 @@ def test_one_file_for_every_cpython():
         env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", ""))
         out = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env)
         assert out.returncode == 0, out.stderr
-        seen[version] = [(f, hashlib.sha256(pathlib.Path(f).read_bytes()).hexdigest()) for f in out.stdout.split()]
+        files = [pathlib.Path(f) for f in out.stdout.split()]
+        assert len(files) == 2 and all(f.parent == PORTS for f in files), (version, files)  # the ports, not CPython's
+        seen[version] = [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
     assert len(seen) >= 1
     assert len({tuple(v) for v in seen.values()}) == 1, seen
