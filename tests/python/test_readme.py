@@ -17,3 +17,15 @@ def test_readme_example(run, ext_dir):
         t.raises(TypeError, spam.add, 1, "2", match=r"add\\(\\) argument 2 must be an integer, not str")
         t.raises(OverflowError, spam.add, 2**63, 1)
     """)
+
+
+def test_readme_python_examples():
+    """Every ```python block of the README and docs/interpreters.md runs."""
+    import os
+    import subprocess
+    import sys
+    for doc in ("README.md", "docs/interpreters.md"):
+        for block in re.findall(r"```python\n(.*?)```", (ROOT / doc).read_text(), re.S):
+            proc = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True, timeout=120,
+                                  env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+            assert proc.returncode == 0, f"{doc}:\n{block}\n{proc.stderr}"
