@@ -741,11 +741,12 @@ void channel_stress(int per_producer, bool wait_for_receipt, int consumers) {
     auto c = Channel::create();
     std::vector<std::vector<std::int64_t>> got(consumers);
     std::vector<std::thread> threads;
-    std::vector<ChannelEnd> ends;
+    std::vector<ChannelEnd> ends, receivers;
     for (int p = 0; p < kProducers; ++p) ends.emplace_back(c, Side::send, 100 + p);
+    // Receive ends exist before any send: a send nobody can receive is refused.
+    for (int i = 0; i < consumers; ++i) receivers.emplace_back(c, Side::recv, 200 + i);
     for (int i = 0; i < consumers; ++i)
-        threads.emplace_back([&, i] {
-            ChannelEnd mine(c, Side::recv, 200 + i);
+        threads.emplace_back([&, i, mine = std::move(receivers[i])] {
             for (Value v;;) {
                 Status st = c->recv(v, 200 + i, true, kForever);
                 if (st == Status::closed) return;
