@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from conftest import PYTHONPATH, run_in
+from conftest import PORTS, PYTHONPATH, run_in
 
 KINDS = r"""
 static IslHandle noargs(IslContext *ctx, IslHandle m) { return IslStr_FromUTF8(ctx, "noargs"); }
@@ -236,18 +236,27 @@ def test_contexts_are_per_interpreter():
 
 
 def test_same_binary_in_many_interpreters_at_once(make_module, ext_dir):
-    """Four own-GIL interpreters import and hammer one extension binary together."""
+    """Four own-GIL interpreters load one extension binary for the first time
+    at once (a module never imported before in this process), import the
+    _heapq port, and hammer both together."""
     import threading
+    import time
     import isles
     name = make_module(STATE, ["count_def", "stateof_def", "freed_def"], state_size="sizeof(state_t)",
-                       exec_fn="exec_fn")
+                       exec_fn="exec_fn", prefix=f"islfirst{os.getpid()}")
+    assert name not in sys.modules
+    start = time.time() + 0.5  # every interpreter exists by then: the first imports overlap
     code = textwrap.dedent(f"""
-        import sys
-        sys.path[:0] = [{str(ext_dir)!r}]
+        import sys, time
+        sys.path[:0] = [{str(PORTS)!r}, {str(ext_dir)!r}]
+        time.sleep(max(0.0, {start!r} - time.time()))
         import {name} as mod, _heapq
-        for _ in range(20000):
+        h = []
+        for i in range(20000):
             n = mod.count()
-        __isles_result__ = str(n)
+            _heapq.heappush(h, -i)
+        assert _heapq.heappop(h) == -19999
+        __isles_result__ = str(n) + " " + _heapq.__file__
     """)
     results, errors = [], []
 
@@ -263,7 +272,7 @@ def test_same_binary_in_many_interpreters_at_once(make_module, ext_dir):
     for t in threads:
         t.join()
     assert not errors, errors
-    assert results == ["2000001"] * 4
+    assert results == [f"2000001 {PORTS / '_heapq.abi3.so'}"] * 4, results
 
 
 def test_run_isolated_reports_remote_errors():
