@@ -30,13 +30,21 @@ find_python() {
     return 1
 }
 
-# The CPython versions to use: ISLES_VERSIONS, or every default one found.
+# The CPython versions to use: those of ISLES_VERSIONS (default: every
+# supported one) that are found. A missing one is skipped with a log line;
+# isles_missing_versions lists them so that scripts/test counts each one as a
+# failure instead of silently testing less.
 isles_versions() {
     local v out=""
     for v in ${ISLES_VERSIONS:-$ISLES_VERSIONS_DEFAULT}; do
         if find_python "$v" >/dev/null; then out="$out $v"; else log "CPython $v not found: skipped"; fi
     done
     [ -n "$out" ] || die "no supported CPython found (set ISLES_PYTHONS to their paths)"
+    echo $out
+}
+isles_missing_versions() {
+    local v out=""
+    for v in ${ISLES_VERSIONS:-$ISLES_VERSIONS_DEFAULT}; do find_python "$v" >/dev/null || out="$out $v"; done
     echo $out
 }
 
