@@ -29,7 +29,11 @@ TIER_RULES = {
     "private": ("private", re.compile(r"^(_Isl\w+|_ISL_\w+)$")),
 }
 PUBLIC_NAME = re.compile(r"\b(_?Isl[A-Za-z0-9_]*|_?ISL_[A-Z0-9_]+)\b")
-CPYTHON_NAME = re.compile(r"\b(Py[A-Z]\w*|_Py\w+|Py_\w+|PyObject)\b|Python\.h")
+# CPython names, including the lower-case ones a leaked struct layout shows:
+# struct tags, object and type fields, method flags and slot-table fields.
+CPYTHON_NAME = re.compile(r"\b(Py[A-Z]\w*|_Py\w+|Py_\w+|PyObject|_object|_typeobject|_longobject|"
+                          r"ob_(?:refcnt|type|size|base)|tp_\w+|METH_\w+|(?:nb|sq|mp|bf|am)_\w+|"
+                          r"m_(?:base|methods|slots)|ml_(?:name|meth|flags|doc))\b|Python\.h")
 CONTEXT_HEADER_FIELDS = 4  # pointer-sized words before slot 0, see handles.h
 
 # Names the manifest lists but headers only test for (#ifndef/#ifdef): the author

@@ -83,7 +83,15 @@ def test_header_names_must_be_in_the_manifest(manifest, tmp_path):
         f.write("\n#define ISL_SNEAKY 1\nstatic inline int IslSneaky_Call(void) { return 0; }\n")
     (include / "private" / "extra.h").write_text("#define ISL_WRONG_TIER 1\n")
     (include / "stable" / "leak.h").write_text("typedef struct _object PyObject;\n")
+    (include / "stable" / "layout.h").write_text(  # CPython's lower-case names leak a layout too
+        "struct _object;\nstruct IslFake { long ob_refcnt; void *ob_type; };\n"
+        "#define ISL_FAKE_FLAGS (METH_FASTCALL | METH_KEYWORDS)\n#define ISL_FAKE_NAME(t) ((t)->tp_name)\n"
+        "#define ISL_FAKE_ITEM(t) ((t)->tp_as_sequence->sq_item)\n")
     errors = "\n".join(islgen.check_headers(manifest, include))
+    for leaked in ("_object", "ob_refcnt", "ob_type", "METH_FASTCALL", "METH_KEYWORDS", "tp_name", "tp_as_sequence",
+                   "sq_item"):
+        assert f"layout.h names CPython's {leaked}:" in errors, (leaked, errors)
+    assert "names CPython" not in "\n".join(islgen.check_headers(manifest))  # the real headers are clean
     assert "ISL_SNEAKY is defined in include/isles/stable/ but missing from the manifest" in errors
     assert "IslSneaky_Call is defined" in errors
     assert "ISL_WRONG_TIER is defined in include/isles/private/" in errors
