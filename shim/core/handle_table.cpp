@@ -58,10 +58,13 @@ HandleTable::Status HandleTable::close(Id id, void **object) {
     *object = e.object;
     e.object = nullptr;
     e.open = false;
+    --open_;
+    // A wrapped generation would make the oldest stale ids valid again, so
+    // a slot whose generations are used up is retired: never reused.
+    if ((e.generation & kGenMask) == kGenMask) return Status::ok;
     ++e.generation;  // stale copies of the id now decode as `closed`
     e.next_free = free_head_;
     free_head_ = index + 1;
-    --open_;
     return Status::ok;
 }
 

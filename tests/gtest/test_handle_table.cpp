@@ -220,6 +220,36 @@ TEST(HandleTable, FreeListReuseBumpsGeneration) {
     EXPECT_LT(*indices.rbegin(), 11u) << "no new slots while free ones exist";
 }
 
+TEST(HandleTable, SlotIsRetiredBeforeItsGenerationWraps) {
+    HandleTable t(7);
+    void *o;
+    Id first = t.open(&objs[0], "first");
+    ASSERT_EQ(t.close(first, &o), Status::ok);
+    Id last = 0;
+    for (std::uint32_t gen = 1; gen < (1u << 19); ++gen) {  // every later generation of the same slot
+        last = t.open(&objs[1], "loop");
+        ASSERT_EQ(index_of(last), index_of(first));
+        ASSERT_EQ(generation_of(last), gen);
+        ASSERT_EQ(t.close(last, &o), Status::ok);
+    }
+    // The slot's generations are used up: the next open takes another slot,
+    // and the ids of every generation stay closed.
+    Id next = t.open(&objs[2], "after");
+    EXPECT_NE(index_of(next), index_of(first));
+    for (Id stale : {first, last}) {
+        o = nullptr;
+        EXPECT_EQ(t.lookup(stale, &o), Status::closed);
+        EXPECT_EQ(o, nullptr);
+        EXPECT_EQ(t.close(stale, &o), Status::closed);
+    }
+    EXPECT_EQ(t.lookup(next, &o), Status::ok);
+    EXPECT_EQ(o, &objs[2]);
+    EXPECT_EQ(t.open_count(), 1u);
+    // The retired slot stays out of the free list from then on.
+    ASSERT_EQ(t.close(next, &o), Status::ok);
+    for (int i = 0; i < 4; ++i) EXPECT_NE(index_of(t.open(&objs[3], "more")), index_of(first));
+}
+
 TEST(HandleTable, ManyHandlesRoundTrip) {
     constexpr int n = 100000;
     HandleTable t(0x1234);

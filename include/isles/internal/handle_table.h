@@ -5,7 +5,11 @@
  * mismatch), a double close, or a handle from another interpreter's table
  * (tag mismatch). Each open handle remembers where it was made so leaks can
  * be reported. Pure C++: no Python, so it is tested on its own. One table
- * belongs to one interpreter and is used under that interpreter's GIL. */
+ * belongs to one interpreter and is used under that interpreter's GIL.
+ *
+ * A slot is reused after a close with its generation bumped; once a slot has
+ * served all 2^19 generations it is retired (never reused), so a stale id can
+ * never become valid again. That costs one Entry per 2^19 opens of a slot. */
 #ifndef ISLES_INTERNAL_HANDLE_TABLE_H
 #define ISLES_INTERNAL_HANDLE_TABLE_H
 #ifndef ISL_BUILD_CORE
@@ -41,6 +45,7 @@ class HandleTable {
     // The object behind id, or why there is none.
     Status lookup(Id id, void **object) const;
     // Closes id and hands back its object; a second close reports `closed`.
+    // The slot is reused by a later open, unless its generations are used up.
     Status close(Id id, void **object);
     std::size_t open_count() const { return open_; }
     std::vector<Leak> open_handles() const;
