@@ -32,14 +32,6 @@ static int parse_bisect_args(IslContext *ctx, const char *format, const IslHandl
         }
     }
     out->key = IslHandle_IsNull(key) || IslObject_Is(ctx, key, ctx->h_None) ? ISL_NULL : key;
-    if (out->lo < 0) {
-        IslErr_SetString(ctx, ctx->h_ValueError, "lo must be non-negative");
-        return -1;
-    }
-    if (out->hi == -1) {
-        out->hi = IslObject_Length(ctx, out->a);
-        if (out->hi < 0) return -1;
-    }
     return 0;
 }
 
@@ -47,6 +39,22 @@ static int parse_bisect_args(IslContext *ctx, const char *format, const IslHandl
  * (after equal items) over bisect_left (before them). -1 on error. */
 static IslSsize bisect(IslContext *ctx, IslHandle a, IslHandle item, IslSsize lo, IslSsize hi, IslHandle key,
                        int right) {
+    /* CPython's checks, in its order, before any item is looked at: a
+     * mapping or a type without indexing is refused even if the loop would
+     * not run (and after insort called the key). */
+    if (lo < 0) {
+        IslErr_SetString(ctx, ctx->h_ValueError, "lo must be non-negative");
+        return -1;
+    }
+    if (hi == -1) {
+        hi = IslSequence_Size(ctx, a);
+        if (hi < 0) return -1;
+    }
+    if (!IslSequence_Check(ctx, a)) {
+        IslErr_Format(ctx, ctx->h_TypeError, IslDict_Check(ctx, a) ? "%T is not a sequence"
+                                                                    : "'%T' object does not support indexing", a);
+        return -1;
+    }
     while (lo < hi) {
         /* The unsigned sum cannot overflow for any pair of valid sizes. */
         IslSsize mid = (IslSsize)(((size_t)lo + (size_t)hi) / 2);

@@ -325,6 +325,11 @@ IslSsize Object_Length(IslContext *, IslHandle o) {
     if (!not_null(O(o), "IslObject_Length")) return -1;
     return PyObject_Length(O(o));
 }
+int Sequence_Check(IslContext *, IslHandle o) { return O(o) && PySequence_Check(O(o)); }
+IslSsize Sequence_Size(IslContext *, IslHandle o) {
+    if (!not_null(O(o), "IslSequence_Size")) return -1;
+    return PySequence_Size(O(o));
+}
 int Object_IsTrue(IslContext *, IslHandle o) {
     if (!not_null(O(o), "IslObject_IsTrue")) return -1;
     return PyObject_IsTrue(O(o));

@@ -35,6 +35,18 @@ static IslHandle length(IslContext *ctx, IslHandle m, IslHandle o) {
     IslSsize n = IslObject_Length(ctx, o);
     return n < 0 ? ISL_NULL : IslLong_FromSsize(ctx, n);
 }
+static IslHandle seq_size(IslContext *ctx, IslHandle m, IslHandle o) {
+    IslSsize n = IslSequence_Size(ctx, o);
+    if (n < 0) return ISL_NULL;
+    IslHandle out[2] = {IslLong_FromSsize(ctx, n), IslBool_FromBool(ctx, IslSequence_Check(ctx, o))};
+    IslHandle r = IslTuple_New(ctx, out, 2);
+    IslHandle_Close(ctx, out[0]);
+    IslHandle_Close(ctx, out[1]);
+    return r;
+}
+static IslHandle seq_check(IslContext *ctx, IslHandle m, IslHandle o) {
+    return IslBool_FromBool(ctx, IslSequence_Check(ctx, o) + IslSequence_Check(ctx, ISL_NULL));
+}
 static IslHandle compare(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
     int op = (int)IslLong_AsInt64(ctx, args[2]);
     if (nargs == 4) {
@@ -101,6 +113,8 @@ ISL_DEF_METH_FASTCALL(getattr_def, "getattr", getattr_, "");
 ISL_DEF_METH_FASTCALL(items_def, "items", items, "");
 ISL_DEF_METH_FASTCALL(seq_def, "seq_item", seq_item, "");
 ISL_DEF_METH_O(len_def, "length", length, "");
+ISL_DEF_METH_O(seqsize_def, "seq_size", seq_size, "");
+ISL_DEF_METH_O(seqcheck_def, "seq_check", seq_check, "");
 ISL_DEF_METH_FASTCALL(cmp_def, "compare", compare, "");
 ISL_DEF_METH_O(reprs_def, "reprs", reprs, "");
 ISL_DEF_METH_FASTCALL(types_def, "types", types, "");
@@ -111,7 +125,8 @@ ISL_DEF_METH_O(collect_def, "collect", collect, "");
 ISL_DEF_METH_O(next_def, "next", next_, "");
 ISL_DEF_METH_O(import_def, "import_", import_, "");
 """
-OBJECT_METHODS = ["attrs_def", "getattr_def", "items_def", "seq_def", "len_def", "cmp_def", "reprs_def",
+OBJECT_METHODS = ["attrs_def", "getattr_def", "items_def", "seq_def", "len_def", "seqsize_def", "seqcheck_def",
+                  "cmp_def", "reprs_def",
                   "types_def", "call_def", "vcall_def", "cm_def", "collect_def", "next_def", "import_def"]
 
 
@@ -130,6 +145,13 @@ def test_object_protocols(run, make_module):
         t.raises(IndexError, mod.seq_item, [], 0)
         assert mod.length([1, 2]) == 2
         t.raises(TypeError, mod.length, 5, match="has no len")
+        assert mod.seq_size([1, 2]) == (2, True) and mod.seq_size("abc") == (3, True)
+        assert mod.seq_size({1, 2}) == (2, False)  # a length, but no indexing
+        t.raises(TypeError, mod.seq_size, {1: 2}, match="dict is not a sequence")
+        t.raises(TypeError, mod.seq_size, 5, match="has no len")
+        class D(dict):
+            def __getitem__(self, k): return k
+        assert [mod.seq_check(x) for x in ([], (), range(3), "", b"", {}, D(), set(), 5)] == [True] * 5 + [False] * 4
         LT, LE, EQ, NE, GT, GE = range(6)
         assert mod.compare(1, 2, LT) is True and mod.compare(1, 2, GE) is False
         assert mod.compare(1, 2, LT, "bool") == 1 and mod.compare(2, 2, NE, "bool") == 0

@@ -7,7 +7,7 @@
 
 #include "isles/stable/context.h"
 
-#define ISL_CONTEXT_N_SLOTS 137
+#define ISL_CONTEXT_N_SLOTS 139
 #define ISL_CONTEXT_HEADER_WORDS 4
 
 /* X(slot, field) for every constant; the backend supplies the object. */
@@ -152,6 +152,8 @@
     X(134, ctx_Queue_Get, Queue_Get) \
     X(135, ctx_Channel_Send, Channel_Send) \
     X(136, ctx_Channel_Recv, Channel_Recv) \
+    X(137, ctx_Sequence_Check, Sequence_Check) \
+    X(138, ctx_Sequence_Size, Sequence_Size) \
 
 /* X(slot, "name") for every slot, in order. */
 #define ISL_FOR_EACH_SLOT_NAME(X) \
@@ -292,6 +294,8 @@
     X(134, "IslQueue_Get") \
     X(135, "IslChannel_Send") \
     X(136, "IslChannel_Recv") \
+    X(137, "IslSequence_Check") \
+    X(138, "IslSequence_Size") \
 
 #ifdef __cplusplus
 namespace isles::internal::impl {
@@ -386,6 +390,8 @@ int Queue_Put(IslContext *ctx, IslHandle queue, IslHandle item, double timeout);
 IslHandle Queue_Get(IslContext *ctx, IslHandle queue, double timeout);
 int Channel_Send(IslContext *ctx, IslHandle send_end, IslHandle item, double timeout);
 IslHandle Channel_Recv(IslContext *ctx, IslHandle recv_end, double timeout);
+int Sequence_Check(IslContext *ctx, IslHandle obj);
+IslSsize Sequence_Size(IslContext *ctx, IslHandle obj);
 }  // namespace isles::internal::impl
 #endif
 #endif

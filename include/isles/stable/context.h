@@ -162,6 +162,8 @@ struct IslContext {
     IslHandle (*ctx_Queue_Get)(IslContext *, IslHandle, double);  /* slot 134 */
     int (*ctx_Channel_Send)(IslContext *, IslHandle, IslHandle, double);  /* slot 135 */
     IslHandle (*ctx_Channel_Recv)(IslContext *, IslHandle, double);  /* slot 136 */
+    int (*ctx_Sequence_Check)(IslContext *, IslHandle);  /* slot 137 */
+    IslSsize (*ctx_Sequence_Size)(IslContext *, IslHandle);  /* slot 138 */
 };
 
 static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) { return ctx->ctx_Handle_Dup(ctx, h); }
@@ -255,6 +257,8 @@ static inline int IslQueue_Put(IslContext *ctx, IslHandle queue, IslHandle item,
 static inline IslHandle IslQueue_Get(IslContext *ctx, IslHandle queue, double timeout) { return ctx->ctx_Queue_Get(ctx, queue, timeout); }
 static inline int IslChannel_Send(IslContext *ctx, IslHandle send_end, IslHandle item, double timeout) { return ctx->ctx_Channel_Send(ctx, send_end, item, timeout); }
 static inline IslHandle IslChannel_Recv(IslContext *ctx, IslHandle recv_end, double timeout) { return ctx->ctx_Channel_Recv(ctx, recv_end, timeout); }
+static inline int IslSequence_Check(IslContext *ctx, IslHandle obj) { return ctx->ctx_Sequence_Check(ctx, obj); }
+static inline IslSsize IslSequence_Size(IslContext *ctx, IslHandle obj) { return ctx->ctx_Sequence_Size(ctx, obj); }
 
 #ifdef __cplusplus
 }
