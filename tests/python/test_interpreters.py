@@ -569,14 +569,18 @@ def test_create_close_cycles_leave_rss_flat():
     3.13.0 never return an isolated interpreter's obmalloc arenas (about
     1.7 MiB per interpreter, measured here with CPython's private module as the
     baseline; python/cpython#110411), which no extension can avoid."""
-    def growth(cycle, n):
-        for _ in range(20):  # warm up allocators and caches
-            cycle()
-        before = rss_mb()
-        for _ in range(n):
-            cycle()
-        return rss_mb() - before
-    baseline = growth(stdlib_create_destroy, 1000)
-    ours = growth(isles_create_close, 1000)
+    for _ in range(20):  # warm up allocators and caches
+        stdlib_create_destroy()
+        isles_create_close()
+    ours = baseline = 0.0
+    for _ in range(20):  # interleaved blocks, so both see the same allocator state
+        for cycle, n in ((isles_create_close, 50), (stdlib_create_destroy, 50)):
+            before = rss_mb()
+            for _ in range(n):
+                cycle()
+            if cycle is isles_create_close:
+                ours += rss_mb() - before
+            else:
+                baseline += rss_mb() - before
     print(f"RSS growth over 1000 cycles: isles {ours:.1f} MiB, CPython's own create/destroy {baseline:.1f} MiB")
     assert ours - baseline < 10
