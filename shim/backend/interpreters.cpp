@@ -125,32 +125,6 @@ bool same_path(const std::vector<std::string> &path) {
     return true;
 }
 
-// Joins the current interpreter's non-daemon threads (what Py_EndInterpreter
-// will wait for), if it uses threading. Not threading._shutdown(): 3.12's
-// fails an assertion when Py_EndInterpreter calls it a second time.
-void join_threads() {
-    static const char code[] =
-        "import threading as _t\n"
-        "for _th in _t.enumerate():\n"
-        "    if _th is not _t.current_thread() and _th is not _t.main_thread() and not _th.daemon:\n"
-        "        _th.join()\n";
-    PyObject *name = PyUnicode_FromString("threading");
-    PyObject *threading = name ? PyImport_GetModule(name) : nullptr;
-    Py_XDECREF(name);
-    if (!threading) {
-        PyErr_Clear();
-        return;
-    }
-    Py_DECREF(threading);
-    PyObject *globals = PyDict_New();
-    PyObject *r = globals && PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0
-                      ? PyRun_String(code, Py_file_input, globals, globals)
-                      : nullptr;
-    if (!r) PyErr_WriteUnraisable(nullptr);
-    Py_XDECREF(r);
-    Py_XDECREF(globals);
-}
-
 PyObject *main_dict() {
     PyObject *main = PyImport_AddModule("__main__");  // borrowed
     return main ? PyModule_GetDict(main) : nullptr;   // borrowed
@@ -272,7 +246,13 @@ PyObject *interp_close(PyObject *module, PyObject *arg) {
     // only one left: the initial one, or a new one replacing it.
     PyThreadState *ts = on_creator ? initial : PyThreadState_New(interp);
     PyEval_RestoreThread(ts);
-    if (!on_creator) {
+    BackendState *target = imported_backend();  // none: it never lent a buffer
+    if (target && !detach_buffers_of(target, id, true)) {  // refuse before changing anything
+        PyObject *exc = PyErr_GetRaisedException();
+        refused = str_of(exc);
+        Py_XDECREF(exc);
+    }
+    if (refused.empty() && !on_creator) {
         // The initial thread state holds the lock threading._shutdown() waits
         // for when it is not called from the thread that created it.
         PyThreadState_Clear(initial);
@@ -281,14 +261,15 @@ PyObject *interp_close(PyObject *module, PyObject *arg) {
     }
     // Its non-daemon threads are joined before the lifecycle lock is taken:
     // they may themselves create or close interpreters.
-    join_threads();
+    if (refused.empty()) join_threads_before_end();
     // Buffers this interpreter lent that nobody has received yet are
     // copied; lent memory still in use elsewhere keeps it alive.
-    BackendState *target = imported_backend();  // none: it never lent a buffer
-    if (target && !detach_buffers_of(target, id, false)) {
+    if (refused.empty() && target && !detach_buffers_of(target, id, false)) {
         PyObject *exc = PyErr_GetRaisedException();
         refused = str_of(exc);
         Py_XDECREF(exc);
+    }
+    if (!refused.empty()) {
         if (on_creator) {
             PyEval_SaveThread();
         } else {

@@ -30,5 +30,10 @@ class LifecycleGuard {
     LifecycleGuard &operator=(const LifecycleGuard &) = delete;
 };
 
+// In an interpreter about to be ended (its GIL held): joins its non-daemon
+// threads as Py_EndInterpreter would, but before lifecycle_lock() is taken,
+// since such a thread may itself create or close interpreters.
+void join_threads_before_end();
+
 }  // namespace isles::internal
 #endif

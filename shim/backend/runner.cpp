@@ -58,13 +58,15 @@ bool run_code(const std::string &code, std::string &result, bool &has_result, st
 PyObject *threads_already_joined(PyObject *, PyObject *) { Py_RETURN_NONE; }
 PyMethodDef threads_already_joined_def = {"_shutdown", threads_already_joined, METH_NOARGS, nullptr};
 
+}  // namespace
+
 // Joins the current interpreter's non-daemon threads (threading._shutdown),
 // as Py_EndInterpreter would, but before lifecycle_lock() is taken: a thread
 // that creates interpreters itself would otherwise wait for the lock forever.
 // Py_EndInterpreter's own call then finds nothing to do; it is replaced by a
 // no-op because a second _shutdown() asserts in a 3.12 sub-interpreter and
 // runs the threading atexit hooks twice on 3.13.
-void join_threads() {
+void join_threads_before_end() {
     PyObject *name = PyUnicode_FromString("threading");
     PyObject *threading = name ? PyImport_GetModule(name) : nullptr;
     PyObject *r = threading ? PyObject_CallMethod(threading, "_shutdown", nullptr) : nullptr;
@@ -77,7 +79,6 @@ void join_threads() {
     Py_XDECREF(name);
 }
 
-}  // namespace
 
 PyObject *run_isolated(PyObject *, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     static const char *const kws[] = {"", "own_gil", nullptr};
@@ -142,7 +143,7 @@ PyObject *run_isolated(PyObject *, PyObject *const *args, Py_ssize_t nargs, PyOb
         return nullptr;
     }
     ok = run_code(code, result, has_result, error);  // holds only the new interpreter's GIL
-    join_threads();
+    join_threads_before_end();
     {
         LifecycleGuard guard;
         Py_EndInterpreter(sub);
