@@ -147,15 +147,6 @@ PyObject *interp_create(PyObject *module, PyObject *const *args, Py_ssize_t narg
         }
         if ((own_gil = PyObject_IsTrue(args[k])) < 0) return nullptr;
     }
-    PyInterpreterConfig config = {};
-    config.use_main_obmalloc = !own_gil;
-    config.allow_fork = !own_gil;
-    config.allow_exec = !own_gil;
-    config.allow_threads = 1;
-    config.allow_daemon_threads = !own_gil;
-    config.check_multi_interp_extensions = own_gil;
-    config.gil = own_gil ? PyInterpreterConfig_OWN_GIL : PyInterpreterConfig_SHARED_GIL;
-
     // The new interpreter starts with the creator's sys.path, so what the
     // creator can import (isles included) the new one can too.
     std::vector<std::string> path;
@@ -167,39 +158,33 @@ PyObject *interp_create(PyObject *module, PyObject *const *args, Py_ssize_t narg
         PyErr_Clear();
     }
     PyThreadState *caller = PyThreadState_Get();
-    PyThreadState *ts = nullptr;
-    PyStatus status;
     int64_t id = -1;
-    {
-        LifecycleGuard guard;
-        status = Py_NewInterpreterFromConfig(&ts, &config);
-        if (!PyStatus_Exception(status)) {
-            if (!same_path(path)) {  // touching sys.path costs memory CPython never returns
-                PyObject *list = PyList_New(0);
-                for (const std::string &p : path) {
-                    PyObject *item = list ? PyUnicode_FromString(p.c_str()) : nullptr;
-                    if (!item || PyList_Append(list, item) < 0) Py_CLEAR(list);
-                    Py_XDECREF(item);
-                }
-                if (!list || PySys_SetObject("path", list) < 0) PyErr_Clear();  // keep the default path
-                Py_XDECREF(list);
+    PyThreadState *ts = new_interpreter(own_gil, [&] {
+        if (!same_path(path)) {  // touching sys.path costs memory CPython never returns
+            PyObject *list = PyList_New(0);
+            for (const std::string &p : path) {
+                PyObject *item = list ? PyUnicode_FromString(p.c_str()) : nullptr;
+                if (!item || PyList_Append(list, item) < 0) Py_CLEAR(list);
+                Py_XDECREF(item);
             }
-            PyInterpreterState *interp = PyThreadState_GetInterpreter(ts);
-            id = PyInterpreterState_GetID(interp);
-            {
-                std::lock_guard<std::mutex> reg(registry_lock);
-                registry[id] = Entry{interp, ts, PyThread_get_thread_ident()};
-            }
-            PyEval_SaveThread();  // idle until a call from this thread reuses it
+            if (!list || PySys_SetObject("path", list) < 0) PyErr_Clear();  // keep the default path
+            Py_XDECREF(list);
         }
-    }
-    // On failure CPython has already made the caller current again.
-    if (current_tstate_or_null() != caller) PyEval_RestoreThread(caller);
-    if (PyStatus_Exception(status)) {
-        PyErr_Format(st->InterpreterError, "could not create an interpreter: %s",
-                     status.err_msg ? status.err_msg : "unknown error");
+        PyInterpreterState *interp = PyInterpreterState_Get();
+        id = PyInterpreterState_GetID(interp);
+        std::lock_guard<std::mutex> reg(registry_lock);
+        registry[id] = Entry{interp, PyThreadState_Get(), PyThread_get_thread_ident()};
+    });
+    if (!ts) {
+        PyObject *cause = PyErr_GetRaisedException();
+        PyErr_Format(st->InterpreterError, "%S", cause);
+        PyObject *exc = PyErr_GetRaisedException();
+        PyException_SetCause(exc, cause);  // steals cause
+        PyErr_SetRaisedException(exc);
         return nullptr;
     }
+    PyEval_SaveThread();  // the new interpreter's thread state idles until a call from this thread reuses it
+    PyEval_RestoreThread(caller);
     return PyLong_FromLongLong(id);
 }
 

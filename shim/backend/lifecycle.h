@@ -2,6 +2,7 @@
 #ifndef ISLES_SHIM_LIFECYCLE_H
 #define ISLES_SHIM_LIFECYCLE_H
 
+#include <functional>
 #include <mutex>
 
 #include "backend.h"
@@ -29,6 +30,13 @@ class LifecycleGuard {
     LifecycleGuard(const LifecycleGuard &) = delete;
     LifecycleGuard &operator=(const LifecycleGuard &) = delete;
 };
+
+// Creates an interpreter (own GIL and obmalloc, strict extension checks,
+// no fork/exec/daemon threads; or a legacy shared-GIL one) under the
+// lifecycle lock, runs `setup` in it while the lock is still held, and
+// returns its thread state, current and holding its GIL; the caller's GIL
+// is released. nullptr with an exception set in the caller's interpreter.
+PyThreadState *new_interpreter(bool own_gil, const std::function<void()> &setup);
 
 // In an interpreter about to be ended (its GIL held): joins its non-daemon
 // threads as Py_EndInterpreter would, but before lifecycle_lock() is taken,

@@ -1,6 +1,7 @@
 // run_isolated: a minimal own-GIL interpreter runner for tests and the demo,
 // until isles.interpreters exists. The interpreter lives on the calling
 // thread for the duration of the call; the caller's GIL is released meanwhile.
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -80,6 +81,40 @@ void join_threads_before_end() {
 }
 
 
+PyThreadState *new_interpreter(bool own_gil, const std::function<void()> &setup) {
+    PyInterpreterConfig config = {};
+    config.use_main_obmalloc = !own_gil;
+    config.allow_fork = !own_gil;
+    config.allow_exec = !own_gil;
+    config.allow_threads = 1;
+    config.allow_daemon_threads = !own_gil;
+    config.check_multi_interp_extensions = own_gil;
+    config.gil = own_gil ? PyInterpreterConfig_OWN_GIL : PyInterpreterConfig_SHARED_GIL;
+#if PY_VERSION_HEX >= 0x030D0000
+    // 3.13 aborts the process (Py_FatalError) when an audit hook refuses
+    // cpython.PyInterpreterState_New during creation: ask the hooks first.
+    if (PySys_Audit("cpython.PyInterpreterState_New", nullptr) < 0) return nullptr;
+#endif
+    PyThreadState *caller = PyThreadState_Get();
+    PyThreadState *sub = nullptr;
+    PyStatus status;
+    {
+        LifecycleGuard guard;
+        status = Py_NewInterpreterFromConfig(&sub, &config);
+        if (!PyStatus_Exception(status) && sub && setup) setup();
+    }
+    // 3.12 also fails with an OK status and no thread state (an audit hook
+    // refusing cpython.PyInterpreterState_New): that exception stays set.
+    if (PyStatus_Exception(status) || !sub) {
+        if (current_tstate_or_null() != caller) PyThreadState_Swap(caller);  // CPython usually restored it
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_RuntimeError, "could not create an interpreter: %s",
+                         PyStatus_Exception(status) && status.err_msg ? status.err_msg : "unknown error");
+        return nullptr;
+    }
+    return sub;
+}
+
 PyObject *run_isolated(PyObject *, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     static const char *const kws[] = {"", "own_gil", nullptr};
     PyObject *code_obj = nullptr;
@@ -103,45 +138,9 @@ PyObject *run_isolated(PyObject *, PyObject *const *args, Py_ssize_t nargs, PyOb
     std::string code(code_utf8), result, error;
     bool has_result = false, ok = false;
 
-    PyInterpreterConfig config = {};
-    if (own_gil) {
-        config.use_main_obmalloc = 0;
-        config.allow_fork = 0;
-        config.allow_exec = 0;
-        config.allow_threads = 1;
-        config.allow_daemon_threads = 0;
-        config.check_multi_interp_extensions = 1;
-        config.gil = PyInterpreterConfig_OWN_GIL;
-    } else {
-        config.use_main_obmalloc = 1;
-        config.allow_fork = 1;
-        config.allow_exec = 1;
-        config.allow_threads = 1;
-        config.allow_daemon_threads = 1;
-        config.check_multi_interp_extensions = 0;
-        config.gil = PyInterpreterConfig_SHARED_GIL;
-    }
-#if PY_VERSION_HEX >= 0x030D0000
-    // 3.13 aborts the process (Py_FatalError) when an audit hook refuses
-    // cpython.PyInterpreterState_New during creation: ask the hooks first.
-    if (PySys_Audit("cpython.PyInterpreterState_New", nullptr) < 0) return nullptr;
-#endif
     PyThreadState *caller = PyThreadState_Get();
-    PyThreadState *sub = nullptr;
-    PyStatus status;
-    {
-        LifecycleGuard guard;
-        status = Py_NewInterpreterFromConfig(&sub, &config);
-    }
-    // 3.12 also fails with an OK status and no thread state (an audit hook
-    // refusing cpython.PyInterpreterState_New): that exception stays set.
-    if (PyStatus_Exception(status) || !sub) {
-        if (current_tstate_or_null() != caller) PyThreadState_Swap(caller);  // CPython usually restored it
-        if (!PyErr_Occurred())
-            PyErr_Format(PyExc_RuntimeError, "could not create an interpreter: %s",
-                         PyStatus_Exception(status) && status.err_msg ? status.err_msg : "unknown error");
-        return nullptr;
-    }
+    PyThreadState *sub = new_interpreter(own_gil, nullptr);
+    if (!sub) return nullptr;
     ok = run_code(code, result, has_result, error);  // holds only the new interpreter's GIL
     join_threads_before_end();
     {

@@ -584,3 +584,19 @@ def test_create_close_cycles_leave_rss_flat():
                 baseline += rss_mb() - before
     print(f"RSS growth over 1000 cycles: isles {ours:.1f} MiB, CPython's own create/destroy {baseline:.1f} MiB")
     assert ours - baseline < 10
+
+
+def test_create_refused_by_an_audit_hook():
+    """An audit hook refusing interpreter creation gives InterpreterError, not
+    a crash (subprocess: audit hooks cannot be removed)."""
+    import os
+    import subprocess
+    code = ("import sys, isles.interpreters as I\n"
+            "def hook(event, args):\n"
+            "    if event == 'cpython.PyInterpreterState_New': raise RuntimeError('refused by hook')\n"
+            "sys.addaudithook(hook)\n"
+            "try:\n    I.create()\nexcept I.InterpreterError as e:\n"
+            "    print(type(e.__cause__).__name__, e)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert proc.returncode == 0 and proc.stdout.strip() == "RuntimeError refused by hook", proc.stderr
