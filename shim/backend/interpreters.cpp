@@ -407,7 +407,7 @@ PyObject *interp_exec(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 }
 
 // call(id, payload, args, kwargs) -> (True, result) or (False, excinfo):
-// runs isles.interpreters._run_call(payload, args, kwargs) in the
+// runs isles._calls.run_call(payload, args, kwargs) in the
 // interpreter. Arguments and result cross as data, pickled when they are
 // not shareable.
 PyObject *interp_call(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
@@ -433,7 +433,7 @@ PyObject *interp_call(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     bool failed = false;
     bool ran = run_in(st, id, &failure, [&] {
         BackendState *here = current_backend();
-        PyObject *mod = here ? PyImport_ImportModule("isles.interpreters") : nullptr;
+        PyObject *mod = here ? PyImport_ImportModule("isles._calls") : nullptr;
         PyObject *data = mod ? PyBytes_FromStringAndSize(payload.data(), static_cast<Py_ssize_t>(payload.size()))
                              : nullptr;
         PyObject *a = data ? from_value(here, std::move(call_args)) : nullptr;
@@ -442,7 +442,7 @@ PyObject *interp_call(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyObject *kw = kv ? PyDict_New() : nullptr;
         for (Py_ssize_t i = 0; kw && i < PyTuple_GET_SIZE(kn); ++i)
             if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kn, i), PyTuple_GET_ITEM(kv, i)) < 0) Py_CLEAR(kw);
-        PyObject *r = kw ? PyObject_CallMethod(mod, "_run_call", "OOO", data, a, kw) : nullptr;
+        PyObject *r = kw ? PyObject_CallMethod(mod, "run_call", "OOO", data, a, kw) : nullptr;
         bool ok = r && to_value(here, r, result, true);
         for (PyObject *o : {r, kw, kv, kn, a, data, mod}) Py_XDECREF(o);
         failed = !ok;

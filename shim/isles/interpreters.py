@@ -8,7 +8,6 @@ the GIL and sleeps on a condition variable, and values cross as data
 (buffers by reference). See docs/interpreters.md.
 """
 import atexit as _atexit
-import concurrent.futures as _futures
 import marshal as _marshal
 import pickle as _pickle
 import sys as _sys
@@ -180,18 +179,6 @@ def _pack_callable(fn):
         raise NotShareableError(f"call(): {fn!r} cannot be sent to another interpreter: {exc}") from exc
 
 
-def _run_call(payload, args, kwargs):
-    """Runs in the target interpreter (see interp_call in the backend)."""
-    kind, *rest = _pickle.loads(payload)
-    if kind == 0:
-        fn, = rest
-    else:
-        code, name, defaults, kwdefaults = rest
-        fn = _types.FunctionType(_marshal.loads(code), _sys.modules["__main__"].__dict__, name, defaults)
-        fn.__kwdefaults__ = kwdefaults
-    return fn(*args, **kwargs)
-
-
 def create(*, own_gil=True):
     """A new interpreter: its own GIL and object allocator, strict extension checks, no fork
     or exec. own_gil=False makes a legacy one sharing the main GIL."""
@@ -212,41 +199,6 @@ def get_main():
     return Interpreter(_rt.interp_main(), _whence=WHENCE_RUNTIME)
 
 
-class InterpreterPoolExecutor(_futures.ThreadPoolExecutor):
-    """A concurrent.futures executor whose workers each own an isolated interpreter, created
-    when the worker starts and kept warm between tasks. Tasks run through Interpreter.call, so
-    their functions, arguments and results follow its rules."""
-
-    def __init__(self, max_workers=None, thread_name_prefix="", initializer=None, initargs=()):
-        self._interps = []
-        self._interps_lock = _threading.Lock()
-        self._local = _threading.local()
-        self._user_init = (initializer, initargs)
-        super().__init__(max_workers, thread_name_prefix or "isles-interp", self._start_worker)
-
-    def _start_worker(self):
-        interp = create()
-        with self._interps_lock:
-            self._interps.append(interp)
-        self._local.interp = interp
-        fn, args = self._user_init
-        if fn is not None:
-            interp.call(fn, *args)
-
-    def _run(self, fn, args, kwargs):
-        return self._local.interp.call(fn, *args, **kwargs)
-
-    def submit(self, fn, /, *args, **kwargs):
-        return super().submit(self._run, fn, args, kwargs)
-
-    def shutdown(self, wait=True, *, cancel_futures=False):
-        super().shutdown(wait=True, cancel_futures=cancel_futures)  # workers must be idle to close
-        with self._interps_lock:
-            interps, self._interps = self._interps, []
-        for interp in interps:
-            interp.close()
-
-
 @_atexit.register
 def _close_remaining():
     """Close what isles created before CPython finalizes (it cannot finalize them itself)."""
@@ -258,3 +210,48 @@ def _close_remaining():
                 _rt.interp_close(id)
             except Exception:
                 pass
+
+
+def __getattr__(name):
+    # concurrent.futures costs every interpreter that imports this module
+    # about 7 ms and 0.8 MiB: define the executor on first use only.
+    if name != "InterpreterPoolExecutor":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import concurrent.futures as _futures
+
+    class InterpreterPoolExecutor(_futures.ThreadPoolExecutor):
+        """A concurrent.futures executor whose workers each own an isolated interpreter, created
+        when the worker starts and kept warm between tasks. Tasks run through Interpreter.call, so
+        their functions, arguments and results follow its rules."""
+
+        def __init__(self, max_workers=None, thread_name_prefix="", initializer=None, initargs=()):
+            self._interps = []
+            self._interps_lock = _threading.Lock()
+            self._local = _threading.local()
+            self._user_init = (initializer, initargs)
+            super().__init__(max_workers, thread_name_prefix or "isles-interp", self._start_worker)
+
+        def _start_worker(self):
+            interp = create()
+            with self._interps_lock:
+                self._interps.append(interp)
+            self._local.interp = interp
+            fn, args = self._user_init
+            if fn is not None:
+                interp.call(fn, *args)
+
+        def _run(self, fn, args, kwargs):
+            return self._local.interp.call(fn, *args, **kwargs)
+
+        def submit(self, fn, /, *args, **kwargs):
+            return super().submit(self._run, fn, args, kwargs)
+
+        def shutdown(self, wait=True, *, cancel_futures=False):
+            super().shutdown(wait=True, cancel_futures=cancel_futures)  # workers must be idle to close
+            with self._interps_lock:
+                interps, self._interps = self._interps, []
+            for interp in interps:
+                interp.close()
+
+    globals()["InterpreterPoolExecutor"] = InterpreterPoolExecutor
+    return InterpreterPoolExecutor
