@@ -62,6 +62,10 @@ struct BackendState {
 // The backend state of the current interpreter (imports the backend if
 // needed); nullptr with an exception set on failure.
 BackendState *current_backend();
+// QueueEmpty or QueueFull of this interpreter, made on first use; nullptr
+// with an exception set if `queue` cannot be imported.
+PyObject *queue_exception(BackendState *st, bool full);
+
 // The same, only if this interpreter already imported the backend.
 BackendState *imported_backend();
 inline Runtime *current_runtime() {

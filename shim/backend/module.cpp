@@ -60,13 +60,10 @@ int add_exception(PyObject *module, PyObject **slot, const char *name, PyObject 
 }
 
 int add_exceptions(PyObject *module, BackendState *st) {
-    PyObject *queue = PyImport_ImportModule("queue");
-    PyObject *empty = queue ? PyObject_GetAttrString(queue, "Empty") : nullptr;
-    PyObject *full = queue ? PyObject_GetAttrString(queue, "Full") : nullptr;
-    Py_XDECREF(queue);
-    int r = -1;
-    PyObject *b = nullptr;
-    if (!empty || !full) goto done;
+    // QueueEmpty and QueueFull derive from queue.Empty/queue.Full, and
+    // importing `queue` imports heapq: they are made on first use (see
+    // queue_exception) so that importing isles never pins CPython's _heapq
+    // before build/ports can be put first on sys.path.
     if (add_exception(module, &st->InterpreterError, "InterpreterError", PyExc_Exception,
                       "An interpreter operation failed.") < 0 ||
         add_exception(module, &st->InterpreterNotFoundError, "InterpreterNotFoundError", st->InterpreterError,
@@ -82,20 +79,14 @@ int add_exceptions(PyObject *module, BackendState *st) {
                       "Nothing was waiting in the channel.") < 0 ||
         add_exception(module, &st->ChannelNotEmptyError, "ChannelNotEmptyError", st->ChannelError,
                       "The channel still holds values.") < 0)
-        goto done;
-    b = PyTuple_Pack(2, st->QueueError, empty);
-    if (!b || add_exception(module, &st->QueueEmpty, "QueueEmpty", b, "The queue is empty (also a queue.Empty).") < 0)
-        goto done;
-    Py_CLEAR(b);
-    b = PyTuple_Pack(2, st->QueueError, full);
-    if (!b || add_exception(module, &st->QueueFull, "QueueFull", b, "The queue is full (also a queue.Full).") < 0)
-        goto done;
-    r = 0;
-done:
-    Py_XDECREF(b);
-    Py_XDECREF(empty);
-    Py_XDECREF(full);
-    return r;
+        return -1;
+    return 0;
+}
+
+PyObject *queue_exceptions(PyObject *module, PyObject *) {
+    BackendState *st = state_of(module);
+    PyObject *empty = queue_exception(st, false), *full = empty ? queue_exception(st, true) : nullptr;
+    return full ? PyTuple_Pack(2, empty, full) : nullptr;
 }
 
 int exec_backend(PyObject *module) {
@@ -133,6 +124,7 @@ PyMethodDef backend_methods[] = {
      "the calling thread, then destroy it. Returns __main__.__isles_result__ if the code sets it to a str.\n"
      "An exception inside raises RuntimeError carrying the remote traceback text."},
     {"context_id", context_id, METH_NOARGS, "Address of this interpreter's isles context (for tests)."},
+    {"_queue_exceptions", queue_exceptions, METH_NOARGS, "(QueueEmpty, QueueFull), made on first use."},
     {nullptr, nullptr, 0, nullptr},
 };
 
@@ -149,6 +141,23 @@ PyModuleDef backend_def = {
 };
 
 }  // namespace
+
+PyObject *queue_exception(BackendState *st, bool full) {
+    PyObject *&slot = full ? st->QueueFull : st->QueueEmpty;
+    if (slot) return slot;
+    PyObject *queue = PyImport_ImportModule("queue");
+    PyObject *base = queue ? PyObject_GetAttrString(queue, full ? "Full" : "Empty") : nullptr;
+    PyObject *bases = base ? PyTuple_Pack(2, st->QueueError, base) : nullptr;
+    if (bases)
+        slot = PyErr_NewExceptionWithDoc(full ? "isles.interpreters.QueueFull" : "isles.interpreters.QueueEmpty",
+                                         full ? "The queue is full (also a queue.Full)."
+                                              : "The queue is empty (also a queue.Empty).",
+                                         bases, nullptr);
+    Py_XDECREF(bases);
+    Py_XDECREF(base);
+    Py_XDECREF(queue);
+    return slot;
+}
 }  // namespace isles::internal
 
 #define ISL_PYINIT2(tag) PyInit__backend_##tag

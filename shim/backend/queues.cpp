@@ -137,7 +137,9 @@ PyObject *queue_put_op(BackendState *st, const std::shared_ptr<PyQueue> &q, PyOb
         return q->put(std::move(v), b, d, c);  // put leaves v intact unless it succeeds
     });
     if (s == xi::Status::ok) Py_RETURN_NONE;
-    if (s == xi::Status::full) PyErr_SetString(st->QueueFull, "the queue is full");
+    if (s == xi::Status::full) {
+        if (PyObject *exc = queue_exception(st, true)) PyErr_SetString(exc, "the queue is full");
+    }
     return nullptr;  // interrupted: the signal handler's exception is set
 }
 
@@ -148,7 +150,9 @@ PyObject *queue_get_op(BackendState *st, const std::shared_ptr<PyQueue> &q, bool
         return q->get(v, b, d, c);
     });
     if (s == xi::Status::ok) return from_value(st, std::move(v));
-    if (s == xi::Status::empty) PyErr_SetString(st->QueueEmpty, "the queue is empty");
+    if (s == xi::Status::empty) {
+        if (PyObject *exc = queue_exception(st, false)) PyErr_SetString(exc, "the queue is empty");
+    }
     return nullptr;
 }
 

@@ -30,7 +30,7 @@ __all__ = [
 InterpreterError = _rt.InterpreterError
 InterpreterNotFoundError = _rt.InterpreterNotFoundError
 NotShareableError = _rt.NotShareableError
-QueueError, QueueEmpty, QueueFull = _rt.QueueError, _rt.QueueEmpty, _rt.QueueFull
+QueueError = _rt.QueueError
 ChannelError, ChannelClosedError = _rt.ChannelError, _rt.ChannelClosedError
 ChannelEmptyError, ChannelNotEmptyError = _rt.ChannelEmptyError, _rt.ChannelNotEmptyError
 Queue, SendChannel, RecvChannel = _rt.Queue, _rt.SendChannel, _rt.RecvChannel
@@ -213,8 +213,13 @@ def _close_remaining():
 
 
 def __getattr__(name):
-    # concurrent.futures costs every interpreter that imports this module
-    # about 7 ms and 0.8 MiB: define the executor on first use only.
+    # Made on first use: QueueEmpty/QueueFull derive from queue.Empty/Full,
+    # and `queue` imports heapq (which must stay importable from build/ports
+    # first); concurrent.futures costs every interpreter about 7 ms and 0.8 MiB.
+    if name in ("QueueEmpty", "QueueFull"):
+        empty, full = _rt._queue_exceptions()
+        globals().update(QueueEmpty=empty, QueueFull=full)
+        return globals()[name]
     if name != "InterpreterPoolExecutor":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import concurrent.futures as _futures

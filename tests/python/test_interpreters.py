@@ -600,3 +600,14 @@ def test_create_refused_by_an_audit_hook():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert proc.returncode == 0 and proc.stdout.strip() == "RuntimeError refused by hook", proc.stderr
+
+
+def test_importing_isles_does_not_pin_heapq():
+    """build/ports can still be put first on sys.path after importing isles."""
+    import os
+    import subprocess
+    code = ("import sys, isles, isles.interpreters\nisles.backend()\n"
+            "assert 'heapq' not in sys.modules and '_heapq' not in sys.modules, sorted(sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert proc.returncode == 0, proc.stderr
