@@ -32,6 +32,8 @@ import sys
 import threading
 import time
 
+from machine import cpu_model  # bench/ is sys.path[0] when run as a script
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 VER = "%d.%d" % sys.version_info[:2]
 MiB = 2 ** 20
@@ -1038,14 +1040,6 @@ def git_state():
         return {"commit": head or None, "runtime_sources_modified": sorted(l[3:] for l in dirty if l.strip())}
     except (OSError, subprocess.SubprocessError):
         return {"commit": None}
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), platform.processor())
-    except OSError:
-        return platform.processor()
 
 
 def main():

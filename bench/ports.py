@@ -20,6 +20,8 @@ from functools import partial
 from itertools import repeat
 from operator import itemgetter
 
+from machine import cpu_model  # bench/ is sys.path[0] when run as a script
+
 TARGET = 1.10
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -379,14 +381,6 @@ def main():
                      [(r["workload"], r["ratio"], r["group"], r["median_ratio"]) for r in rows], TARGET,
                      f"target \u2264 {TARGET:.2f}\u00d7")
     print(f"  wrote {rel(out + '.json')}" + (f" and {rel(png)}" if png else ""))
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), platform.processor())
-    except OSError:
-        return platform.processor()
 
 
 if __name__ == "__main__":
