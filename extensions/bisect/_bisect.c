@@ -16,14 +16,14 @@ static int parse_bisect_args(IslContext *ctx, const char *format, const IslHandl
     out->lo = 0;
     if (!IslArg_Parse(ctx, args, nargs, kwnames, format, bisect_keywords, &out->a, &out->x, &out->lo, &hi, &key))
         return -1;
-    const char *fname = format;
-    for (const char *f = format; *f; ++f)
-        if (*f == ':') fname = f + 1;
     out->hi = -1;
     if (!IslHandle_IsNull(hi) && !IslObject_Is(ctx, hi, ctx->h_None)) {
         out->hi = IslLong_AsSsize(ctx, hi);
         if (out->hi == -1 && IslErr_Occurred(ctx)) {
             if (IslErr_ExceptionMatches(ctx, ctx->h_TypeError)) {
+                const char *fname = format;  /* the name follows the format's ':' */
+                for (const char *f = format; *f; ++f)
+                    if (*f == ':') fname = f + 1;
                 IslErr_Clear(ctx);
                 IslErr_Format(ctx, ctx->h_TypeError, "%s() argument 'hi' must be an integer or None, not %T", fname,
                               hi);

@@ -24,9 +24,7 @@ constexpr size_t kMaxParams = 32;
 struct Spec {
     Param params[kMaxParams];
     size_t n = 0;
-    const char *fname = "function";
-    size_t fname_len = 8;
-    std::string name() const { return std::string(fname, fname_len); }
+    const char *fname = "function";  // the format's tail after ':', NUL-terminated like the format
 };
 
 bool parse_format(const char *format, const char *const *keywords, Spec &spec) {
@@ -37,9 +35,7 @@ bool parse_format(const char *format, const char *const *keywords, Spec &spec) {
             case '$': kwonly = optional = true; break;
             case ':':
                 spec.fname = f + 1;
-                spec.fname_len = std::strlen(spec.fname);
-                f += spec.fname_len;  // the loop's ++f then reaches the NUL
-                break;
+                goto done;  // the rest is the name
             case 'O': case 'i': case 'n': case 'L': case 'd': case 's': case 'p':
                 if (spec.n == kMaxParams) {
                     PyErr_Format(PyExc_SystemError, "IslArg_Parse: more than %zu parameters in \"%s\"", kMaxParams,
@@ -53,12 +49,13 @@ bool parse_format(const char *format, const char *const *keywords, Spec &spec) {
                 return false;
         }
     }
+done:
     if (keywords) {
         size_t nkw = 0;
         while (keywords[nkw]) ++nkw;
         if (nkw != spec.n) {
             PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() format \"%s\" has %zu parameter%s but %zu keyword%s",
-                         spec.name().c_str(), format, spec.n, spec.n == 1 ? "" : "s", nkw, nkw == 1 ? "" : "s");
+                         spec.fname, format, spec.n, spec.n == 1 ? "" : "s", nkw, nkw == 1 ? "" : "s");
             return false;
         }
         for (size_t i = 0; i < spec.n; ++i) spec.params[i].name = keywords[i];
@@ -75,7 +72,7 @@ std::string describe(const Spec &, const Param &p, size_t index) {
 void name_type_error(const Spec &spec, const Param &p, size_t index, const char *expected, PyObject *value) {
     if (!PyErr_ExceptionMatches(PyExc_TypeError)) return;
     PyErr_Clear();
-    PyErr_Format(PyExc_TypeError, "%s() %s must be %s, not %.200s", spec.name().c_str(),
+    PyErr_Format(PyExc_TypeError, "%s() %s must be %s, not %.200s", spec.fname,
                  describe(spec, p, index).c_str(), expected, Py_TYPE(value)->tp_name);
 }
 
@@ -100,7 +97,7 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
                 ok = !(x == -1 && PyErr_Occurred());
                 if (ok && p.code == 'i' && (x < INT32_MIN || x > INT32_MAX)) {
                     PyErr_Format(PyExc_OverflowError, "%s() %s: Python int too large to convert to C int",
-                                 spec.name().c_str(), describe(spec, p, index).c_str());
+                                 spec.fname, describe(spec, p, index).c_str());
                     ok = false;
                 }
                 if (ok && p.code == 'i') *static_cast<int *>(out) = static_cast<int>(x);
@@ -120,7 +117,7 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
         }
         case 's': {
             if (!PyUnicode_Check(v)) {
-                PyErr_Format(PyExc_TypeError, "%s() %s must be str, not %.200s", spec.name().c_str(),
+                PyErr_Format(PyExc_TypeError, "%s() %s must be str, not %.200s", spec.fname,
                              describe(spec, p, index).c_str(), Py_TYPE(v)->tp_name);
                 return false;
             }
@@ -128,7 +125,7 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
             const char *s = PyUnicode_AsUTF8AndSize(v, &n);
             if (!s) return false;
             if (std::strlen(s) != static_cast<size_t>(n)) {
-                PyErr_Format(PyExc_ValueError, "%s() %s: embedded null character", spec.name().c_str(),
+                PyErr_Format(PyExc_ValueError, "%s() %s: embedded null character", spec.fname,
                              describe(spec, p, index).c_str());
                 return false;
             }
@@ -152,8 +149,7 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const cha
         if (!format) PyErr_SetString(PyExc_SystemError, "IslArg_Parse: NULL format");
         return 0;
     }
-    const std::string fname = spec.name();  // must outlive every use of fn
-    const char *fn = fname.c_str();
+    const char *fn = spec.fname;
     PyObject *kw = O(kwnames);
     if (kw && !PyTuple_Check(kw)) {
         PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() kwnames must be a tuple or null", fn);
