@@ -611,3 +611,20 @@ def test_importing_isles_does_not_pin_heapq():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("wait", ["q.get(timeout=30)", "r.recv(timeout=30)", "s.send(1, timeout=30)"])
+def test_ctrl_c_interrupts_a_blocked_wait_in_the_main_thread(wait):
+    """The main thread wakes to run signal handlers while it waits (subprocess:
+    it sends itself SIGINT)."""
+    import os
+    import subprocess
+    code = ("import os, signal, threading, time, isles.interpreters as I\n"
+            "q = I.create_queue(); r, s = I.create_channel()\n"
+            "threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+            "t0 = time.monotonic()\n"
+            f"try:\n    {wait}\nexcept KeyboardInterrupt:\n"
+            "    print('interrupted', time.monotonic() - t0 < 5)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert proc.stdout.strip() == "interrupted True", proc.stdout + proc.stderr
