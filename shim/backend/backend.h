@@ -93,6 +93,14 @@ bool unwrap_queue(BackendState *st, PyObject *o, std::shared_ptr<xi::Queue> *q);
 bool unwrap_channel_end(BackendState *st, PyObject *o, xi::ChannelEnd *end);
 
 // ---- interpreters (interpreters.cpp)
+// The exception of a failed run, as text that can cross interpreters.
+struct ExcInfo {
+    std::string type_name, qualname, module, msg, formatted;
+};
+// Takes the set exception (the failing interpreter's GIL held) and clears it.
+ExcInfo capture_exception();
+// str(o) as UTF-8, never failing (and clearing any error).
+std::string str_of(PyObject *o);
 extern PyMethodDef interpreter_methods[];
 // True on the main thread of the main interpreter, the only one that runs
 // signal handlers: its blocking waits wake up to run them.

@@ -73,42 +73,6 @@ int64_t id_arg(PyObject *arg) {
     return id;
 }
 
-// The exception of a failed run, as text that can cross interpreters.
-struct ExcInfo {
-    std::string type_name, qualname, module, msg, formatted;
-};
-
-std::string str_of(PyObject *o) {
-    PyObject *s = o ? PyObject_Str(o) : nullptr;
-    const char *c = s ? PyUnicode_AsUTF8(s) : nullptr;
-    std::string r = c ? c : "<unprintable>";
-    Py_XDECREF(s);
-    PyErr_Clear();
-    return r;
-}
-
-// Takes the current exception (GIL of the failing interpreter held).
-ExcInfo capture_exception() {
-    ExcInfo info;
-    PyObject *exc = PyErr_GetRaisedException();
-    PyObject *tp = reinterpret_cast<PyObject *>(Py_TYPE(exc));
-    PyObject *name = PyObject_GetAttrString(tp, "__name__");
-    PyObject *qual = PyObject_GetAttrString(tp, "__qualname__");
-    PyObject *mod = PyObject_GetAttrString(tp, "__module__");
-    info.type_name = str_of(name);
-    info.qualname = str_of(qual);
-    info.module = str_of(mod);
-    info.msg = str_of(exc);
-    PyObject *tb = PyImport_ImportModule("traceback");
-    PyObject *lines = tb ? PyObject_CallMethod(tb, "format_exception", "O", exc) : nullptr;
-    PyObject *empty = PyUnicode_FromString("");
-    PyObject *text = lines && empty ? PyUnicode_Join(empty, lines) : nullptr;
-    info.formatted = text ? str_of(text) : info.type_name + ": " + info.msg + "\n";
-    for (PyObject *o : {name, qual, mod, tb, lines, empty, text, exc}) Py_XDECREF(o);
-    PyErr_Clear();
-    return info;
-}
-
 PyObject *excinfo_tuple(const ExcInfo &e) {
     return Py_BuildValue("(sssss)", e.type_name.c_str(), e.qualname.c_str(), e.module.c_str(), e.msg.c_str(),
                          e.formatted.c_str());
@@ -515,6 +479,37 @@ PyObject *is_shareable(PyObject *module, PyObject *obj) {
 }
 
 }  // namespace
+
+std::string str_of(PyObject *o) {
+    PyObject *s = o ? PyObject_Str(o) : nullptr;
+    const char *c = s ? PyUnicode_AsUTF8(s) : nullptr;
+    std::string r = c ? c : "<unprintable>";
+    Py_XDECREF(s);
+    PyErr_Clear();
+    return r;
+}
+
+// Takes the current exception (GIL of the failing interpreter held).
+ExcInfo capture_exception() {
+    ExcInfo info;
+    PyObject *exc = PyErr_GetRaisedException();
+    PyObject *tp = reinterpret_cast<PyObject *>(Py_TYPE(exc));
+    PyObject *name = PyObject_GetAttrString(tp, "__name__");
+    PyObject *qual = PyObject_GetAttrString(tp, "__qualname__");
+    PyObject *mod = PyObject_GetAttrString(tp, "__module__");
+    info.type_name = str_of(name);
+    info.qualname = str_of(qual);
+    info.module = str_of(mod);
+    info.msg = str_of(exc);
+    PyObject *tb = PyImport_ImportModule("traceback");
+    PyObject *lines = tb ? PyObject_CallMethod(tb, "format_exception", "O", exc) : nullptr;
+    PyObject *empty = PyUnicode_FromString("");
+    PyObject *text = lines && empty ? PyUnicode_Join(empty, lines) : nullptr;
+    info.formatted = text ? str_of(text) : info.type_name + ": " + info.msg + "\n";
+    for (PyObject *o : {name, qual, mod, tb, lines, empty, text, exc}) Py_XDECREF(o);
+    PyErr_Clear();
+    return info;
+}
 
 PyMethodDef interpreter_methods[] = {
     {"interp_create", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(interp_create)),

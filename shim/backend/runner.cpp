@@ -40,19 +40,7 @@ bool run_code(const std::string &code, std::string &result, bool &has_result, st
             return true;
         }
     }
-    PyObject *exc = PyErr_GetRaisedException();
-    PyObject *tb = PyImport_ImportModule("traceback");
-    PyObject *lines = tb ? PyObject_CallMethod(tb, "format_exception", "O", exc) : nullptr;
-    PyObject *sep = PyUnicode_FromString("");
-    PyObject *text = lines && sep ? PyUnicode_Join(sep, lines) : nullptr;
-    const char *s = text ? PyUnicode_AsUTF8(text) : nullptr;
-    error = s ? s : "<the exception could not be formatted>";
-    PyErr_Clear();
-    Py_XDECREF(text);
-    Py_XDECREF(sep);
-    Py_XDECREF(lines);
-    Py_XDECREF(tb);
-    Py_XDECREF(exc);
+    error = capture_exception().formatted;
     return false;
 }
 
