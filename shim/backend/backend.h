@@ -73,6 +73,17 @@ inline Runtime *current_runtime() {
     return st ? st->rt : nullptr;
 }
 
+// Raises unless `ok` (TypeError naming `what` and got's type; SystemError
+// for the null handle), for checks CPython's concrete API would crash on.
+inline bool expect(bool ok, const char *api, const char *what, PyObject *got) {
+    if (ok) return true;
+    if (!got)
+        PyErr_Format(PyExc_SystemError, "%s: got the null handle where %s was expected", api, what);
+    else
+        PyErr_Format(PyExc_TypeError, "%s: expected %s, got %s", api, what, Py_TYPE(got)->tp_name);
+    return false;
+}
+
 // ---- cross-interpreter data (xidata.cpp)
 int64_t current_interp_id();
 // Converts obj to data; false with NotShareableError (or another error) set.

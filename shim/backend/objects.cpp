@@ -6,17 +6,6 @@
 namespace isles::internal::impl {
 namespace {
 
-// Raises TypeError unless ok; used where CPython's concrete API would crash.
-bool expect(bool ok, const char *api, const char *what, PyObject *got) {
-    if (ok) return true;
-    if (!got) {
-        PyErr_Format(PyExc_SystemError, "%s: got the null handle where %s was expected", api, what);
-    } else {
-        PyErr_Format(PyExc_TypeError, "%s: expected %s, got %s", api, what, Py_TYPE(got)->tp_name);
-    }
-    return false;
-}
-
 bool not_null(PyObject *o, const char *api) {
     if (o) return true;
     if (!PyErr_Occurred()) PyErr_Format(PyExc_SystemError, "%s: got the null handle", api);

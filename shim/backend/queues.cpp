@@ -565,14 +565,11 @@ BackendState *backend_of(IslContext *ctx) {
     if (!st) PyErr_SetString(PyExc_RuntimeError, "the isles runtime of this interpreter is finalizing");
     return st;
 }
+bool of_type(PyObject *o, PyTypeObject *type, const char *api, const char *what) {
+    return expect(o && Py_TYPE(o) == type, api, what, o);
+}
 // A C timeout: < 0 waits forever, 0 does not wait.
 std::optional<double> c_timeout(double t) { return t < 0 ? std::nullopt : std::optional<double>(t); }
-bool is_end(BackendState *st, PyObject *o, PyTypeObject *type, const char *api, const char *what) {
-    if (o && Py_TYPE(o) == type) return true;
-    PyErr_Format(PyExc_TypeError, "%s: expected %s, got %s", api, what, o ? Py_TYPE(o)->tp_name : "the null handle");
-    (void)st;
-    return false;
-}
 }  // namespace
 
 int Queue_Check(IslContext *ctx, IslHandle h) {
@@ -581,7 +578,7 @@ int Queue_Check(IslContext *ctx, IslHandle h) {
 }
 int Queue_Put(IslContext *ctx, IslHandle queue, IslHandle item, double timeout) {
     BackendState *st = backend_of(ctx);
-    if (!st || !is_end(st, O(queue), st->queue_type, "IslQueue_Put", "an isles.interpreters.Queue")) return -1;
+    if (!st || !of_type(O(queue), st->queue_type, "IslQueue_Put", "an isles.interpreters.Queue")) return -1;
     if (!O(item)) return PyErr_SetString(PyExc_SystemError, "IslQueue_Put: got the null handle"), -1;
     auto &q = queue_of(O(queue));
     PyObject *r = queue_put_op(st, q, O(item), timeout != 0, c_timeout(timeout), q->pickle);
@@ -590,12 +587,12 @@ int Queue_Put(IslContext *ctx, IslHandle queue, IslHandle item, double timeout) 
 }
 IslHandle Queue_Get(IslContext *ctx, IslHandle queue, double timeout) {
     BackendState *st = backend_of(ctx);
-    if (!st || !is_end(st, O(queue), st->queue_type, "IslQueue_Get", "an isles.interpreters.Queue")) return Null();
+    if (!st || !of_type(O(queue), st->queue_type, "IslQueue_Get", "an isles.interpreters.Queue")) return Null();
     return H(queue_get_op(st, queue_of(O(queue)), timeout != 0, c_timeout(timeout)));
 }
 int Channel_Send(IslContext *ctx, IslHandle send_end, IslHandle item, double timeout) {
     BackendState *st = backend_of(ctx);
-    if (!st || !is_end(st, O(send_end), st->send_type, "IslChannel_Send", "an isles.interpreters.SendChannel"))
+    if (!st || !of_type(O(send_end), st->send_type, "IslChannel_Send", "an isles.interpreters.SendChannel"))
         return -1;
     if (!O(item)) return PyErr_SetString(PyExc_SystemError, "IslChannel_Send: got the null handle"), -1;
     PyObject *r = channel_send_op(st, end_of(O(send_end)), O(item), c_timeout(timeout), nullptr);
@@ -604,7 +601,7 @@ int Channel_Send(IslContext *ctx, IslHandle send_end, IslHandle item, double tim
 }
 IslHandle Channel_Recv(IslContext *ctx, IslHandle recv_end, double timeout) {
     BackendState *st = backend_of(ctx);
-    if (!st || !is_end(st, O(recv_end), st->recv_type, "IslChannel_Recv", "an isles.interpreters.RecvChannel"))
+    if (!st || !of_type(O(recv_end), st->recv_type, "IslChannel_Recv", "an isles.interpreters.RecvChannel"))
         return Null();
     return H(channel_recv_op(st, end_of(O(recv_end)), timeout != 0, c_timeout(timeout), nullptr));
 }
