@@ -7,6 +7,7 @@
 #include "isles/stable/handles.h"
 #include "isles/stable/context.h"
 #include "isles/stable/module.h"
+#include "isles/stable/type.h"
 
 #ifdef ISL_UNSTABLE_API
 #include "isles/unstable/unstable.h"

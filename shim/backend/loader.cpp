@@ -20,6 +20,7 @@ namespace {
 struct BuiltModule {
     PyModuleDef def;  // first: PyModuleDef* <-> BuiltModule*
     const IslModuleDef *isl;
+    uint32_t abi_minor;  // fields the extension's headers did not have are never read
     std::vector<PyMethodDef> methods;
     PyModuleDef_Slot slots[3];
     std::string error;
@@ -42,8 +43,6 @@ PyObject *create_refused(PyObject *, PyModuleDef *def) {
     PyErr_SetString(PyExc_ImportError, reinterpret_cast<BuiltModule *>(def)->error.c_str());
     return nullptr;
 }
-int traverse_module(PyObject *, visitproc, void *) { return 0; }  // state holds no objects yet
-int clear_module(PyObject *) { return 0; }
 void free_module(void *module);
 
 BuiltModule *built_of(PyObject *module) {
@@ -54,6 +53,30 @@ BuiltModule *built_of(PyObject *module) {
 
 _IslModuleStateHeader *header_of(PyObject *module) {
     return static_cast<_IslModuleStateHeader *>(PyModule_GetState(module));
+}
+
+// The IslFields of the author's state (IslModuleDef.state_fields, ABI 0.2).
+template <class F>
+void for_each_state_field(PyObject *module, F &&f) {
+    BuiltModule *b = built_of(module);
+    _IslModuleStateHeader *hdr = header_of(module);
+    if (!b || !hdr || b->abi_minor < 2 || !b->isl->state_fields) return;
+    char *state = reinterpret_cast<char *>(hdr + 1);
+    for (const IslMember *m = b->isl->state_fields; m->kind != ISL_MEMBER_END; ++m)
+        if (m->kind == ISL_MEMBER_FIELD || m->kind == ISL_MEMBER_HIDDEN)
+            f(*reinterpret_cast<PyObject **>(state + m->offset));
+}
+
+int traverse_module(PyObject *module, visitproc visit, void *arg) {
+    int r = 0;
+    for_each_state_field(module, [&](PyObject *o) {
+        if (!r && o) r = visit(o, arg);
+    });
+    return r;
+}
+int clear_module(PyObject *module) {
+    for_each_state_field(module, [](PyObject *&o) { Py_CLEAR(o); });
+    return 0;
 }
 
 int method_flags(IslMethodKind kind) {
@@ -78,12 +101,17 @@ std::string refusal(const IslModuleDef *isl, uint32_t abi_major, uint32_t abi_mi
         if (method_flags((*m)->kind) < 0 || !(*m)->name || !(*m)->trampoline)
             return "isles extension '" + name + "': method #" + std::to_string(m - isl->methods) +
                    " has a bad definition";
+    if (abi_minor >= 2)
+        for (const IslMember *f = isl->state_fields; f && f->kind != ISL_MEMBER_END; ++f)
+            if (f->kind != ISL_MEMBER_FIELD && f->kind != ISL_MEMBER_HIDDEN)
+                return "isles extension '" + name + "': state_fields may list only IslFields";
     return "";
 }
 
 BuiltModule *build(const IslModuleDef *isl, uint32_t abi_major, uint32_t abi_minor) {
     auto b = std::make_unique<BuiltModule>();
     b->isl = isl;
+    b->abi_minor = abi_minor;
     b->error = refusal(isl, abi_major, abi_minor);
     for (const IslMethodDef *const *m = isl->methods; m && *m && b->error.empty(); ++m)
         b->methods.push_back({(*m)->name, reinterpret_cast<PyCFunction>(reinterpret_cast<void *>((*m)->trampoline)),
@@ -160,6 +188,7 @@ void free_module(void *m) {
     BuiltModule *b = built_of(module);
     _IslModuleStateHeader *hdr = header_of(module);
     if (!b || !hdr || !hdr->ctx) return;
+    clear_module(module);
     if (b->isl->free_state) b->isl->free_state(hdr + 1);
     Runtime::of(hdr->ctx)->decref();
     hdr->ctx = nullptr;
@@ -187,6 +216,13 @@ PyObject *module_init(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_
     }
     return PyModuleDef_Init(&b->def);
 }
+
+const IslModuleDef *isles_def_of(PyObject *module) {
+    BuiltModule *b = module && PyModule_Check(module) ? built_of(module) : nullptr;
+    return b ? b->isl : nullptr;
+}
+
+void *author_state_of(PyObject *module) { return header_of(module) + 1; }
 
 namespace impl {
 void *Module_GetState(IslContext *, IslHandle module) {

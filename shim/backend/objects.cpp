@@ -262,6 +262,47 @@ IslHandle Dict_Keys(IslContext *, IslHandle d) {
     return result(PyDict_Keys(O(d)));
 }
 
+int Dict_Next(IslContext *, IslHandle d, IslSsize *pos, IslHandle *key, IslHandle *value) {
+    if (!is_dict(d, "IslDict_Next")) return -1;
+    if (!pos) {
+        PyErr_SetString(PyExc_SystemError, "IslDict_Next: pos is NULL");
+        return -1;
+    }
+    PyObject *k, *v;
+    if (!PyDict_Next(O(d), pos, &k, &v)) return 0;
+    if (key) *key = H(Py_NewRef(k));
+    if (value) *value = H(Py_NewRef(v));
+    return 1;
+}
+IslHandle Dict_SetDefault(IslContext *, IslHandle d, IslHandle key, IslHandle v) {
+    if (!is_dict(d, "IslDict_SetDefault") || !not_null(O(key), "IslDict_SetDefault") ||
+        !not_null(O(v), "IslDict_SetDefault"))
+        return Null();
+    return result(Py_XNewRef(PyDict_SetDefault(O(d), O(key), O(v))));
+}
+
+// ---- sequences
+IslHandle Sequence_Fast(IslContext *, IslHandle o, const char *message) {
+    if (!not_null(O(o), "IslSequence_Fast")) return Null();
+    return result(PySequence_Fast(O(o), message ? message : "expected an iterable"));
+}
+const IslHandle *Sequence_FastItems(IslContext *, IslHandle fast, IslSsize *size) {
+    PyObject *o = O(fast);
+    if (!expect(o && (PyList_Check(o) || PyTuple_Check(o)), "IslSequence_FastItems", "a list or tuple", o))
+        return nullptr;
+    if (size) *size = PySequence_Fast_GET_SIZE(o);
+    // Release-mode handles are the object pointers, so the item array is one.
+    return reinterpret_cast<const IslHandle *>(PySequence_Fast_ITEMS(o));
+}
+IslHandle Sequence_Tuple(IslContext *, IslHandle o) {
+    if (!not_null(O(o), "IslSequence_Tuple")) return Null();
+    return result(PySequence_Tuple(O(o)));
+}
+int Callable_Check(IslContext *, IslHandle o) { return O(o) && PyCallable_Check(O(o)); }
+
+int Recursion_Enter(IslContext *, const char *where) { return Py_EnterRecursiveCall(where ? where : ""); }
+void Recursion_Leave(IslContext *) { Py_LeaveRecursiveCall(); }
+
 // ---- generic objects
 IslHandle Object_GetAttrString(IslContext *, IslHandle o, const char *name) {
     if (!not_null(O(o), "IslObject_GetAttrString")) return Null();

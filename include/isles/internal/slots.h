@@ -7,7 +7,7 @@
 
 #include "isles/stable/context.h"
 
-#define ISL_CONTEXT_N_SLOTS 139
+#define ISL_CONTEXT_N_SLOTS 174
 #define ISL_CONTEXT_HEADER_WORDS 4
 
 /* X(slot, field) for every constant; the backend supplies the object. */
@@ -154,6 +154,41 @@
     X(136, ctx_Channel_Recv, Channel_Recv) \
     X(137, ctx_Sequence_Check, Sequence_Check) \
     X(138, ctx_Sequence_Size, Sequence_Size) \
+    X(139, ctx_Type_FromDef, Type_FromDef) \
+    X(140, ctx_Instance_Data, Instance_Data) \
+    X(141, ctx_Type_GetModuleState, Type_GetModuleState) \
+    X(142, ctx_Type_GenericNew, Type_GenericNew) \
+    X(143, ctx_Field_Load, Field_Load) \
+    X(144, ctx_Field_Store, Field_Store) \
+    X(145, ctx_Err_NewException, Err_NewException) \
+    X(146, ctx_Module_AddType, Module_AddType) \
+    X(147, ctx_Object_GenericGetAttr, Object_GenericGetAttr) \
+    X(148, ctx_Object_GenericSetAttr, Object_GenericSetAttr) \
+    X(149, ctx_Dict_Next, Dict_Next) \
+    X(150, ctx_Str_Data, Str_Data) \
+    X(151, ctx_Str_FromKindAndData, Str_FromKindAndData) \
+    X(152, ctx_Str_Decode, Str_Decode) \
+    X(153, ctx_Str_Encode, Str_Encode) \
+    X(154, ctx_StrBuilder_New, StrBuilder_New) \
+    X(155, ctx_StrBuilder_AppendStr, StrBuilder_AppendStr) \
+    X(156, ctx_StrBuilder_AppendUTF8, StrBuilder_AppendUTF8) \
+    X(157, ctx_StrBuilder_AppendChar, StrBuilder_AppendChar) \
+    X(158, ctx_StrBuilder_Finish, StrBuilder_Finish) \
+    X(159, ctx_StrBuilder_Discard, StrBuilder_Discard) \
+    X(160, ctx_Float_FromUTF8AndSize, Float_FromUTF8AndSize) \
+    X(161, ctx_Long_FromUTF8AndSize, Long_FromUTF8AndSize) \
+    X(162, ctx_Float_Repr, Float_Repr) \
+    X(163, ctx_Long_Repr, Long_Repr) \
+    X(164, ctx_Sequence_Fast, Sequence_Fast) \
+    X(165, ctx_Sequence_FastItems, Sequence_FastItems) \
+    X(166, ctx_Str_Join, Str_Join) \
+    X(167, ctx_Dict_SetDefault, Dict_SetDefault) \
+    X(168, ctx_Number_Float, Number_Float) \
+    X(169, ctx_Sequence_Tuple, Sequence_Tuple) \
+    X(170, ctx_Recursion_Enter, Recursion_Enter) \
+    X(171, ctx_Recursion_Leave, Recursion_Leave) \
+    X(172, ctx_Callable_Check, Callable_Check) \
+    X(173, ctx_Str_FromFormatFloat, Str_FromFormatFloat) \
 
 /* X(slot, "name") for every slot, in order. */
 #define ISL_FOR_EACH_SLOT_NAME(X) \
@@ -296,6 +331,41 @@
     X(136, "IslChannel_Recv") \
     X(137, "IslSequence_Check") \
     X(138, "IslSequence_Size") \
+    X(139, "IslType_FromDef") \
+    X(140, "IslInstance_Data") \
+    X(141, "IslType_GetModuleState") \
+    X(142, "IslType_GenericNew") \
+    X(143, "IslField_Load") \
+    X(144, "IslField_Store") \
+    X(145, "IslErr_NewException") \
+    X(146, "IslModule_AddType") \
+    X(147, "IslObject_GenericGetAttr") \
+    X(148, "IslObject_GenericSetAttr") \
+    X(149, "IslDict_Next") \
+    X(150, "IslStr_Data") \
+    X(151, "IslStr_FromKindAndData") \
+    X(152, "IslStr_Decode") \
+    X(153, "IslStr_Encode") \
+    X(154, "IslStrBuilder_New") \
+    X(155, "IslStrBuilder_AppendStr") \
+    X(156, "IslStrBuilder_AppendUTF8") \
+    X(157, "IslStrBuilder_AppendChar") \
+    X(158, "IslStrBuilder_Finish") \
+    X(159, "IslStrBuilder_Discard") \
+    X(160, "IslFloat_FromUTF8AndSize") \
+    X(161, "IslLong_FromUTF8AndSize") \
+    X(162, "IslFloat_Repr") \
+    X(163, "IslLong_Repr") \
+    X(164, "IslSequence_Fast") \
+    X(165, "IslSequence_FastItems") \
+    X(166, "IslStr_Join") \
+    X(167, "IslDict_SetDefault") \
+    X(168, "IslNumber_Float") \
+    X(169, "IslSequence_Tuple") \
+    X(170, "IslRecursion_Enter") \
+    X(171, "IslRecursion_Leave") \
+    X(172, "IslCallable_Check") \
+    X(173, "IslStr_FromFormatFloat") \
 
 #ifdef __cplusplus
 namespace isles::internal::impl {
@@ -392,6 +462,41 @@ int Channel_Send(IslContext *ctx, IslHandle send_end, IslHandle item, double tim
 IslHandle Channel_Recv(IslContext *ctx, IslHandle recv_end, double timeout);
 int Sequence_Check(IslContext *ctx, IslHandle obj);
 IslSsize Sequence_Size(IslContext *ctx, IslHandle obj);
+IslHandle Type_FromDef(IslContext *ctx, IslHandle module, const IslTypeDef *def, IslHandle bases);
+void *Instance_Data(IslContext *ctx, IslHandle obj, const IslTypeDef *def);
+void *Type_GetModuleState(IslContext *ctx, IslHandle obj, const IslModuleDef *def);
+IslHandle Type_GenericNew(IslContext *ctx, IslHandle type);
+IslHandle Field_Load(IslContext *ctx, IslHandle owner, IslField field);
+void Field_Store(IslContext *ctx, IslHandle owner, IslField *field, IslHandle value);
+IslHandle Err_NewException(IslContext *ctx, const char *name, IslHandle bases, const char *doc);
+int Module_AddType(IslContext *ctx, IslHandle module, IslHandle type);
+IslHandle Object_GenericGetAttr(IslContext *ctx, IslHandle obj, IslHandle name);
+int Object_GenericSetAttr(IslContext *ctx, IslHandle obj, IslHandle name, IslHandle value);
+int Dict_Next(IslContext *ctx, IslHandle dict, IslSsize *pos, IslHandle *key, IslHandle *value);
+const void *Str_Data(IslContext *ctx, IslHandle str, int *kind, IslSsize *length);
+IslHandle Str_FromKindAndData(IslContext *ctx, int kind, const void *data, IslSsize length);
+IslHandle Str_Decode(IslContext *ctx, const char *data, IslSsize size, const char *encoding, const char *errors);
+IslHandle Str_Encode(IslContext *ctx, IslHandle str, const char *encoding, const char *errors);
+IslStrBuilder *StrBuilder_New(IslContext *ctx, IslSsize size_hint);
+int StrBuilder_AppendStr(IslContext *ctx, IslStrBuilder *builder, IslHandle str);
+int StrBuilder_AppendUTF8(IslContext *ctx, IslStrBuilder *builder, const char *utf8, IslSsize size);
+int StrBuilder_AppendChar(IslContext *ctx, IslStrBuilder *builder, uint32_t ch);
+IslHandle StrBuilder_Finish(IslContext *ctx, IslStrBuilder *builder);
+void StrBuilder_Discard(IslContext *ctx, IslStrBuilder *builder);
+IslHandle Float_FromUTF8AndSize(IslContext *ctx, const char *utf8, IslSsize size);
+IslHandle Long_FromUTF8AndSize(IslContext *ctx, const char *utf8, IslSsize size, int base);
+IslHandle Float_Repr(IslContext *ctx, double value);
+IslHandle Long_Repr(IslContext *ctx, IslHandle h);
+IslHandle Sequence_Fast(IslContext *ctx, IslHandle obj, const char *message);
+const IslHandle *Sequence_FastItems(IslContext *ctx, IslHandle fast, IslSsize *size);
+IslHandle Str_Join(IslContext *ctx, IslHandle separator, IslHandle iterable);
+IslHandle Dict_SetDefault(IslContext *ctx, IslHandle dict, IslHandle key, IslHandle default_value);
+IslHandle Number_Float(IslContext *ctx, IslHandle obj);
+IslHandle Sequence_Tuple(IslContext *ctx, IslHandle obj);
+int Recursion_Enter(IslContext *ctx, const char *where);
+void Recursion_Leave(IslContext *ctx);
+int Callable_Check(IslContext *ctx, IslHandle obj);
+IslHandle Str_FromFormatFloat(IslContext *ctx, double value, char format_code, int precision);
 }  // namespace isles::internal::impl
 #endif
 #endif

@@ -22,8 +22,9 @@
 #endif
 #define _ISL_INLINE static inline
 
-/* CPython's object, by its struct tag only: never dereferenced here. */
+/* CPython's object and type, by their struct tags only: never dereferenced here. */
 typedef struct _object _IslPyObject;
+typedef struct _typeobject _IslPyTypeObject;
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,6 +35,8 @@ extern _IslPyObject *PyImport_ImportModule(const char *name);
 extern _IslPyObject *PyObject_GetAttrString(_IslPyObject *o, const char *name);
 extern void *PyCapsule_GetPointer(_IslPyObject *capsule, const char *name);
 extern void *PyModule_GetState(_IslPyObject *module);
+extern void *PyType_GetModuleState(_IslPyTypeObject *type);
+extern IslSsize PyTuple_Size(_IslPyObject *tuple);
 extern _IslPyObject *PyErr_Format(_IslPyObject *exception, const char *format, ...);
 extern _IslPyObject *PyErr_GetRaisedException(void);
 extern void Py_DecRef(_IslPyObject *o);
@@ -41,6 +44,7 @@ extern void PyErr_Clear(void);
 struct PyModuleDef; /* CPython's tag, so a file that also includes Python.h still compiles */
 extern _IslPyObject *PyModuleDef_Init(struct PyModuleDef *def);
 extern _IslPyObject *PyExc_ImportError;
+extern _IslPyObject *PyExc_TypeError;
 extern const unsigned long Py_Version;
 
 /* The runtime's entry table, published per interpreter as the capsule
@@ -218,12 +222,68 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
                                          _IslHandle_FromObject(kwnames))); \
     }
 
+/* Methods of a type are called with METH_METHOD|METH_FASTCALL|METH_KEYWORDS,
+ * CPython's one convention that hands over the defining class, whose module
+ * state names the context. So the argument checks CPython does for
+ * METH_NOARGS and METH_O are done here. */
+_ISL_INLINE int _IslMethod_BadArgs(const char *name, IslSsize nargs, _IslPyObject *kwnames, IslSsize want) {
+    if (kwnames && PyTuple_Size(kwnames) > 0) {
+        PyErr_Format(PyExc_TypeError, "%s() takes no keyword arguments", name);
+        return 1;
+    }
+    if (want < 0 || nargs == want) return 0;
+    if (want == 0)
+        PyErr_Format(PyExc_TypeError, "%s() takes no arguments (%zd given)", name, nargs);
+    else
+        PyErr_Format(PyExc_TypeError, "%s() takes exactly one argument (%zd given)", name, nargs);
+    return 1;
+}
+_ISL_INLINE IslContext *_IslType_Context(_IslPyTypeObject *defining_class) {
+    return ((_IslModuleStateHeader *)PyType_GetModuleState(defining_class))->ctx;
+}
+#define _ISL_NARGS(nargsf) ((IslSsize)((nargsf) & ~((size_t)1 << (8 * sizeof(size_t) - 1))))
+#define _IslMethodTrampoline_NoArgs(TNAME, IMPL, NAME) \
+    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyTypeObject *cls, _IslPyObject *const *args, \
+                               size_t nargsf, _IslPyObject *kwnames) { \
+        IslCFunction_NoArgs impl_ = (IMPL); \
+        (void)args; \
+        if (_IslMethod_BadArgs(NAME, _ISL_NARGS(nargsf), kwnames, 0)) return NULL; \
+        return _IslHandle_AsObject(impl_(_IslType_Context(cls), _IslHandle_FromObject(self))); \
+    }
+#define _IslMethodTrampoline_O(TNAME, IMPL, NAME) \
+    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyTypeObject *cls, _IslPyObject *const *args, \
+                               size_t nargsf, _IslPyObject *kwnames) { \
+        IslCFunction_O impl_ = (IMPL); \
+        if (_IslMethod_BadArgs(NAME, _ISL_NARGS(nargsf), kwnames, 1)) return NULL; \
+        return _IslHandle_AsObject(impl_(_IslType_Context(cls), _IslHandle_FromObject(self), \
+                                         _IslHandle_FromObject(args[0]))); \
+    }
+#define _IslMethodTrampoline_Fastcall(TNAME, IMPL, NAME) \
+    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyTypeObject *cls, _IslPyObject *const *args, \
+                               size_t nargsf, _IslPyObject *kwnames) { \
+        IslCFunction_Fastcall impl_ = (IMPL); \
+        if (_IslMethod_BadArgs(NAME, 0, kwnames, -1)) return NULL; \
+        return _IslHandle_AsObject(impl_(_IslType_Context(cls), _IslHandle_FromObject(self), \
+                                         (const IslHandle *)args, (size_t)_ISL_NARGS(nargsf))); \
+    }
+#define _IslMethodTrampoline_Keywords(TNAME, IMPL, NAME) \
+    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyTypeObject *cls, _IslPyObject *const *args, \
+                               size_t nargsf, _IslPyObject *kwnames) { \
+        IslCFunction_Keywords impl_ = (IMPL); \
+        return _IslHandle_AsObject(impl_(_IslType_Context(cls), _IslHandle_FromObject(self), \
+                                         (const IslHandle *)args, (size_t)_ISL_NARGS(nargsf), \
+                                         _IslHandle_FromObject(kwnames))); \
+    }
+
 /* Both end in a declaration without its ';': the author's ';' completes it
- * (a ';' after a function body is an error under -pedantic in C). */
+ * (a ';' after a function body is an error under -pedantic in C). Each method
+ * definition carries both trampolines: one serves a module, one a type. */
 #define _ISL_METH_TRAMPOLINE(SYM, NAME, IMPL, DOC, KIND, FLAG) \
     _IslTrampoline_##KIND(SYM##_trampoline, IMPL) \
+    _IslMethodTrampoline_##KIND(SYM##_method_trampoline, IMPL, NAME) \
     static const IslMethodDef SYM = {NAME, (void (*)(void))SYM##_trampoline, \
-                                     (void (*)(void))(IMPL), FLAG, DOC}
+                                     (void (*)(void))(IMPL), FLAG, DOC, \
+                                     (void (*)(void))SYM##_method_trampoline}
 
 #define _ISL_MODINIT(NAME, DEF) \
     static _IslStandIn _isl_standin_##NAME = _ISL_STANDIN_INIT(#NAME, DEF, _isl_standin_##NAME); \

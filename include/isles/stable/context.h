@@ -11,7 +11,7 @@
 #define ISL_ABI_VERSION_MAJOR 0
 #endif
 #ifndef ISL_ABI_VERSION_MINOR
-#define ISL_ABI_VERSION_MINOR 1
+#define ISL_ABI_VERSION_MINOR 2
 #endif
 
 #ifdef __cplusplus
@@ -164,6 +164,41 @@ struct IslContext {
     IslHandle (*ctx_Channel_Recv)(IslContext *, IslHandle, double);  /* slot 136 */
     int (*ctx_Sequence_Check)(IslContext *, IslHandle);  /* slot 137 */
     IslSsize (*ctx_Sequence_Size)(IslContext *, IslHandle);  /* slot 138 */
+    IslHandle (*ctx_Type_FromDef)(IslContext *, IslHandle, const IslTypeDef *, IslHandle);  /* slot 139 */
+    void *(*ctx_Instance_Data)(IslContext *, IslHandle, const IslTypeDef *);  /* slot 140 */
+    void *(*ctx_Type_GetModuleState)(IslContext *, IslHandle, const IslModuleDef *);  /* slot 141 */
+    IslHandle (*ctx_Type_GenericNew)(IslContext *, IslHandle);  /* slot 142 */
+    IslHandle (*ctx_Field_Load)(IslContext *, IslHandle, IslField);  /* slot 143 */
+    void (*ctx_Field_Store)(IslContext *, IslHandle, IslField *, IslHandle);  /* slot 144 */
+    IslHandle (*ctx_Err_NewException)(IslContext *, const char *, IslHandle, const char *);  /* slot 145 */
+    int (*ctx_Module_AddType)(IslContext *, IslHandle, IslHandle);  /* slot 146 */
+    IslHandle (*ctx_Object_GenericGetAttr)(IslContext *, IslHandle, IslHandle);  /* slot 147 */
+    int (*ctx_Object_GenericSetAttr)(IslContext *, IslHandle, IslHandle, IslHandle);  /* slot 148 */
+    int (*ctx_Dict_Next)(IslContext *, IslHandle, IslSsize *, IslHandle *, IslHandle *);  /* slot 149 */
+    const void *(*ctx_Str_Data)(IslContext *, IslHandle, int *, IslSsize *);  /* slot 150 */
+    IslHandle (*ctx_Str_FromKindAndData)(IslContext *, int, const void *, IslSsize);  /* slot 151 */
+    IslHandle (*ctx_Str_Decode)(IslContext *, const char *, IslSsize, const char *, const char *);  /* slot 152 */
+    IslHandle (*ctx_Str_Encode)(IslContext *, IslHandle, const char *, const char *);  /* slot 153 */
+    IslStrBuilder *(*ctx_StrBuilder_New)(IslContext *, IslSsize);  /* slot 154 */
+    int (*ctx_StrBuilder_AppendStr)(IslContext *, IslStrBuilder *, IslHandle);  /* slot 155 */
+    int (*ctx_StrBuilder_AppendUTF8)(IslContext *, IslStrBuilder *, const char *, IslSsize);  /* slot 156 */
+    int (*ctx_StrBuilder_AppendChar)(IslContext *, IslStrBuilder *, uint32_t);  /* slot 157 */
+    IslHandle (*ctx_StrBuilder_Finish)(IslContext *, IslStrBuilder *);  /* slot 158 */
+    void (*ctx_StrBuilder_Discard)(IslContext *, IslStrBuilder *);  /* slot 159 */
+    IslHandle (*ctx_Float_FromUTF8AndSize)(IslContext *, const char *, IslSsize);  /* slot 160 */
+    IslHandle (*ctx_Long_FromUTF8AndSize)(IslContext *, const char *, IslSsize, int);  /* slot 161 */
+    IslHandle (*ctx_Float_Repr)(IslContext *, double);  /* slot 162 */
+    IslHandle (*ctx_Long_Repr)(IslContext *, IslHandle);  /* slot 163 */
+    IslHandle (*ctx_Sequence_Fast)(IslContext *, IslHandle, const char *);  /* slot 164 */
+    const IslHandle *(*ctx_Sequence_FastItems)(IslContext *, IslHandle, IslSsize *);  /* slot 165 */
+    IslHandle (*ctx_Str_Join)(IslContext *, IslHandle, IslHandle);  /* slot 166 */
+    IslHandle (*ctx_Dict_SetDefault)(IslContext *, IslHandle, IslHandle, IslHandle);  /* slot 167 */
+    IslHandle (*ctx_Number_Float)(IslContext *, IslHandle);  /* slot 168 */
+    IslHandle (*ctx_Sequence_Tuple)(IslContext *, IslHandle);  /* slot 169 */
+    int (*ctx_Recursion_Enter)(IslContext *, const char *);  /* slot 170 */
+    void (*ctx_Recursion_Leave)(IslContext *);  /* slot 171 */
+    int (*ctx_Callable_Check)(IslContext *, IslHandle);  /* slot 172 */
+    IslHandle (*ctx_Str_FromFormatFloat)(IslContext *, double, char, int);  /* slot 173 */
 };
 
 static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) { return ctx->ctx_Handle_Dup(ctx, h); }
@@ -259,6 +294,41 @@ static inline int IslChannel_Send(IslContext *ctx, IslHandle send_end, IslHandle
 static inline IslHandle IslChannel_Recv(IslContext *ctx, IslHandle recv_end, double timeout) { return ctx->ctx_Channel_Recv(ctx, recv_end, timeout); }
 static inline int IslSequence_Check(IslContext *ctx, IslHandle obj) { return ctx->ctx_Sequence_Check(ctx, obj); }
 static inline IslSsize IslSequence_Size(IslContext *ctx, IslHandle obj) { return ctx->ctx_Sequence_Size(ctx, obj); }
+static inline IslHandle IslType_FromDef(IslContext *ctx, IslHandle module, const IslTypeDef *def, IslHandle bases) { return ctx->ctx_Type_FromDef(ctx, module, def, bases); }
+static inline void *IslInstance_Data(IslContext *ctx, IslHandle obj, const IslTypeDef *def) { return ctx->ctx_Instance_Data(ctx, obj, def); }
+static inline void *IslType_GetModuleState(IslContext *ctx, IslHandle obj, const IslModuleDef *def) { return ctx->ctx_Type_GetModuleState(ctx, obj, def); }
+static inline IslHandle IslType_GenericNew(IslContext *ctx, IslHandle type) { return ctx->ctx_Type_GenericNew(ctx, type); }
+static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField field) { return ctx->ctx_Field_Load(ctx, owner, field); }
+static inline void IslField_Store(IslContext *ctx, IslHandle owner, IslField *field, IslHandle value) { ctx->ctx_Field_Store(ctx, owner, field, value); }
+static inline IslHandle IslErr_NewException(IslContext *ctx, const char *name, IslHandle bases, const char *doc) { return ctx->ctx_Err_NewException(ctx, name, bases, doc); }
+static inline int IslModule_AddType(IslContext *ctx, IslHandle module, IslHandle type) { return ctx->ctx_Module_AddType(ctx, module, type); }
+static inline IslHandle IslObject_GenericGetAttr(IslContext *ctx, IslHandle obj, IslHandle name) { return ctx->ctx_Object_GenericGetAttr(ctx, obj, name); }
+static inline int IslObject_GenericSetAttr(IslContext *ctx, IslHandle obj, IslHandle name, IslHandle value) { return ctx->ctx_Object_GenericSetAttr(ctx, obj, name, value); }
+static inline int IslDict_Next(IslContext *ctx, IslHandle dict, IslSsize *pos, IslHandle *key, IslHandle *value) { return ctx->ctx_Dict_Next(ctx, dict, pos, key, value); }
+static inline const void *IslStr_Data(IslContext *ctx, IslHandle str, int *kind, IslSsize *length) { return ctx->ctx_Str_Data(ctx, str, kind, length); }
+static inline IslHandle IslStr_FromKindAndData(IslContext *ctx, int kind, const void *data, IslSsize length) { return ctx->ctx_Str_FromKindAndData(ctx, kind, data, length); }
+static inline IslHandle IslStr_Decode(IslContext *ctx, const char *data, IslSsize size, const char *encoding, const char *errors) { return ctx->ctx_Str_Decode(ctx, data, size, encoding, errors); }
+static inline IslHandle IslStr_Encode(IslContext *ctx, IslHandle str, const char *encoding, const char *errors) { return ctx->ctx_Str_Encode(ctx, str, encoding, errors); }
+static inline IslStrBuilder *IslStrBuilder_New(IslContext *ctx, IslSsize size_hint) { return ctx->ctx_StrBuilder_New(ctx, size_hint); }
+static inline int IslStrBuilder_AppendStr(IslContext *ctx, IslStrBuilder *builder, IslHandle str) { return ctx->ctx_StrBuilder_AppendStr(ctx, builder, str); }
+static inline int IslStrBuilder_AppendUTF8(IslContext *ctx, IslStrBuilder *builder, const char *utf8, IslSsize size) { return ctx->ctx_StrBuilder_AppendUTF8(ctx, builder, utf8, size); }
+static inline int IslStrBuilder_AppendChar(IslContext *ctx, IslStrBuilder *builder, uint32_t ch) { return ctx->ctx_StrBuilder_AppendChar(ctx, builder, ch); }
+static inline IslHandle IslStrBuilder_Finish(IslContext *ctx, IslStrBuilder *builder) { return ctx->ctx_StrBuilder_Finish(ctx, builder); }
+static inline void IslStrBuilder_Discard(IslContext *ctx, IslStrBuilder *builder) { ctx->ctx_StrBuilder_Discard(ctx, builder); }
+static inline IslHandle IslFloat_FromUTF8AndSize(IslContext *ctx, const char *utf8, IslSsize size) { return ctx->ctx_Float_FromUTF8AndSize(ctx, utf8, size); }
+static inline IslHandle IslLong_FromUTF8AndSize(IslContext *ctx, const char *utf8, IslSsize size, int base) { return ctx->ctx_Long_FromUTF8AndSize(ctx, utf8, size, base); }
+static inline IslHandle IslFloat_Repr(IslContext *ctx, double value) { return ctx->ctx_Float_Repr(ctx, value); }
+static inline IslHandle IslLong_Repr(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_Repr(ctx, h); }
+static inline IslHandle IslSequence_Fast(IslContext *ctx, IslHandle obj, const char *message) { return ctx->ctx_Sequence_Fast(ctx, obj, message); }
+static inline const IslHandle *IslSequence_FastItems(IslContext *ctx, IslHandle fast, IslSsize *size) { return ctx->ctx_Sequence_FastItems(ctx, fast, size); }
+static inline IslHandle IslStr_Join(IslContext *ctx, IslHandle separator, IslHandle iterable) { return ctx->ctx_Str_Join(ctx, separator, iterable); }
+static inline IslHandle IslDict_SetDefault(IslContext *ctx, IslHandle dict, IslHandle key, IslHandle default_value) { return ctx->ctx_Dict_SetDefault(ctx, dict, key, default_value); }
+static inline IslHandle IslNumber_Float(IslContext *ctx, IslHandle obj) { return ctx->ctx_Number_Float(ctx, obj); }
+static inline IslHandle IslSequence_Tuple(IslContext *ctx, IslHandle obj) { return ctx->ctx_Sequence_Tuple(ctx, obj); }
+static inline int IslRecursion_Enter(IslContext *ctx, const char *where) { return ctx->ctx_Recursion_Enter(ctx, where); }
+static inline void IslRecursion_Leave(IslContext *ctx) { ctx->ctx_Recursion_Leave(ctx); }
+static inline int IslCallable_Check(IslContext *ctx, IslHandle obj) { return ctx->ctx_Callable_Check(ctx, obj); }
+static inline IslHandle IslStr_FromFormatFloat(IslContext *ctx, double value, char format_code, int precision) { return ctx->ctx_Str_FromFormatFloat(ctx, value, format_code, precision); }
 
 #ifdef __cplusplus
 }

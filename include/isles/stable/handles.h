@@ -19,6 +19,18 @@ typedef struct { intptr_t _i; } IslHandle;
 /* The per-interpreter table every API call goes through; see context.h. */
 typedef struct IslContext IslContext;
 
+/* A reference to an object kept inside an instance or a module state. Read
+ * it with IslField_Load and write it with IslField_Store; zero means empty.
+ * It must be listed as an ISL_MEMBER_FIELD so isles can traverse it. */
+typedef struct { intptr_t _f; } IslField;
+
+/* Defined in module.h, type.h and the runtime; declared here because
+ * context.h's functions take pointers to them. */
+typedef struct IslModuleDef IslModuleDef;
+typedef struct IslTypeDef IslTypeDef;
+/* An incremental str builder (IslStrBuilder_*), owned by the runtime. */
+typedef struct IslStrBuilder IslStrBuilder;
+
 /* Signed size, the width of CPython's Py_ssize_t. */
 typedef intptr_t IslSsize;
 

@@ -19,13 +19,16 @@
 #define ISLES_STABLE_MODULE_H
 
 #include "isles/stable/context.h"
+#include "isles/stable/member.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* Implementation signatures. `module` is the module object the function
- * belongs to; give it to IslModule_GetState for the per-interpreter state. */
+ * belongs to; give it to IslModule_GetState for the per-interpreter state.
+ * The same definitions serve as methods of a type (IslTypeDef.methods), where
+ * `module` is the instance instead. */
 typedef IslHandle (*IslCFunction_NoArgs)(IslContext *ctx, IslHandle module);
 typedef IslHandle (*IslCFunction_O)(IslContext *ctx, IslHandle module, IslHandle arg);
 typedef IslHandle (*IslCFunction_Fastcall)(IslContext *ctx, IslHandle module,
@@ -43,10 +46,11 @@ typedef enum {
 
 typedef struct {
     const char *name;
-    void (*trampoline)(void); /* what CPython calls; made by ISL_DEF_METH_* */
+    void (*trampoline)(void); /* what CPython calls for a module function; made by ISL_DEF_METH_* */
     void (*impl)(void);       /* the author's function */
     IslMethodKind kind;
     const char *doc;          /* may start with a "name(sig)\n--\n\n" text signature */
+    void (*method_trampoline)(void); /* what CPython calls for a method of an IslTypeDef */
 } IslMethodDef;
 
 typedef enum {
@@ -70,7 +74,7 @@ typedef int (*IslModuleExecFunc)(IslContext *ctx, IslHandle module);
 /* Releases what the state holds outside Python; runs when the module dies. */
 typedef void (*IslModuleFreeFunc)(void *state);
 
-typedef struct {
+struct IslModuleDef {
     const char *name;                         /* must match ISL_MODINIT's name */
     const char *doc;
     size_t state_size;                        /* zeroed per-interpreter state */
@@ -78,7 +82,9 @@ typedef struct {
     const IslModuleConstant *constants;       /* ended by ISL_CONST_END, may be NULL */
     IslModuleExecFunc exec;                   /* may be NULL */
     IslModuleFreeFunc free_state;             /* may be NULL */
-} IslModuleDef;
+    const IslMember *state_fields;            /* IslFields in the state, for GC; ended by
+                                                 ISL_MEMBER_END; may be NULL */
+};
 
 #ifdef __cplusplus
 }

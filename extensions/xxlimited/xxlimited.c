@@ -1,0 +1,178 @@
+/* xxlimited for isles: CPython's example of a Limited-API module (a type
+ * keeping attributes in a dict, a buffer export, a str subclass, a module
+ * exception), written against the isles stable tier. Its types and exception
+ * are created per interpreter and kept in module state, so the one binary
+ * loads in the main interpreter and in own-GIL sub-interpreters. */
+#include <isles/isles.h>
+
+#define XXO_BUFSIZE 10
+
+typedef struct {
+    IslField x_attr;       /* dict of attributes, made on first assignment */
+    char x_buffer[XXO_BUFSIZE];
+    IslSsize x_exports;    /* live buffer exports */
+} Xxo;
+
+typedef struct {
+    IslField Xxo_type;
+    IslField Str_type;
+    IslField Error_type;
+} XxState;
+
+static const IslModuleDef xx_def;
+static const IslTypeDef Xxo_def;
+
+static IslHandle Xxo_getattro(IslContext *ctx, IslHandle self, IslHandle name) {
+    Xxo *x = (Xxo *)IslInstance_Data(ctx, self, &Xxo_def);
+    if (!x) return ISL_NULL;
+    IslHandle attrs = IslField_Load(ctx, self, x->x_attr);
+    if (!IslHandle_IsNull(attrs)) {
+        IslHandle v;
+        int found = IslDict_GetItem(ctx, attrs, name, &v);
+        IslHandle_Close(ctx, attrs);
+        if (found != 0) return v; /* the value, or null with the error */
+    }
+    return IslObject_GenericGetAttr(ctx, self, name);
+}
+
+static int Xxo_setattro(IslContext *ctx, IslHandle self, IslHandle name, IslHandle value) {
+    Xxo *x = (Xxo *)IslInstance_Data(ctx, self, &Xxo_def);
+    if (!x) return -1;
+    IslHandle attrs = IslField_Load(ctx, self, x->x_attr);
+    if (IslHandle_IsNull(attrs)) {
+        attrs = IslDict_New(ctx);
+        if (IslHandle_IsNull(attrs)) return -1;
+        IslField_Store(ctx, self, &x->x_attr, attrs);
+    }
+    int r;
+    if (IslHandle_IsNull(value)) {
+        r = IslDict_DelItem(ctx, attrs, name);
+        if (r < 0 && IslErr_ExceptionMatches(ctx, ctx->h_KeyError)) {
+            IslErr_Clear(ctx);
+            IslErr_SetString(ctx, ctx->h_AttributeError, "delete non-existing Xxo attribute");
+        }
+    } else {
+        r = IslDict_SetItem(ctx, attrs, name, value);
+    }
+    IslHandle_Close(ctx, attrs);
+    return r;
+}
+
+/* demo(o) -> o: returns o when it is a str or an Xxo, else None. */
+static IslHandle Xxo_demo(IslContext *ctx, IslHandle self, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    if (!IslHandle_IsNull(kwnames) && IslTuple_Size(ctx, kwnames) > 0)
+        return IslErr_SetString(ctx, ctx->h_TypeError, "demo() takes no keyword arguments");
+    if (nargs != 1) return IslErr_SetString(ctx, ctx->h_TypeError, "demo() takes exactly 1 argument");
+    XxState *st = (XxState *)IslType_GetModuleState(ctx, self, &xx_def);
+    if (!st) return ISL_NULL;
+    if (IslStr_Check(ctx, args[0])) return IslHandle_Dup(ctx, args[0]);
+    IslHandle xxo_type = IslField_Load(ctx, self, st->Xxo_type);
+    int is_xxo = IslObject_TypeCheck(ctx, args[0], xxo_type);
+    IslHandle_Close(ctx, xxo_type);
+    if (is_xxo < 0) return ISL_NULL;
+    return IslHandle_Dup(ctx, is_xxo ? args[0] : ctx->h_None);
+}
+ISL_DEF_METH_KEYWORDS(Xxo_demo_def, "demo", Xxo_demo, "demo(o) -> o");
+
+static int Xxo_getbuffer(IslContext *ctx, IslHandle self, IslBufferInfo *info, int writable) {
+    (void)writable;
+    Xxo *x = (Xxo *)IslInstance_Data(ctx, self, &Xxo_def);
+    if (!x) return -1;
+    info->buf = x->x_buffer;
+    info->len = XXO_BUFSIZE;
+    info->readonly = 0;
+    x->x_exports++;
+    return 0;
+}
+
+static void Xxo_releasebuffer(IslContext *ctx, IslHandle self) {
+    Xxo *x = (Xxo *)IslInstance_Data(ctx, self, &Xxo_def);
+    if (x) x->x_exports--;
+}
+
+static const IslMethodDef *const Xxo_methods[] = {&Xxo_demo_def, NULL};
+static const IslMember Xxo_members[] = {
+    ISL_MEMBER_HIDDEN_FIELD(Xxo, x_attr),
+    ISL_MEMBER_SSIZE("x_exports", Xxo, x_exports, ISL_READONLY),
+    {0},
+};
+static const IslSlot Xxo_slots[] = {
+    {ISL_SLOT_GETATTRO, ISL_FN(Xxo_getattro)},
+    {ISL_SLOT_SETATTRO, ISL_FN(Xxo_setattro)},
+    {ISL_SLOT_GETBUFFER, ISL_FN(Xxo_getbuffer)},
+    {ISL_SLOT_RELEASEBUFFER, ISL_FN(Xxo_releasebuffer)},
+    {ISL_SLOT_END, NULL},
+};
+static const IslTypeDef Xxo_def = {
+    .name = "xxlimited.Xxo",
+    .doc = "A class that explicitly stores attributes in an internal dict",
+    .basicsize = sizeof(Xxo),
+    .slots = Xxo_slots,
+    .methods = Xxo_methods,
+    .members = Xxo_members,
+};
+
+static const IslTypeDef Str_def = {
+    .name = "xxlimited.Str",
+    .flags = ISL_TYPE_BASETYPE,
+};
+
+/* foo(i, j): the sum of two C longs. */
+static IslHandle xx_foo(IslContext *ctx, IslHandle module, const IslHandle *args, size_t nargs) {
+    (void)module;
+    int64_t i, j;
+    if (nargs != 2)
+        return IslErr_Format(ctx, ctx->h_TypeError, "foo() takes exactly 2 arguments (%zu given)", nargs);
+    if (!IslArg_Parse(ctx, args, nargs, ISL_NULL, "LL:foo", NULL, &i, &j)) return ISL_NULL;
+    return IslLong_FromInt64(ctx, i + j);
+}
+ISL_DEF_METH_FASTCALL(xx_foo_def, "foo", xx_foo, "foo(i,j)\n\nReturn the sum of i and j.");
+
+static IslHandle xx_new(IslContext *ctx, IslHandle module) {
+    XxState *st = (XxState *)IslModule_GetState(ctx, module);
+    if (!st) return ISL_NULL;
+    IslHandle type = IslField_Load(ctx, module, st->Xxo_type);
+    IslHandle obj = IslType_GenericNew(ctx, type);
+    IslHandle_Close(ctx, type);
+    return obj;
+}
+ISL_DEF_METH_NOARGS(xx_new_def, "new", xx_new, "new() -> new Xx object");
+
+static const IslMethodDef *const xx_methods[] = {&xx_foo_def, &xx_new_def, NULL};
+
+/* Creates one type or exception, keeps it in the state and adds it to the module. */
+static int add_kept(IslContext *ctx, IslHandle module, IslField *slot, IslHandle obj, const char *name) {
+    if (IslHandle_IsNull(obj)) return -1;
+    IslField_Store(ctx, module, slot, obj);
+    int r = IslModule_AddObject(ctx, module, name, obj);
+    IslHandle_Close(ctx, obj);
+    return r;
+}
+
+static int xx_exec(IslContext *ctx, IslHandle module) {
+    XxState *st = (XxState *)IslModule_GetState(ctx, module);
+    if (!st) return -1;
+    if (add_kept(ctx, module, &st->Xxo_type, IslType_FromDef(ctx, module, &Xxo_def, ISL_NULL), "Xxo") < 0 ||
+        add_kept(ctx, module, &st->Error_type, IslErr_NewException(ctx, "xxlimited.Error", ISL_NULL, NULL), "Error") < 0 ||
+        add_kept(ctx, module, &st->Str_type, IslType_FromDef(ctx, module, &Str_def, ctx->h_StrType), "Str") < 0)
+        return -1;
+    return 0;
+}
+
+static const IslMember xx_state_fields[] = {
+    ISL_MEMBER_HIDDEN_FIELD(XxState, Xxo_type),
+    ISL_MEMBER_HIDDEN_FIELD(XxState, Str_type),
+    ISL_MEMBER_HIDDEN_FIELD(XxState, Error_type),
+    {0},
+};
+
+static const IslModuleDef xx_def = {
+    .name = "xxlimited",
+    .doc = "This is a template module just for instruction.",
+    .state_size = sizeof(XxState),
+    .methods = xx_methods,
+    .exec = xx_exec,
+    .state_fields = xx_state_fields,
+};
+
+ISL_MODINIT(xxlimited, xx_def);
