@@ -18,14 +18,21 @@ import unittest, json
 sys.argv = ["cpython_suite"]
 prog = unittest.main(module="test.test_{name}", exit=False, verbosity=0)
 r = prog.result
-# The module the suite's C-accelerated variant really called into.
-accel = getattr(sys.modules["test.test_{name}"], "c_{name}").{probe}.__self__
-__isles_result__ = json.dumps(dict(file=getattr(accel, "__file__", "<built-in>"), run=r.testsRun,
+# The modules the suite really called into (for the C-accelerated variant).
+t = sys.modules["test.test_{name}"]
+files = [getattr(m, "__file__", "<built-in>") for m in ({probes},)]
+__isles_result__ = json.dumps(dict(files=files, run=r.testsRun,
                                    failures=len(r.failures), errors=len(r.errors), skipped=len(r.skipped)))
 """
 
-ACCELERATORS = {"heapq": "_heapq", "bisect": "_bisect"}
-PROBES = {"heapq": "heappush", "bisect": "bisect_left"}
+# suite -> (accelerator modules, expressions on the test module `t` giving them)
+ACCELERATORS = {
+    "heapq": (["_heapq"], ["t.c_heapq.heappush.__self__"]),
+    "bisect": (["_bisect"], ["t.c_bisect.bisect_left.__self__"]),
+    "json": (["_json"], ["t.cjson.decoder.c_scanstring.__self__"]),
+    "csv": (["_csv"], ["t.csv.reader.__self__"]),
+    "xxlimited": (["xxlimited", "xxlimited_35"], ["t.xxlimited", "t.xxlimited_35"]),
+}
 
 
 def main():
@@ -37,7 +44,8 @@ def main():
     a = ap.parse_args()
     if a.impl == "isles" and not a.ports:
         ap.error("--impl isles needs --ports")
-    code = SUITE.format(ports=a.ports if a.impl == "isles" else "", probe=PROBES[a.name], name=a.name)
+    modules, probes = ACCELERATORS[a.name]
+    code = SUITE.format(ports=a.ports if a.impl == "isles" else "", probes=", ".join(probes), name=a.name)
     if a.mode == "main":
         ns = {"__name__": "__main__"}
         exec(code, ns)
@@ -46,7 +54,8 @@ def main():
         import isles
         out = isles.backend().run_isolated(code)
     summary = json.loads(out)
-    print(f"{a.name} [{a.impl}, {a.mode}]: {ACCELERATORS[a.name]}.__file__ = {summary['file']}")
+    for module, file in zip(modules, summary["files"]):
+        print(f"{a.name} [{a.impl}, {a.mode}]: {module}.__file__ = {file}")
     print("ISLES_SUITE " + json.dumps(summary), flush=True)
     status = 0 if summary["run"] and not summary["failures"] and not summary["errors"] else 1
     if a.impl == "cpython" and a.mode == "sub" and sys.version_info[:2] == (3, 12):
