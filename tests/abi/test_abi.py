@@ -60,8 +60,9 @@ def test_appending_needs_a_new_minor(manifest, tmp_path):
     manifest.functions.append(extra)
     errors = islgen.check_baseline(manifest)
     assert any("bump the ABI minor" in e for e in errors), errors
-    extra.added = "0.2"
-    manifest.abi = (0, 2)
+    major, minor = manifest.abi
+    extra.added = f"{major}.{minor + 1}"
+    manifest.abi = (major, minor + 1)
     assert islgen.check_baseline(manifest) == []
 
 
@@ -165,7 +166,7 @@ static const IslModuleConstant constants[] = {
 PEDANTIC_DEF = {
     "c": 'static const IslModuleDef {name}_def = {{.name = "{name}", .doc = "pedantic", .methods = methods, '
          '.constants = constants}};\nISL_MODINIT({name}, {name}_def);\n',
-    "cpp": 'static const IslModuleDef {name}_def = {{"{name}", "pedantic", 0, methods, constants, NULL, NULL}};\n'
+    "cpp": 'static const IslModuleDef {name}_def = {{"{name}", "pedantic", 0, methods, constants, NULL, NULL, NULL}};\n'
            'ISL_MODINIT({name}, {name}_def);\n',
 }
 

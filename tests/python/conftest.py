@@ -62,6 +62,7 @@ static const IslMethodDef *const test_methods[] = {{{methods} NULL}};
 static const IslModuleDef test_def = {{
     .name = "{name}", .doc = "isles test module", .state_size = {state_size},
     .methods = test_methods, .constants = {constants}, .exec = {exec_fn}, .free_state = {free_fn},
+    .state_fields = {state_fields},
 }};
 ISL_MODINIT({name}, test_def);
 """
@@ -81,9 +82,10 @@ def make_module(ext_dir):
     module is built once per session and never clashes in sys.modules.
     """
     def build(body, methods=(), *, state_size=0, exec_fn="NULL", constants="NULL", free_fn="NULL", flags=(),
-              prefix="isltest"):
+              prefix="isltest", state_fields="NULL"):
         body = textwrap.dedent(body)
-        fields = dict(state_size=state_size, exec_fn=exec_fn, constants=constants, free_fn=free_fn)
+        fields = dict(state_size=state_size, exec_fn=exec_fn, constants=constants, free_fn=free_fn,
+                      state_fields=state_fields)
         key = hashlib.sha1(repr((body, methods, fields, flags)).encode()).hexdigest()[:12]
         name = f"{prefix}_{key}"
         if not (ext_dir / f"{name}.abi3.so").exists():

@@ -12,7 +12,7 @@ extern "C" {
 
 typedef enum {
     ISL_MEMBER_END = 0,
-    ISL_MEMBER_FIELD = 1,   /* IslField: traversed and cleared by isles; reads None when empty */
+    ISL_MEMBER_FIELD = 1,   /* IslField: traversed and cleared by isles; AttributeError when empty */
     ISL_MEMBER_INT = 2,     /* int */
     ISL_MEMBER_SSIZE = 3,   /* IslSsize */
     ISL_MEMBER_DOUBLE = 4,  /* double */
