@@ -3,6 +3,11 @@
 #include <isles/isles.h>
 
 static const char *const bisect_keywords[] = {"a", "x", "lo", "hi", "key", NULL};
+/* (a, x, lo=0, hi=None, *, key=None), compiled by the runtime on first use. */
+static IslArgSpec bisect_right_spec = ISL_ARGSPEC("OO|nO$O:bisect_right", bisect_keywords);
+static IslArgSpec bisect_left_spec = ISL_ARGSPEC("OO|nO$O:bisect_left", bisect_keywords);
+static IslArgSpec insort_right_spec = ISL_ARGSPEC("OO|nO$O:insort_right", bisect_keywords);
+static IslArgSpec insort_left_spec = ISL_ARGSPEC("OO|nO$O:insort_left", bisect_keywords);
 
 typedef struct {
     IslHandle a, x, key; /* key is null when not given or None */
@@ -10,19 +15,19 @@ typedef struct {
 } bisect_args;
 
 /* Parses (a, x, lo=0, hi=None, *, key=None) as CPython does. */
-static int parse_bisect_args(IslContext *ctx, const char *format, const IslHandle *args, size_t nargs,
+static int parse_bisect_args(IslContext *ctx, IslArgSpec *spec, const IslHandle *args, size_t nargs,
                              IslHandle kwnames, bisect_args *out) {
     IslHandle hi = ISL_NULL, key = ISL_NULL;
     out->lo = 0;
-    if (!IslArg_Parse(ctx, args, nargs, kwnames, format, bisect_keywords, &out->a, &out->x, &out->lo, &hi, &key))
+    if (!IslArg_ParseSpec(ctx, args, nargs, kwnames, spec, &out->a, &out->x, &out->lo, &hi, &key))
         return -1;
     out->hi = -1;
     if (!IslHandle_IsNull(hi) && !IslObject_Is(ctx, hi, ctx->h_None)) {
         out->hi = IslLong_AsSsize(ctx, hi);
         if (out->hi == -1 && IslErr_Occurred(ctx)) {
             if (IslErr_ExceptionMatches(ctx, ctx->h_TypeError)) {
-                const char *fname = format;  /* the name follows the format's ':' */
-                for (const char *f = format; *f; ++f)
+                const char *fname = spec->format;  /* the name follows the format's ':' */
+                for (const char *f = spec->format; *f; ++f)
                     if (*f == ':') fname = f + 1;
                 IslErr_Clear(ctx);
                 IslErr_Format(ctx, ctx->h_TypeError, "%s() argument 'hi' must be an integer or None, not %T", fname,
@@ -58,17 +63,20 @@ static IslSsize bisect(IslContext *ctx, IslHandle a, IslHandle item, IslSsize lo
     while (lo < hi) {
         /* The unsigned sum cannot overflow for any pair of valid sizes. */
         IslSsize mid = (IslSsize)(((size_t)lo + (size_t)hi) / 2);
-        IslHandle probe = IslSequence_GetItem(ctx, a, mid);
-        if (IslHandle_IsNull(probe)) return -1;
-        if (!IslHandle_IsNull(key)) {
+        int lt;
+        if (IslHandle_IsNull(key)) {
+            /* item < a[mid] for bisect_right, a[mid] < item for bisect_left */
+            lt = IslSequence_CompareItem(ctx, a, mid, item, ISL_LT, right);
+        } else {
+            IslHandle probe = IslSequence_GetItem(ctx, a, mid);
+            if (IslHandle_IsNull(probe)) return -1;
             IslHandle keyed = IslObject_Vectorcall(ctx, key, &probe, 1, ISL_NULL);
             IslHandle_Close(ctx, probe);
             if (IslHandle_IsNull(keyed)) return -1;
-            probe = keyed;
+            lt = right ? IslObject_RichCompareBool(ctx, item, keyed, ISL_LT)
+                       : IslObject_RichCompareBool(ctx, keyed, item, ISL_LT);
+            IslHandle_Close(ctx, keyed);
         }
-        int lt = right ? IslObject_RichCompareBool(ctx, item, probe, ISL_LT)
-                       : IslObject_RichCompareBool(ctx, probe, item, ISL_LT);
-        IslHandle_Close(ctx, probe);
         if (lt < 0) return -1;
         if (lt == right)
             hi = mid;
@@ -78,18 +86,18 @@ static IslSsize bisect(IslContext *ctx, IslHandle a, IslHandle item, IslSsize lo
     return lo;
 }
 
-static IslHandle bisect_common(IslContext *ctx, const char *format, const IslHandle *args, size_t nargs,
+static IslHandle bisect_common(IslContext *ctx, IslArgSpec *spec, const IslHandle *args, size_t nargs,
                                IslHandle kwnames, int right) {
     bisect_args p;
-    if (parse_bisect_args(ctx, format, args, nargs, kwnames, &p) < 0) return ISL_NULL;
+    if (parse_bisect_args(ctx, spec, args, nargs, kwnames, &p) < 0) return ISL_NULL;
     IslSsize index = bisect(ctx, p.a, p.x, p.lo, p.hi, p.key, right);
     return index < 0 ? ISL_NULL : IslLong_FromSsize(ctx, index);
 }
 
-static IslHandle insort_common(IslContext *ctx, const char *format, const IslHandle *args, size_t nargs,
+static IslHandle insort_common(IslContext *ctx, IslArgSpec *spec, const IslHandle *args, size_t nargs,
                                IslHandle kwnames, int right) {
     bisect_args p;
-    if (parse_bisect_args(ctx, format, args, nargs, kwnames, &p) < 0) return ISL_NULL;
+    if (parse_bisect_args(ctx, spec, args, nargs, kwnames, &p) < 0) return ISL_NULL;
     IslSsize index;
     if (IslHandle_IsNull(p.key)) {
         index = bisect(ctx, p.a, p.x, p.lo, p.hi, p.key, right);
@@ -118,22 +126,22 @@ static IslHandle insort_common(IslContext *ctx, const char *format, const IslHan
 static IslHandle bisect_right_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
                                    IslHandle kwnames) {
     (void)m;
-    return bisect_common(ctx, "OO|nO$O:bisect_right", args, nargs, kwnames, 1);
+    return bisect_common(ctx, &bisect_right_spec, args, nargs, kwnames, 1);
 }
 static IslHandle bisect_left_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
                                   IslHandle kwnames) {
     (void)m;
-    return bisect_common(ctx, "OO|nO$O:bisect_left", args, nargs, kwnames, 0);
+    return bisect_common(ctx, &bisect_left_spec, args, nargs, kwnames, 0);
 }
 static IslHandle insort_right_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
                                    IslHandle kwnames) {
     (void)m;
-    return insort_common(ctx, "OO|nO$O:insort_right", args, nargs, kwnames, 1);
+    return insort_common(ctx, &insort_right_spec, args, nargs, kwnames, 1);
 }
 static IslHandle insort_left_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
                                   IslHandle kwnames) {
     (void)m;
-    return insort_common(ctx, "OO|nO$O:insort_left", args, nargs, kwnames, 0);
+    return insort_common(ctx, &insort_left_spec, args, nargs, kwnames, 0);
 }
 
 ISL_DEF_METH_KEYWORDS(bisect_right_def, "bisect_right", bisect_right_impl,

@@ -2,40 +2,26 @@
  * tier only. One binary serves every supported CPython, in the main
  * interpreter and in own-GIL sub-interpreters.
  *
- * Comparisons can run arbitrary Python that mutates the heap, so every
- * comparison holds its own handles and the list size is re-checked after it. */
+ * Comparisons can run arbitrary Python that mutates the heap, so each one
+ * goes through IslList_CompareItems, which holds the items and re-checks the
+ * list's size. */
 #include <isles/isles.h>
 
 typedef int (*sift_fn)(IslContext *, IslHandle, IslSsize, IslSsize);
 
-static int changed_size(IslContext *ctx) {
-    IslErr_SetString(ctx, ctx->h_RuntimeError, "list changed size during iteration");
-    return -1;
-}
-
-/* Compares heap[i] < heap[j] (or heap[j] < heap[i] when `reverse`). */
+/* heap[i] < heap[j] (heap[j] < heap[i] when `reverse`). One context call:
+ * it holds both items during the comparison, which may run Python that
+ * mutates the heap, and fails if that changed the heap's size. */
 static int less_at(IslContext *ctx, IslHandle heap, IslSsize i, IslSsize j, int reverse) {
-    IslHandle a = IslList_GetItem(ctx, heap, i);
-    if (IslHandle_IsNull(a)) return -1;
-    IslHandle b = IslList_GetItem(ctx, heap, j);
-    if (IslHandle_IsNull(b)) {
-        IslHandle_Close(ctx, a);
-        return -1;
-    }
-    int r = reverse ? IslObject_RichCompareBool(ctx, b, a, ISL_LT) : IslObject_RichCompareBool(ctx, a, b, ISL_LT);
-    IslHandle_Close(ctx, a);
-    IslHandle_Close(ctx, b);
-    return r;
+    return reverse ? IslList_CompareItems(ctx, heap, j, i, ISL_LT) : IslList_CompareItems(ctx, heap, i, j, ISL_LT);
 }
 
 /* Moves heap[pos] up towards `start` while it is smaller than its parent. */
 static int sift_towards_root(IslContext *ctx, IslHandle heap, IslSsize start, IslSsize pos, int reverse) {
-    IslSsize size = IslList_Size(ctx, heap);
     while (pos > start) {
         IslSsize parent = (pos - 1) >> 1;
         int lt = less_at(ctx, heap, pos, parent, reverse);
         if (lt < 0) return -1;
-        if (IslList_Size(ctx, heap) != size) return changed_size(ctx);
         if (!lt) break;
         if (IslList_Swap(ctx, heap, pos, parent) < 0) return -1;
         pos = parent;
@@ -54,7 +40,6 @@ static int sift_to_leaf(IslContext *ctx, IslHandle heap, IslSsize pos, int rever
             int lt = less_at(ctx, heap, child, child + 1, reverse);
             if (lt < 0) return -1;
             child += lt ^ 1;
-            if (IslList_Size(ctx, heap) != end) return changed_size(ctx);
         }
         if (IslList_Swap(ctx, heap, child, pos) < 0) return -1;
         pos = child;
@@ -152,10 +137,7 @@ static IslHandle heappushpop_impl(IslContext *ctx, IslHandle m, const IslHandle 
         return ISL_NULL;
     IslHandle heap = args[0], item = args[1];
     if (IslList_Size(ctx, heap) == 0) return IslHandle_Dup(ctx, item);
-    IslHandle top = IslList_GetItem(ctx, heap, 0);
-    if (IslHandle_IsNull(top)) return top;
-    int lt = IslObject_RichCompareBool(ctx, top, item, ISL_LT);
-    IslHandle_Close(ctx, top);
+    int lt = IslSequence_CompareItem(ctx, heap, 0, item, ISL_LT, 0);
     if (lt < 0) return ISL_NULL;
     if (!lt) return IslHandle_Dup(ctx, item);
     if (IslList_Size(ctx, heap) == 0) return empty_heap(ctx);  /* the comparison emptied it */

@@ -11,38 +11,58 @@
 namespace isles::internal::impl {
 namespace {
 
+// A format compiled once: IslArg_Parse compiles on every call, IslArg_ParseSpec
+// once per IslArgSpec (kept in its private words).
+constexpr size_t kMaxParams = 32;
+enum : uint8_t { kOptional = 1, kKwOnly = 2 };
+
+struct Compiled {
+    uint8_t n, max_pos, required_pos;
+    uint8_t code[kMaxParams];
+    uint8_t flags[kMaxParams];
+    const char *fname;  // the format's tail after ':', NUL-terminated like the format
+};
+static_assert(sizeof(Compiled) <= sizeof(IslArgSpec::_compiled), "IslArgSpec cannot hold a compiled format");
+
 struct Param {
     char code;
     bool optional;
-    bool kwonly;
     const char *name;  // nullptr or "" = positional-only
 };
 
-// Fixed capacity, on the stack: this runs on every call of a parsed function.
-constexpr size_t kMaxParams = 32;
-
 struct Spec {
-    Param params[kMaxParams];
-    size_t n = 0;
-    const char *fname = "function";  // the format's tail after ':', NUL-terminated like the format
+    const Compiled &c;
+    const char *const *keywords;
+    const char *fname() const { return c.fname; }
+    Param param(size_t i) const {
+        return {static_cast<char>(c.code[i]), (c.flags[i] & kOptional) != 0, keywords ? keywords[i] : nullptr};
+    }
 };
 
-bool parse_format(const char *format, const char *const *keywords, Spec &spec) {
+bool parse_format(const char *format, const char *const *keywords, Compiled &out) {
     bool optional = false, kwonly = false;
+    out.n = out.max_pos = out.required_pos = 0;
+    out.fname = "function";
     for (const char *f = format; *f; ++f) {
         switch (*f) {
             case '|': optional = true; break;
             case '$': kwonly = optional = true; break;
             case ':':
-                spec.fname = f + 1;
+                out.fname = f + 1;
                 goto done;  // the rest is the name
             case 'O': case 'i': case 'n': case 'L': case 'd': case 's': case 'p':
-                if (spec.n == kMaxParams) {
+                if (out.n == kMaxParams) {
                     PyErr_Format(PyExc_SystemError, "IslArg_Parse: more than %zu parameters in \"%s\"", kMaxParams,
                                  format);
                     return false;
                 }
-                spec.params[spec.n++] = {*f, optional, kwonly, nullptr};
+                out.code[out.n] = static_cast<uint8_t>(*f);
+                out.flags[out.n] = (optional ? kOptional : 0) | (kwonly ? kKwOnly : 0);
+                if (!kwonly) {
+                    ++out.max_pos;
+                    if (!optional) ++out.required_pos;
+                }
+                ++out.n;
                 break;
             default:
                 PyErr_Format(PyExc_SystemError, "IslArg_Parse: unknown format code '%c' in \"%s\"", *f, format);
@@ -53,12 +73,11 @@ done:
     if (keywords) {
         size_t nkw = 0;
         while (keywords[nkw]) ++nkw;
-        if (nkw != spec.n) {
-            PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() format \"%s\" has %zu parameter%s but %zu keyword%s",
-                         spec.fname, format, spec.n, spec.n == 1 ? "" : "s", nkw, nkw == 1 ? "" : "s");
+        if (nkw != out.n) {
+            PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() format \"%s\" has %d parameter%s but %zu keyword%s",
+                         out.fname, format, out.n, out.n == 1 ? "" : "s", nkw, nkw == 1 ? "" : "s");
             return false;
         }
-        for (size_t i = 0; i < spec.n; ++i) spec.params[i].name = keywords[i];
     }
     return true;
 }
@@ -72,7 +91,7 @@ std::string describe(const Spec &, const Param &p, size_t index) {
 void name_type_error(const Spec &spec, const Param &p, size_t index, const char *expected, PyObject *value) {
     if (!PyErr_ExceptionMatches(PyExc_TypeError)) return;
     PyErr_Clear();
-    PyErr_Format(PyExc_TypeError, "%s() %s must be %s, not %.200s", spec.fname,
+    PyErr_Format(PyExc_TypeError, "%s() %s must be %s, not %.200s", spec.fname(),
                  describe(spec, p, index).c_str(), expected, Py_TYPE(value)->tp_name);
 }
 
@@ -97,7 +116,7 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
                 ok = !(x == -1 && PyErr_Occurred());
                 if (ok && p.code == 'i' && (x < INT32_MIN || x > INT32_MAX)) {
                     PyErr_Format(PyExc_OverflowError, "%s() %s: Python int too large to convert to C int",
-                                 spec.fname, describe(spec, p, index).c_str());
+                                 spec.fname(), describe(spec, p, index).c_str());
                     ok = false;
                 }
                 if (ok && p.code == 'i') *static_cast<int *>(out) = static_cast<int>(x);
@@ -117,7 +136,7 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
         }
         case 's': {
             if (!PyUnicode_Check(v)) {
-                PyErr_Format(PyExc_TypeError, "%s() %s must be str, not %.200s", spec.fname,
+                PyErr_Format(PyExc_TypeError, "%s() %s must be str, not %.200s", spec.fname(),
                              describe(spec, p, index).c_str(), Py_TYPE(v)->tp_name);
                 return false;
             }
@@ -125,7 +144,7 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
             const char *s = PyUnicode_AsUTF8AndSize(v, &n);
             if (!s) return false;
             if (std::strlen(s) != static_cast<size_t>(n)) {
-                PyErr_Format(PyExc_ValueError, "%s() %s: embedded null character", spec.fname,
+                PyErr_Format(PyExc_ValueError, "%s() %s: embedded null character", spec.fname(),
                              describe(spec, p, index).c_str());
                 return false;
             }
@@ -142,31 +161,20 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
     return false;
 }
 
-int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const char *format,
-               const char *const *keywords, va_list ap) {
-    Spec spec;
-    if (!format || !parse_format(format, keywords, spec)) {
-        if (!format) PyErr_SetString(PyExc_SystemError, "IslArg_Parse: NULL format");
-        return 0;
-    }
-    const char *fn = spec.fname;
+int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spec &spec, va_list ap) {
+    const Compiled &c = spec.c;
+    const char *fn = c.fname;
     PyObject *kw = O(kwnames);
     if (kw && !PyTuple_Check(kw)) {
         PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() kwnames must be a tuple or null", fn);
         return 0;
     }
     size_t nkw = kw ? static_cast<size_t>(PyTuple_GET_SIZE(kw)) : 0;
-    if (nkw && !keywords) {
+    if (nkw && !spec.keywords) {
         PyErr_Format(PyExc_TypeError, "%s() takes no keyword arguments", fn);
         return 0;
     }
-    size_t max_pos = 0, required_pos = 0;
-    for (size_t i = 0; i < spec.n; ++i) {
-        const Param &p = spec.params[i];
-        if (p.kwonly) break;
-        ++max_pos;
-        if (!p.optional) ++required_pos;
-    }
+    size_t max_pos = c.max_pos, required_pos = c.required_pos;
     if (nargs > max_pos) {
         if (max_pos == required_pos)
             PyErr_Format(PyExc_TypeError, "%s() takes exactly %zu positional argument%s (%zu given)", fn, max_pos,
@@ -177,8 +185,8 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const cha
         return 0;
     }
     // Match each keyword to a named parameter; reject unknown and duplicate ones.
-    PyObject *values[kMaxParams];  // only the first spec.n are used: clear just those (hot path)
-    for (size_t i = 0; i < spec.n; ++i) values[i] = nullptr;
+    PyObject *values[kMaxParams];  // only the first c.n are used: clear just those (hot path)
+    for (size_t i = 0; i < c.n; ++i) values[i] = nullptr;
     for (size_t i = 0; i < nargs; ++i) values[i] = O(args[i]);
     for (size_t k = 0; k < nkw; ++k) {
         PyObject *key = PyTuple_GET_ITEM(kw, k);
@@ -188,9 +196,9 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const cha
             return 0;
         }
         size_t i = 0;
-        for (; i < spec.n; ++i)
-            if (spec.params[i].name && *spec.params[i].name && std::strcmp(spec.params[i].name, name) == 0) break;
-        if (i == spec.n) {
+        for (; i < c.n; ++i)
+            if (*spec.keywords[i] && std::strcmp(spec.keywords[i], name) == 0) break;
+        if (i == c.n) {
             PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%s'", fn, name);
             return 0;
         }
@@ -201,8 +209,8 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const cha
         values[i] = O(args[nargs + k]);
     }
     int ok = 1;
-    for (size_t i = 0; i < spec.n; ++i) {
-        const Param &p = spec.params[i];
+    for (size_t i = 0; i < c.n; ++i) {
+        const Param p = spec.param(i);
         void *out = va_arg(ap, void *);
         if (!ok) continue;
         if (!values[i]) {
@@ -225,20 +233,56 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const cha
     return ok;
 }
 
-}  // namespace
-
-int Arg_Parse(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnames, const char *format,
-              const char *const *keywords, ...) {
-    va_list ap;
-    va_start(ap, keywords);
-    int ok = 0;
-    try {  // called from C: no C++ exception may cross into the extension or CPython
-        ok = parse_args(args, nargs, kwnames, format, keywords, ap);
+// Runs parse_args with no C++ exception escaping into C or CPython.
+int guarded_parse(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spec &spec, va_list ap) {
+    try {
+        return parse_args(args, nargs, kwnames, spec, ap);
     } catch (const std::bad_alloc &) {
         PyErr_NoMemory();
     } catch (...) {
         PyErr_SetString(PyExc_SystemError, "IslArg_Parse: internal error");
     }
+    return 0;
+}
+
+}  // namespace
+
+int Arg_Parse(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnames, const char *format,
+              const char *const *keywords, ...) {
+    Compiled c;
+    if (!format) {
+        PyErr_SetString(PyExc_SystemError, "IslArg_Parse: NULL format");
+        return 0;
+    }
+    if (!parse_format(format, keywords, c)) return 0;
+    va_list ap;
+    va_start(ap, keywords);
+    int ok = guarded_parse(args, nargs, kwnames, Spec{c, keywords}, ap);
+    va_end(ap);
+    return ok;
+}
+
+int Arg_ParseSpec(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, ...) {
+    if (!spec || !spec->format) {
+        PyErr_SetString(PyExc_SystemError, "IslArg_ParseSpec: no spec or no format");
+        return 0;
+    }
+    // Interpreters with their own GIL may get here at once: one compiles
+    // into the spec and publishes it; the others compile on the stack.
+    Compiled local, *c = reinterpret_cast<Compiled *>(spec->_compiled);
+    if (__atomic_load_n(&spec->_state, __ATOMIC_ACQUIRE) != 2) {
+        if (!parse_format(spec->format, spec->keywords, local)) return 0;
+        int expected = 0;
+        if (__atomic_compare_exchange_n(&spec->_state, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            *c = local;
+            __atomic_store_n(&spec->_state, 2, __ATOMIC_RELEASE);
+        } else {
+            c = &local;
+        }
+    }
+    va_list ap;
+    va_start(ap, spec);
+    int ok = guarded_parse(args, nargs, kwnames, Spec{*c, spec->keywords}, ap);
     va_end(ap);
     return ok;
 }

@@ -282,6 +282,38 @@ IslHandle Dict_SetDefault(IslContext *, IslHandle d, IslHandle key, IslHandle v)
 }
 
 // ---- sequences
+int List_CompareItems(IslContext *, IslHandle l, IslSsize i, IslSsize j, int op) {
+    PyObject *list = O(l);
+    if (!expect(list && PyList_Check(list), "IslList_CompareItems", "a list", list)) return -1;
+    Py_ssize_t size = PyList_GET_SIZE(list);
+    if (i < 0 || i >= size || j < 0 || j >= size) {
+        PyErr_SetString(PyExc_IndexError, "list index out of range");
+        return -1;
+    }
+    PyObject *a = Py_NewRef(PyList_GET_ITEM(list, i)), *b = Py_NewRef(PyList_GET_ITEM(list, j));
+    int r = PyObject_RichCompareBool(a, b, op);
+    Py_DECREF(a);
+    Py_DECREF(b);
+    if (r >= 0 && PyList_GET_SIZE(list) != size) {
+        PyErr_SetString(PyExc_RuntimeError, "list changed size during iteration");
+        return -1;
+    }
+    return r;
+}
+int Sequence_CompareItem(IslContext *, IslHandle s, IslSsize index, IslHandle other, int op, int other_first) {
+    PyObject *seq = O(s), *item;
+    if (!not_null(seq, "IslSequence_CompareItem") || !not_null(O(other), "IslSequence_CompareItem")) return -1;
+    if (PyList_CheckExact(seq) && index >= 0 && index < PyList_GET_SIZE(seq))
+        item = Py_NewRef(PyList_GET_ITEM(seq, index));
+    else if (PyTuple_CheckExact(seq) && index >= 0 && index < PyTuple_GET_SIZE(seq))
+        item = Py_NewRef(PyTuple_GET_ITEM(seq, index));
+    else
+        item = PySequence_GetItem(seq, index);
+    if (!item) return -1;
+    int r = other_first ? PyObject_RichCompareBool(O(other), item, op) : PyObject_RichCompareBool(item, O(other), op);
+    Py_DECREF(item);
+    return r;
+}
 IslHandle Sequence_Fast(IslContext *, IslHandle o, const char *message) {
     if (!not_null(O(o), "IslSequence_Fast")) return Null();
     return result(PySequence_Fast(O(o), message ? message : "expected an iterable"));

@@ -348,7 +348,6 @@ int member_type(IslMemberKind kind) {
     }
 }
 
-void add_slot(std::vector<PyType_Slot> &slots, int id, void *fn) { slots.push_back({id, fn}); }
 template <class F>
 void add_slot(std::vector<PyType_Slot> &slots, int id, F *fn) {
     slots.push_back({id, reinterpret_cast<void *>(fn)});
@@ -463,7 +462,7 @@ IslHandle Type_FromDef(IslContext *ctx, IslHandle module, const IslTypeDef *def,
         add_slot(slots, Py_tp_traverse, isles_traverse);
         add_slot(slots, Py_tp_clear, isles_clear);
     }
-    if (def->doc) add_slot(slots, Py_tp_doc, const_cast<char *>(def->doc));
+    if (def->doc) slots.push_back({Py_tp_doc, const_cast<char *>(def->doc)});
     if (tables.methods.size() > 1) add_slot(slots, Py_tp_methods, const_cast<PyMethodDef *>(tables.methods.data()));
     if (tables.getsets.size() > 1) add_slot(slots, Py_tp_getset, const_cast<PyGetSetDef *>(tables.getsets.data()));
     if (members.size() > 1) add_slot(slots, Py_tp_members, members.data());

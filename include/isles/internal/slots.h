@@ -7,7 +7,7 @@
 
 #include "isles/stable/context.h"
 
-#define ISL_CONTEXT_N_SLOTS 174
+#define ISL_CONTEXT_N_SLOTS 177
 #define ISL_CONTEXT_HEADER_WORDS 4
 
 /* X(slot, field) for every constant; the backend supplies the object. */
@@ -189,6 +189,9 @@
     X(171, ctx_Recursion_Leave, Recursion_Leave) \
     X(172, ctx_Callable_Check, Callable_Check) \
     X(173, ctx_Str_FromFormatFloat, Str_FromFormatFloat) \
+    X(174, ctx_List_CompareItems, List_CompareItems) \
+    X(175, ctx_Sequence_CompareItem, Sequence_CompareItem) \
+    X(176, ctx_Arg_ParseSpec, Arg_ParseSpec) \
 
 /* X(slot, "name") for every slot, in order. */
 #define ISL_FOR_EACH_SLOT_NAME(X) \
@@ -366,6 +369,9 @@
     X(171, "IslRecursion_Leave") \
     X(172, "IslCallable_Check") \
     X(173, "IslStr_FromFormatFloat") \
+    X(174, "IslList_CompareItems") \
+    X(175, "IslSequence_CompareItem") \
+    X(176, "IslArg_ParseSpec") \
 
 #ifdef __cplusplus
 namespace isles::internal::impl {
@@ -497,6 +503,9 @@ int Recursion_Enter(IslContext *ctx, const char *where);
 void Recursion_Leave(IslContext *ctx);
 int Callable_Check(IslContext *ctx, IslHandle obj);
 IslHandle Str_FromFormatFloat(IslContext *ctx, double value, char format_code, int precision);
+int List_CompareItems(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j, int op);
+int Sequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first);
+int Arg_ParseSpec(IslContext *ctx, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, ...);
 }  // namespace isles::internal::impl
 #endif
 #endif

@@ -199,6 +199,9 @@ struct IslContext {
     void (*ctx_Recursion_Leave)(IslContext *);  /* slot 171 */
     int (*ctx_Callable_Check)(IslContext *, IslHandle);  /* slot 172 */
     IslHandle (*ctx_Str_FromFormatFloat)(IslContext *, double, char, int);  /* slot 173 */
+    int (*ctx_List_CompareItems)(IslContext *, IslHandle, IslSsize, IslSsize, int);  /* slot 174 */
+    int (*ctx_Sequence_CompareItem)(IslContext *, IslHandle, IslSsize, IslHandle, int, int);  /* slot 175 */
+    int (*ctx_Arg_ParseSpec)(IslContext *, const IslHandle *, size_t, IslHandle, IslArgSpec *, ...);  /* slot 176 */
 };
 
 static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) { return ctx->ctx_Handle_Dup(ctx, h); }
@@ -329,6 +332,9 @@ static inline int IslRecursion_Enter(IslContext *ctx, const char *where) { retur
 static inline void IslRecursion_Leave(IslContext *ctx) { ctx->ctx_Recursion_Leave(ctx); }
 static inline int IslCallable_Check(IslContext *ctx, IslHandle obj) { return ctx->ctx_Callable_Check(ctx, obj); }
 static inline IslHandle IslStr_FromFormatFloat(IslContext *ctx, double value, char format_code, int precision) { return ctx->ctx_Str_FromFormatFloat(ctx, value, format_code, precision); }
+static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j, int op) { return ctx->ctx_List_CompareItems(ctx, list, i, j, op); }
+static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first) { return ctx->ctx_Sequence_CompareItem(ctx, seq, index, other, op, other_first); }
+#define IslArg_ParseSpec(ctx, ...) ((ctx)->ctx_Arg_ParseSpec((ctx), __VA_ARGS__))
 
 #ifdef __cplusplus
 }

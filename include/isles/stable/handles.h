@@ -31,6 +31,18 @@ typedef struct IslTypeDef IslTypeDef;
 /* An incremental str builder (IslStrBuilder_*), owned by the runtime. */
 typedef struct IslStrBuilder IslStrBuilder;
 
+/* An argument format and its keywords for IslArg_ParseSpec, declared once:
+ *   static IslArgSpec spec = ISL_ARGSPEC("OO|n:f", keywords);
+ * The runtime compiles the format into the private fields on first use
+ * (safely, from any interpreter); never touch them. */
+typedef struct {
+    const char *format;
+    const char *const *keywords;
+    int _state;          /* 0 = not compiled, 1 = being compiled, 2 = compiled */
+    uint64_t _compiled[10];
+} IslArgSpec;
+#define ISL_ARGSPEC(FORMAT, KEYWORDS) {FORMAT, KEYWORDS, 0, {0}}
+
 /* Signed size, the width of CPython's Py_ssize_t. */
 typedef intptr_t IslSsize;
 
