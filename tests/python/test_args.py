@@ -1,5 +1,9 @@
-"""IslArg_Parse: every format code, and the TypeErrors that name the
-function and the argument."""
+"""IslArg_Parse and IslArg_ParseSpec: every format code, and the TypeErrors
+that name the function and the argument. Every call site is also built as
+IslArg_ParseSpec with a static spec, which must behave identically."""
+import re
+
+import pytest
 
 PARSE = r"""
 static const char *const kws[] = {"", "obj", "i", "n", "L", "d", "s", "p", NULL};
@@ -70,7 +74,22 @@ ISL_DEF_METH_KEYWORDS(fewer_def, "fewer", fewer, "");
 """
 
 
-def test_arg_parse(run, make_module):
+def with_specs(source):
+    """The same module, each IslArg_Parse call site using a static IslArgSpec."""
+    counter = iter(range(1000))
+
+    def to_spec(m):
+        n = next(counter)
+        indent, kwnames, fmt, kws = m.groups()
+        return (f"{indent}static IslArgSpec spec_{n} = ISL_ARGSPEC({fmt}, {kws});"
+                f"{indent}if (!IslArg_ParseSpec(ctx, args, nargs, {kwnames}, &spec_{n}, ")
+    out = re.sub(r'(\n\s*)if \(!IslArg_Parse\(ctx, args, nargs, (\w+), ("[^"]*"), (\w+), ', to_spec, source)
+    assert "IslArg_Parse(" not in out
+    return out
+
+
+@pytest.mark.parametrize("api", ["IslArg_Parse", "IslArg_ParseSpec"])
+def test_arg_parse(run, make_module, api):
     run("""
         import islhelpers as t
         class Idx:
@@ -108,4 +127,4 @@ def test_arg_parse(run, make_module):
         t.raises(TypeError, mod.longname, 1, gamma=1, match=f"^{long}[(][)] got an unexpected keyword argument 'gamma'")
         t.raises(TypeError, mod.longname, match=f"^{long}[(][)] missing required argument 'alpha'")
         t.raises(TypeError, mod.longname, 1, alpha=2, match=f"^{long}[(][)] got multiple values for argument 'alpha'")
-    """, make_module(PARSE, ["parse_def", "pos_def", "nokw_def", "bad_def", "mis_def", "long_def", "fewer_def"]))
+    """, make_module(PARSE if api == "IslArg_Parse" else with_specs(PARSE), ["parse_def", "pos_def", "nokw_def", "bad_def", "mis_def", "long_def", "fewer_def"]))
