@@ -1,5 +1,5 @@
-"""The isles ports of _heapq/_bisect (build/ports) against CPython's own C
-accelerators, side by side in one process. Prints a table and writes
+"""The isles ports (build/ports: _heapq, _bisect, _json, _csv) against
+CPython's own C accelerators, side by side in one process. Prints a table and writes
 bench/results/ports-<X.Y>.json and .png (time ratio isles / CPython; the
 brief's target is <= 1.10x on typical workloads).
 
@@ -27,12 +27,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 # --- loading both implementations -------------------------------------------
+# accelerator -> the stdlib module that imports it (and binds its names)
+PORTS = {"_heapq": "heapq", "_bisect": "bisect", "_json": "json", "_csv": "csv"}
+
 
 class Impl:
-    """One implementation: the accelerators and heapq.py/bisect.py bound to them."""
+    """One implementation: each accelerator (h, b, j, c) and the stdlib module
+    bound to it (heapq, bisect, json, csv); None where a port is missing."""
 
-    def __init__(self, name, h, b, heapq, bisect):
-        self.name, self.h, self.b, self.heapq, self.bisect = name, h, b, heapq, bisect
+    def __init__(self, name, accels, stdlib):
+        self.name, self.accels, self.stdlib = name, accels, stdlib
+        self.h, self.b, self.j, self.c = (accels.get(a) for a in PORTS)
+        self.heapq, self.bisect, self.json, self.csv = (stdlib.get(PORTS[a]) for a in PORTS)
 
 
 def load_port(name, ports):
@@ -45,39 +51,55 @@ def load_port(name, ports):
     return mod
 
 
-def load_py(pyname, accel):
-    """A fresh copy of heapq.py / bisect.py whose `from _x import *` gets `accel`."""
-    origin = importlib.util.find_spec(pyname).origin
-    saved = sys.modules.get(accel.__name__)
+def fresh_import(pkg, accel):
+    """A fresh copy of the stdlib module or package `pkg` whose imports of the
+    accelerator get `accel`; sys.modules is left as it was."""
+    def ours(k):
+        return k == pkg or k.startswith(pkg + ".") or k == accel.__name__
+    saved = {k: v for k, v in sys.modules.items() if ours(k)}
+    for k in saved:
+        del sys.modules[k]
     sys.modules[accel.__name__] = accel
     try:
-        mod = importlib.util.module_from_spec(importlib.util.spec_from_file_location(pyname + "_isles", origin))
-        mod.__spec__.loader.exec_module(mod)
+        return importlib.import_module(pkg)
     finally:
-        sys.modules[accel.__name__] = saved
-    return mod
+        for k in [k for k in sys.modules if ours(k)]:
+            del sys.modules[k]
+        sys.modules.update(saved)
+
+
+def bound_names(pkg_mod, accel):
+    """(name, function in the stdlib module) pairs that must come from accel."""
+    if accel.__name__ == "_json":
+        return [("c_scanstring", pkg_mod.decoder.c_scanstring), ("c_make_encoder", pkg_mod.encoder.c_make_encoder),
+                ("c_make_scanner", pkg_mod.scanner.c_make_scanner)]
+    if accel.__name__ == "_csv":
+        return [("reader", pkg_mod.reader), ("writer", pkg_mod.writer)]
+    names = {"_heapq": ("heappush", "heappop", "heapify", "heapreplace", "_heapreplace_max"),
+             "_bisect": ("bisect_left", "bisect_right", "insort_left", "insort_right")}[accel.__name__]
+    return [(n, vars(pkg_mod)[n]) for n in names]
 
 
 def load_impls(ports):
-    import _bisect, _heapq, bisect, heapq  # CPython's own
-    cp = Impl("CPython", _heapq, _bisect, heapq, bisect)
-    ph, pb = load_port("_heapq", ports), load_port("_bisect", ports)
-    isl = Impl("isles", ph, pb, load_py("heapq", ph), load_py("bisect", pb))
+    available = [a for a in PORTS if os.path.isfile(os.path.join(ports, a + ".abi3.so"))]
+    cp_accels = {a: importlib.import_module(a) for a in available}
+    isl_accels = {a: load_port(a, ports) for a in available}
+    impls = []
+    for name, accels in (("CPython", cp_accels), ("isles", isl_accels)):
+        stdlib = {PORTS[a]: fresh_import(PORTS[a], accels[a]) for a in available}
+        impls.append(Impl(name, accels, stdlib))
     # Make sure each side really runs the code we think it does.
-    for a, py, names in (("h", "heapq", ("heappush", "heappop", "heapify", "heapreplace", "_heapreplace_max")),
-                         ("b", "bisect", ("bisect_left", "bisect_right", "insort_left", "insort_right"))):
-        for n in names:
-            c, i = getattr(getattr(cp, a), n), getattr(getattr(isl, a), n)
-            if c is i or c.__self__ is not getattr(cp, a) or i.__self__ is not getattr(isl, a):
-                sys.exit(f"error: {n} is not the expected implementation")
-            if vars(getattr(cp, py))[n] is not c or vars(getattr(isl, py))[n] is not i:
-                sys.exit(f"error: {py}.{n} is not bound to its accelerator")
-    for m in (ph, pb):
-        if os.path.dirname(os.path.realpath(m.__file__)) != ports:
-            sys.exit(f"error: {m.__name__} port came from {m.__file__}, not {ports}")
-    for m in (_heapq, _bisect):
-        if os.path.dirname(os.path.realpath(getattr(m, "__file__", "") or "<builtin>")) == ports:
-            sys.exit(f"error: CPython's {m.__name__} is the port: keep {ports} off sys.path")
+    cp, isl = impls
+    for a in available:
+        for (n, c), (_, i) in zip(bound_names(cp.stdlib[PORTS[a]], cp.accels[a]),
+                                  bound_names(isl.stdlib[PORTS[a]], isl.accels[a])):
+            if c is None or i is None or c is i or getattr(cp.accels[a], n.removeprefix("c_")) is not c \
+                    or getattr(isl.accels[a], n.removeprefix("c_")) is not i:
+                sys.exit(f"error: {PORTS[a]}.{n} is not bound to the expected accelerator")
+        if os.path.dirname(os.path.realpath(isl.accels[a].__file__)) != ports:
+            sys.exit(f"error: {a} port came from {isl.accels[a].__file__}, not {ports}")
+        if os.path.dirname(os.path.realpath(getattr(cp.accels[a], "__file__", "") or "<builtin>")) == ports:
+            sys.exit(f"error: CPython's {a} is the port: keep {ports} off sys.path")
     return cp, isl
 
 
@@ -219,6 +241,87 @@ def _(m, loops):
     return run
 
 
+# json: a mixed document (nested objects and arrays; ASCII, escaped and
+# non-ASCII strings; ints, floats, bools, nulls), about 130 kB as text.
+def _json_doc():
+    r = random.Random(7)
+    words = ["alpha", "beta", "gamma", "d\u00e9j\u00e0 vu", "line\nbreak", "quote\"d", "tab\there", "\u6f22\u5b57",
+             "emoji \U0001f600", "plain text with some length to it"]
+    def item(i):
+        return {"id": i, "name": r.choice(words), "score": r.random() * 1000, "count": r.randrange(-10**6, 10**6),
+                "big": r.randrange(10**20), "active": r.random() < 0.5, "parent": None if i % 3 else i // 3,
+                "tags": [r.choice(words) for _ in range(r.randrange(5))],
+                "pos": {"x": r.uniform(-1, 1), "y": r.uniform(-1, 1), "label": r.choice(words)}}
+    return {"version": 3, "items": [item(i) for i in range(400)], "meta": {"source": "bench", "ok": True}}
+
+
+JSON_DOC = _json_doc()
+JSON_TEXT = __import__("json").dumps(JSON_DOC)
+
+
+@workload("json", f"json.loads ({len(JSON_TEXT) // 1000} kB mixed document)", 1)
+def _(m, loops):
+    f = m.json.loads
+    return lambda: [f(JSON_TEXT) for _ in range(loops)][-1]
+
+
+@workload("json", f"json.dumps ({len(JSON_TEXT) // 1000} kB mixed document)", 1)
+def _(m, loops):
+    f = m.json.dumps
+    return lambda: [f(JSON_DOC) for _ in range(loops)][-1]
+
+
+@workload("json", "json.dumps(ensure_ascii=False, sort_keys=True)", 1)
+def _(m, loops):
+    f = m.json.dumps
+    return lambda: [f(JSON_DOC, ensure_ascii=False, sort_keys=True) for _ in range(loops)][-1]
+
+
+# csv: 50,000 rows of six mixed fields, some needing quotes.
+NROWS = 50_000
+_r = random.Random(11)
+CSV_ROWS = [[str(i), f"{_r.random() * 1e4:.3f}", _r.choice(["red", "green", "blue, ish", 'say "hi"', ""]),
+             str(_r.randrange(10**9)), _r.choice(["a", "bb", "ccc dd", "multi\nline"]), "tail"]
+            for i in range(NROWS)]
+CSV_TEXT = None
+
+
+def csv_text():
+    global CSV_TEXT
+    if CSV_TEXT is None:
+        import csv, io
+        buf = io.StringIO()
+        csv.writer(buf).writerows(CSV_ROWS)
+        CSV_TEXT = buf.getvalue()
+    return CSV_TEXT
+
+
+@workload("csv", f"csv.reader: read {NROWS} rows", 1)
+def _(m, loops):
+    import io
+    reader, text = m.csv.reader, csv_text()
+    return lambda: [list(reader(io.StringIO(text))) for _ in range(loops)][-1]
+
+
+@workload("csv", f"csv.writer: writerows {NROWS} rows", 1)
+def _(m, loops):
+    import io
+    writer = m.csv.writer
+    def run():
+        for _ in range(loops):
+            buf = io.StringIO()
+            writer(buf).writerows(CSV_ROWS)
+        return buf.getvalue()
+    return run
+
+
+@workload("csv", f"csv.DictReader: read {NROWS // 5} rows", 1)
+def _(m, loops):
+    import io
+    dict_reader, text = m.csv.DictReader, "a,b,c,d,e,f\r\n" + csv_text()[:len(csv_text()) // 5].rsplit("\r\n", 1)[0]
+    return lambda: [list(dict_reader(io.StringIO(text))) for _ in range(loops)][-1]
+
+
 def trivial(fname, a):
     # The same call NCALL times on a list of length 0 or 1: what is left is the
     # cost of the call itself (argument parsing, handles, context lookup).
@@ -272,8 +375,13 @@ def calibrate(make, impl, sample):
         loops *= 4
 
 
+GROUP_PORT = {"heapq": "_heapq", "bisect": "_bisect", "json": "_json", "csv": "_csv"}
+
+
 def measure_all(impls, repeats, sample):
     """Per workload, {impl name: [seconds per run, one per round]}."""
+    have = set(impls[1].accels)
+    WORKLOADS[:] = [w for w in WORKLOADS if GROUP_PORT.get(w[0], "_heapq") in have]
     loops = [calibrate(make, impls[0], sample) for _, _, _, make in WORKLOADS]
     times = [{m.name: [] for m in impls} for _ in WORKLOADS]
     print("  rounds:", end="", flush=True)
@@ -311,7 +419,7 @@ def median(xs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--ports", default=os.path.join(HERE, "..", "build", "ports"),
-                    help="directory holding the isles _heapq/_bisect ports (default: build/ports)")
+                    help="directory holding the isles ports (default: build/ports)")
     ap.add_argument("--out-dir", default=os.path.join(HERE, "results"), help="where the JSON and PNG go")
     ap.add_argument("--quick", action="store_true", help="fewer, shorter samples (a smoke run, noisier)")
     args = ap.parse_args()
@@ -319,6 +427,9 @@ def main():
     for f in ("_heapq", "_bisect"):
         if not os.path.isfile(os.path.join(args.ports, f + ".abi3.so")):
             ap.error(f"no {f}.abi3.so in {args.ports} (build first: scripts/bench builds it)")
+    missing = [a for a in PORTS if not os.path.isfile(os.path.join(args.ports, a + ".abi3.so"))]
+    if missing:
+        print(f"note: no port of {', '.join(missing)} in {args.ports}: those rows are skipped")
     repeats, sample = (5, 0.01) if args.quick else (15, 0.04)
     ver = "%d.%d" % sys.version_info[:2]
     cores = len(os.sched_getaffinity(0))
@@ -369,13 +480,13 @@ def main():
                    "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                    "config": {"quick": args.quick, "repeats": repeats, "sample_s": sample, "n": N,
                               "insort_n": NI, "calls_per_call_row": NCALL},
-                   "modules": {m.name: {x.__name__: where(x) for x in (m.h, m.b)} for m in impls},
+                   "modules": {m.name: {x.__name__: where(x) for x in m.accels.values()} for m in impls},
                    "geomean_ratio_typical": round(geo, 4), "results": rows}, f, indent=1)
         f.write("\n")
     sys.path.insert(0, HERE)
     from plot import ratio_bars
     png = ratio_bars(out + ".png",
-                     f"isles ports vs CPython's own _heapq/_bisect — CPython {platform.python_version()}, "
+                     f"isles ports vs CPython's own accelerators — CPython {platform.python_version()}, "
                      f"{cores} cores{' (quick)' if args.quick else ''}\n"
                      f"geometric mean of typical workloads: {geo:.3f}\u00d7",
                      [(r["workload"], r["ratio"], r["group"], r["median_ratio"]) for r in rows], TARGET,
