@@ -9,8 +9,6 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "isles/internal/slots.h"
 #include "isles/internal/xi.h"
@@ -36,14 +34,6 @@ inline int module_add(PyObject *module, const char *name, PyObject *value) {
     return r;
 }
 
-// One type made by IslType_FromDef in one interpreter (types.cpp).
-struct TypeInfo {
-    const IslTypeDef *def;
-    Py_ssize_t data_offset;        // where the author's struct starts in an instance
-    std::vector<size_t> fields;    // offsets (within the struct) of its IslFields
-    IslGenericFunc slots[ISL_SLOT__COUNT];
-};
-
 // One per interpreter that imported the backend: owns that interpreter's
 // context. Kept alive by the backend module and by every isles module of
 // the interpreter, so a context outlives every function that can see it.
@@ -52,17 +42,12 @@ struct Runtime {
     PyInterpreterState *interp;
     struct BackendState *backend = nullptr;  // while the backend module lives
     long refs;                 // touched only under this interpreter's GIL
-    // The isles types of this interpreter, by address. An entry is trusted only
-    // for a type whose tp_dealloc is isles' (see types.cpp), so entries of dead
-    // types are harmless; they go with the Runtime.
-    std::unordered_map<PyTypeObject *, std::unique_ptr<TypeInfo>> types;
     // IslInstance_Data's last answer (hot loops ask about one type).
     PyTypeObject *last_type = nullptr;
     const IslTypeDef *last_def = nullptr;
     Py_ssize_t last_offset = 0;
 
     static Runtime *create();  // for the current interpreter
-    ~Runtime();
     static Runtime *of(IslContext *ctx) { return reinterpret_cast<Runtime *>(ctx); }
     void incref() { ++refs; }
     void decref();
@@ -78,10 +63,6 @@ struct BackendState {
     PyObject *ChannelError, *ChannelClosedError, *ChannelEmptyError, *ChannelNotEmptyError;
     PyObject *pickle;  // the pickle module, imported on first use
 };
-
-// The Runtime of the current interpreter without importing anything (a
-// thread-local cache in front of a registry); nullptr if it has none.
-Runtime *runtime_here();
 
 // The backend state of the current interpreter (imports the backend if
 // needed); nullptr with an exception set on failure.

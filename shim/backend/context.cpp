@@ -1,50 +1,9 @@
 // Per-interpreter contexts: filled from the manifest's slot table.
 #include "backend.h"
 
-#include <atomic>
-#include <mutex>
 #include <new>
 
 namespace isles::internal {
-namespace {
-// Which Runtime serves which interpreter. Slots of isles types (called by
-// CPython without any isles argument) find their context here. Readers go
-// through a thread-local cache, validated by an epoch that changes whenever
-// a Runtime dies, so the registry lock is taken only on a miss.
-std::mutex &registry_lock() {
-    static auto &lock = *new std::mutex;
-    return lock;
-}
-std::unordered_map<PyInterpreterState *, Runtime *> &registry() {
-    static auto &map = *new std::unordered_map<PyInterpreterState *, Runtime *>;
-    return map;
-}
-std::atomic<uint64_t> registry_epoch{1};
-struct CachedRuntime {
-    PyInterpreterState *interp = nullptr;
-    Runtime *rt = nullptr;
-    uint64_t epoch = 0;
-};
-thread_local CachedRuntime cached;
-}  // namespace
-
-Runtime *runtime_here() {
-    PyInterpreterState *interp = PyInterpreterState_Get();
-    uint64_t epoch = registry_epoch.load(std::memory_order_acquire);
-    if (cached.interp == interp && cached.epoch == epoch) return cached.rt;
-    std::lock_guard<std::mutex> guard(registry_lock());
-    auto it = registry().find(interp);
-    cached = {interp, it == registry().end() ? nullptr : it->second, epoch};
-    return cached.rt;
-}
-
-Runtime::~Runtime() {
-    std::lock_guard<std::mutex> guard(registry_lock());
-    auto it = registry().find(interp);
-    if (it != registry().end() && it->second == this) registry().erase(it);
-    registry_epoch.fetch_add(1, std::memory_order_acq_rel);
-}
-
 Runtime *Runtime::create() {
     auto *rt = new (std::nothrow) Runtime{};
     if (!rt) {
@@ -67,11 +26,6 @@ Runtime *Runtime::create() {
 #undef ISL_FILL_FUNCTION
     rt->interp = PyInterpreterState_Get();
     rt->refs = 1;
-    {
-        std::lock_guard<std::mutex> guard(registry_lock());
-        registry()[rt->interp] = rt;
-        registry_epoch.fetch_add(1, std::memory_order_acq_rel);
-    }
     return rt;
 }
 

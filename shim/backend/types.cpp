@@ -1,16 +1,18 @@
 // Types in the stable tier: IslTypeDef -> a heap type per interpreter.
 //
 // CPython calls a type's slots with PyObject* and no isles argument, so every
-// slot is one generic function here that finds the context of the running
-// interpreter (runtime_here) and the TypeInfo of the nearest isles type in
-// the MRO that implements it, then calls the author's function with handles.
-// Methods are different: their trampolines are compiled into the extension
-// (loader.h) and reach the context through the defining class.
+// slot is one generic function here that finds the TypeInfo of the nearest
+// isles type in the MRO that implements it and calls the author's function
+// with handles and that type's context. Methods are different: their
+// trampolines are compiled into the extension (loader.h) and reach the
+// context through the defining class.
 //
 // An isles type is recognised by its tp_dealloc (isles_dealloc, installed on
-// every one). Instance layout: [base instance][pad][author's struct][weaklist?].
-// The author's IslFields are visited, cleared and released here, so no author
-// writes GC support.
+// every one); its TypeInfo hangs off tp_cache, a field CPython no longer uses
+// but still releases in type_dealloc, as a capsule: found in O(1), and alive
+// exactly as long as the type (so as long as any instance). Instance layout:
+// [base instance][pad][author's struct][weaklist?]. The author's IslFields
+// are visited, cleared and released here, so no author writes GC support.
 #include <cstddef>
 #include <cstring>
 #include <mutex>
@@ -21,31 +23,51 @@
 namespace isles::internal {
 namespace {
 
+// One type made by IslType_FromDef, in one interpreter.
+struct TypeInfo {
+    const IslTypeDef *def;
+    PyTypeObject *type;            // borrowed: the TypeInfo dies with it
+    Runtime *rt;                   // counted: the context outlives the type
+    Py_ssize_t data_offset;        // where the author's struct starts in an instance
+    std::vector<size_t> fields;    // offsets (within the struct) of its IslFields
+    IslGenericFunc slots[ISL_SLOT__COUNT] = {};
+    ~TypeInfo() {
+        if (rt) rt->decref();
+    }
+};
+
 void isles_dealloc(PyObject *self);
 
 bool is_isles_type(PyTypeObject *t) { return t->tp_dealloc == isles_dealloc; }
 
-TypeInfo *info_of(Runtime *rt, PyTypeObject *t) {
-    if (!rt || !is_isles_type(t)) return nullptr;
-    auto it = rt->types.find(t);
-    return it == rt->types.end() ? nullptr : it->second.get();
+TypeInfo *info_of(PyTypeObject *t) {
+    if (!is_isles_type(t) || !t->tp_cache) return nullptr;
+    return static_cast<TypeInfo *>(PyCapsule_GetPointer(t->tp_cache, nullptr));
+}
+
+void free_info(PyObject *capsule) {
+    auto *info = static_cast<TypeInfo *>(PyCapsule_GetPointer(capsule, nullptr));
+    if (info->rt->last_type == info->type) info->rt->last_type = nullptr;  // the address may be reused
+    delete info;
 }
 
 // Calls f(type, info) for each isles type in t's MRO, nearest first, until f
 // returns true.
 template <class F>
-bool for_each_isles_type(Runtime *rt, PyTypeObject *t, F &&f) {
+bool for_each_isles_type(PyTypeObject *t, F &&f) {
+    if (TypeInfo *info = info_of(t))  // the common case: an instance of the isles type itself
+        if (f(t, info)) return true;
     PyObject *mro = t->tp_mro;
     if (mro && PyTuple_Check(mro)) {
-        for (Py_ssize_t i = 0, n = PyTuple_GET_SIZE(mro); i < n; ++i) {
+        for (Py_ssize_t i = 1, n = PyTuple_GET_SIZE(mro); i < n; ++i) {
             auto *c = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(mro, i));
-            if (TypeInfo *info = info_of(rt, c))
+            if (TypeInfo *info = info_of(c))
                 if (f(c, info)) return true;
         }
         return false;
     }
-    for (PyTypeObject *c = t; c; c = c->tp_base)  // no MRO any more (type being torn down)
-        if (TypeInfo *info = info_of(rt, c))
+    for (PyTypeObject *c = t->tp_base; c; c = c->tp_base)  // no MRO any more (type being torn down)
+        if (TypeInfo *info = info_of(c))
             if (f(c, info)) return true;
     return false;
 }
@@ -66,16 +88,15 @@ PyTypeObject *native_base(PyTypeObject *t) {
 // The author's implementation of slot `kind` for instances of t, and the
 // context to call it with; nullptr with SystemError if there is none.
 IslGenericFunc find_slot(PyTypeObject *t, IslSlotKind kind, IslContext **ctx) {
-    Runtime *rt = runtime_here();
     IslGenericFunc fn = nullptr;
-    if (rt)
-        for_each_isles_type(rt, t, [&](PyTypeObject *, TypeInfo *info) { return (fn = info->slots[kind]) != nullptr; });
-    if (!fn) {
-        PyErr_Format(PyExc_SystemError, "isles: no implementation of slot %d for type '%s' in this interpreter",
-                     static_cast<int>(kind), t->tp_name);
-        return nullptr;
-    }
-    *ctx = &rt->ctx;
+    for_each_isles_type(t, [&](PyTypeObject *, TypeInfo *info) {
+        if (!(fn = info->slots[kind])) return false;
+        *ctx = &info->rt->ctx;
+        return true;
+    });
+    if (!fn)
+        PyErr_Format(PyExc_SystemError, "isles: no implementation of slot %d for type '%s'", static_cast<int>(kind),
+                     t->tp_name);
     return fn;
 }
 
@@ -99,11 +120,9 @@ PyObject *unary_slot(PyObject *self) {
 template <IslSlotKind K>
 PyObject *binary_slot(PyObject *a, PyObject *b) {
     // CPython calls a binary number slot when either operand's type has it.
-    Runtime *rt = runtime_here();
     PyObject *owner = a;
     bool a_has = false;
-    if (rt)
-        for_each_isles_type(rt, Py_TYPE(a), [&](PyTypeObject *, TypeInfo *info) { return a_has = info->slots[K] != nullptr; });
+    for_each_isles_type(Py_TYPE(a), [&](PyTypeObject *, TypeInfo *info) { return a_has = info->slots[K] != nullptr; });
     if (!a_has) owner = b;
     IslContext *ctx;
     auto fn = slot_of<BinaryFn>(owner, K, &ctx);
@@ -219,8 +238,8 @@ int getbuffer_slot(PyObject *self, Py_buffer *view, int flags) {
 
 // ---- GC support and deallocation, generated from the IslFields
 template <class F>
-void for_each_field(Runtime *rt, PyObject *self, F &&f) {
-    for_each_isles_type(rt, Py_TYPE(self), [&](PyTypeObject *, TypeInfo *info) {
+void for_each_field(PyObject *self, F &&f) {
+    for_each_isles_type(Py_TYPE(self), [&](PyTypeObject *, TypeInfo *info) {
         char *data = reinterpret_cast<char *>(self) + info->data_offset;
         for (size_t off : info->fields) f(*reinterpret_cast<PyObject **>(data + off));
         return false;
@@ -229,7 +248,7 @@ void for_each_field(Runtime *rt, PyObject *self, F &&f) {
 
 int isles_traverse(PyObject *self, visitproc visit, void *arg) {
     int r = 0;
-    for_each_field(runtime_here(), self, [&](PyObject *o) {
+    for_each_field(self, [&](PyObject *o) {
         if (!r && o) r = visit(o, arg);
     });
     if (r) return r;
@@ -239,7 +258,7 @@ int isles_traverse(PyObject *self, visitproc visit, void *arg) {
 }
 
 int isles_clear(PyObject *self) {
-    for_each_field(runtime_here(), self, [](PyObject *&o) { Py_CLEAR(o); });
+    for_each_field(self, [](PyObject *&o) { Py_CLEAR(o); });
     PyTypeObject *base = native_base(Py_TYPE(self));
     return base->tp_clear ? base->tp_clear(self) : 0;
 }
@@ -248,18 +267,14 @@ void isles_dealloc(PyObject *self) {
     PyTypeObject *type = Py_TYPE(self);
     if (PyType_IS_GC(type)) PyObject_GC_UnTrack(self);
     if (type->tp_weaklistoffset) PyObject_ClearWeakRefs(self);
-    // Without a Runtime (the very end of finalization) the fields are leaked,
-    // never touched through a dead context.
-    if (Runtime *rt = runtime_here()) {
-        PyObject *exc = PyErr_GetRaisedException();
-        for_each_isles_type(rt, type, [&](PyTypeObject *, TypeInfo *info) {
-            char *data = reinterpret_cast<char *>(self) + info->data_offset;
-            for (size_t off : info->fields) Py_CLEAR(*reinterpret_cast<PyObject **>(data + off));
-            if (auto destroy = reinterpret_cast<void (*)(void *)>(info->slots[ISL_SLOT_DESTROY])) destroy(data);
-            return false;
-        });
-        PyErr_SetRaisedException(exc);
-    }
+    PyObject *exc = PyErr_GetRaisedException();
+    for_each_isles_type(type, [&](PyTypeObject *, TypeInfo *info) {
+        char *data = reinterpret_cast<char *>(self) + info->data_offset;
+        for (size_t off : info->fields) Py_CLEAR(*reinterpret_cast<PyObject **>(data + off));
+        if (auto destroy = reinterpret_cast<void (*)(void *)>(info->slots[ISL_SLOT_DESTROY])) destroy(data);
+        return false;
+    });
+    PyErr_SetRaisedException(exc);
     PyTypeObject *base = native_base(type);
     if (base != &PyBaseObject_Type && base->tp_dealloc)
         base->tp_dealloc(self);  // frees through type->tp_free
@@ -269,21 +284,21 @@ void isles_dealloc(PyObject *self) {
 }
 
 // ---- getters and setters: closure is the author's IslGetSet
+IslContext *context_of(PyObject *self) {
+    IslContext *ctx = nullptr;
+    for_each_isles_type(Py_TYPE(self), [&](PyTypeObject *, TypeInfo *info) { return (ctx = &info->rt->ctx) != nullptr; });
+    if (!ctx) PyErr_Format(PyExc_SystemError, "isles: '%s' is not an isles type", Py_TYPE(self)->tp_name);
+    return ctx;
+}
+
 PyObject *getset_get(PyObject *self, void *closure) {
-    auto *gs = static_cast<const IslGetSet *>(closure);
-    Runtime *rt = runtime_here();
-    if (!rt) return PyErr_Format(PyExc_SystemError, "isles: no runtime in this interpreter");
-    return O(gs->get(&rt->ctx, H(self)));
+    IslContext *ctx = context_of(self);
+    return ctx ? O(static_cast<const IslGetSet *>(closure)->get(ctx, H(self))) : nullptr;
 }
 
 int getset_set(PyObject *self, PyObject *value, void *closure) {
-    auto *gs = static_cast<const IslGetSet *>(closure);
-    Runtime *rt = runtime_here();
-    if (!rt) {
-        PyErr_Format(PyExc_SystemError, "isles: no runtime in this interpreter");
-        return -1;
-    }
-    return gs->set(&rt->ctx, H(self), H(value));
+    IslContext *ctx = context_of(self);
+    return ctx ? static_cast<const IslGetSet *>(closure)->set(ctx, H(self), H(value)) : -1;
 }
 
 // ---- building the spec
@@ -479,8 +494,21 @@ IslHandle Type_FromDef(IslContext *ctx, IslHandle module, const IslTypeDef *def,
     PyObject *type = PyType_FromModuleAndSpec(O(module), &spec, b);
     if (!type) return Null();
     auto *t = reinterpret_cast<PyTypeObject *>(type);
+    if (t->tp_cache) {  // a CPython that uses the field again: refuse rather than corrupt it
+        Py_DECREF(type);
+        return H(PyErr_Format(PyExc_SystemError, "isles: tp_cache of '%s' is in use", def->name));
+    }
     Runtime *rt = Runtime::of(ctx);
-    rt->types[t] = std::move(info);
+    rt->incref();
+    info->rt = rt;
+    info->type = t;
+    PyObject *capsule = PyCapsule_New(info.get(), nullptr, free_info);
+    if (!capsule) {
+        Py_DECREF(type);
+        return Null();
+    }
+    info.release();
+    t->tp_cache = capsule;  // released by type_dealloc, with the TypeInfo
     if (rt->last_type == t) rt->last_type = nullptr;
     return H(type);
 }
@@ -495,18 +523,22 @@ void *Instance_Data(IslContext *ctx, IslHandle obj, const IslTypeDef *def) {
     PyTypeObject *t = Py_TYPE(o);
     if (t == rt->last_type && def == rt->last_def) return reinterpret_cast<char *>(o) + rt->last_offset;
     Py_ssize_t offset = -1;
-    for_each_isles_type(rt, t, [&](PyTypeObject *, TypeInfo *info) {
+    bool exact = false;
+    for_each_isles_type(t, [&](PyTypeObject *c, TypeInfo *info) {
         if (info->def != def) return false;
         offset = info->data_offset;
+        exact = c == t;
         return true;
     });
     if (offset < 0) {
         PyErr_Format(PyExc_TypeError, "expected an instance of %s, got %s", def ? def->name : "?", t->tp_name);
         return nullptr;
     }
-    rt->last_type = t;
-    rt->last_def = def;
-    rt->last_offset = offset;
+    if (exact) {  // only isles types: their death clears the cache (free_info)
+        rt->last_type = t;
+        rt->last_def = def;
+        rt->last_offset = offset;
+    }
     return reinterpret_cast<char *>(o) + offset;
 }
 
