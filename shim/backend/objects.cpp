@@ -324,7 +324,10 @@ const IslHandle *Sequence_FastItems(IslContext *, IslHandle fast, IslSsize *size
         return nullptr;
     if (size) *size = PySequence_Fast_GET_SIZE(o);
     // Release-mode handles are the object pointers, so the item array is one.
-    return reinterpret_cast<const IslHandle *>(PySequence_Fast_ITEMS(o));
+    // An empty list has no array at all: NULL would read as an error.
+    static const IslHandle no_items[1] = {};
+    PyObject **items = PySequence_Fast_ITEMS(o);
+    return items ? reinterpret_cast<const IslHandle *>(items) : no_items;
 }
 IslHandle Sequence_Tuple(IslContext *, IslHandle o) {
     if (!not_null(O(o), "IslSequence_Tuple")) return Null();

@@ -17,7 +17,7 @@ HERE = pathlib.Path(__file__).parent
 
 @pytest.mark.parametrize("mode", ["main", "sub"])
 @pytest.mark.parametrize("impl", ["isles", "cpython"])
-@pytest.mark.parametrize("name", ["heapq", "bisect", "xxlimited"])
+@pytest.mark.parametrize("name", ["heapq", "bisect", "json", "csv", "xxlimited"])
 def test_cpython_suite(name, impl, mode):
     env = dict(os.environ, PYTHONPATH=str(PYTHONPATH))
     proc = subprocess.run([sys.executable, str(HERE / "cpython_suite.py"), name, "--impl", impl, "--mode", mode,
