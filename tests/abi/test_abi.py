@@ -273,16 +273,24 @@ def test_port_exports_only_its_init_function(port):
 
 
 def test_one_file_for_every_cpython():
-    """Each CPython imports the very same file: one path, one sha256."""
+    """Each CPython imports the very same file of every port, in the main
+    interpreter and in an own-GIL one: one path, one sha256."""
+    names = [p.name.split(".")[0] for p in PORT_FILES]
+    assert {"_heapq", "_bisect", "_json", "_csv", "xxlimited", "xxlimited_35"} <= set(names)
+    imports = "; ".join(f"import {n}" for n in names)
+    probe = f"{imports}; __isles_result__ = ' '.join(m.__file__ for m in ({', '.join(names)},))"
+    in_sub = f"import sys; sys.path.insert(0, {str(PORTS)!r})\n{probe}"
+    code = (f"import sys, isles\nsys.path.insert(0, {str(PORTS)!r})\nexec({probe!r})\nprint(__isles_result__)\n"
+            f"print(isles.backend().run_isolated({in_sub!r}))\n")
     seen = {}
     for version, python in sorted(all_pythons().items()):
-        code = ("import sys, hashlib; sys.path.insert(0, %r); import _heapq, _bisect; "
-                "print(_heapq.__file__); print(_bisect.__file__)" % str(PORTS))
         env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", ""))
         out = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env)
         assert out.returncode == 0, out.stderr
-        files = [pathlib.Path(f) for f in out.stdout.split()]
-        assert len(files) == 2 and all(f.parent == PORTS for f in files), (version, files)  # the ports, not CPython's
+        main, sub = out.stdout.splitlines()
+        assert main == sub, (version, main, sub)
+        files = [pathlib.Path(f) for f in main.split()]
+        assert len(files) == len(names) and all(f.parent == PORTS for f in files), (version, files)
         seen[version] = [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
     assert len(seen) >= 1
     assert len({tuple(v) for v in seen.values()}) == 1, seen
