@@ -5,6 +5,8 @@
  * loads in the main interpreter and in own-GIL sub-interpreters. */
 #include <isles/isles.h>
 
+#include "xx_common.h"
+
 #define XXO_BUFSIZE 10
 
 typedef struct {
@@ -14,7 +16,7 @@ typedef struct {
 } Xxo;
 
 typedef struct {
-    IslField Xxo_type;
+    IslField Xxo_type; /* first: xx_new (xx_common.h) reads it there */
     IslField Str_type;
     IslField Error_type;
 } XxState;
@@ -24,38 +26,12 @@ static const IslTypeDef Xxo_def;
 
 static IslHandle Xxo_getattro(IslContext *ctx, IslHandle self, IslHandle name) {
     Xxo *x = (Xxo *)IslInstance_Data(ctx, self, &Xxo_def);
-    if (!x) return ISL_NULL;
-    IslHandle attrs = IslField_Load(ctx, self, x->x_attr);
-    if (!IslHandle_IsNull(attrs)) {
-        IslHandle v;
-        int found = IslDict_GetItem(ctx, attrs, name, &v);
-        IslHandle_Close(ctx, attrs);
-        if (found != 0) return v; /* the value, or null with the error */
-    }
-    return IslObject_GenericGetAttr(ctx, self, name);
+    return x ? attr_dict_get(ctx, self, x->x_attr, name) : ISL_NULL;
 }
 
 static int Xxo_setattro(IslContext *ctx, IslHandle self, IslHandle name, IslHandle value) {
     Xxo *x = (Xxo *)IslInstance_Data(ctx, self, &Xxo_def);
-    if (!x) return -1;
-    IslHandle attrs = IslField_Load(ctx, self, x->x_attr);
-    if (IslHandle_IsNull(attrs)) {
-        attrs = IslDict_New(ctx);
-        if (IslHandle_IsNull(attrs)) return -1;
-        IslField_Store(ctx, self, &x->x_attr, attrs);
-    }
-    int r;
-    if (IslHandle_IsNull(value)) {
-        r = IslDict_DelItem(ctx, attrs, name);
-        if (r < 0 && IslErr_ExceptionMatches(ctx, ctx->h_KeyError)) {
-            IslErr_Clear(ctx);
-            IslErr_SetString(ctx, ctx->h_AttributeError, "delete non-existing Xxo attribute");
-        }
-    } else {
-        r = IslDict_SetItem(ctx, attrs, name, value);
-    }
-    IslHandle_Close(ctx, attrs);
-    return r;
+    return x ? attr_dict_set(ctx, self, &x->x_attr, name, value) : -1;
 }
 
 /* demo(o) -> o: returns o when it is a str or an Xxo, else None. */
@@ -117,37 +93,7 @@ static const IslTypeDef Str_def = {
     .flags = ISL_TYPE_BASETYPE,
 };
 
-/* foo(i, j): the sum of two C longs. */
-static IslHandle xx_foo(IslContext *ctx, IslHandle module, const IslHandle *args, size_t nargs) {
-    (void)module;
-    int64_t i, j;
-    if (nargs != 2)
-        return IslErr_Format(ctx, ctx->h_TypeError, "foo() takes exactly 2 arguments (%zu given)", nargs);
-    if (!IslArg_Parse(ctx, args, nargs, ISL_NULL, "LL:foo", NULL, &i, &j)) return ISL_NULL;
-    return IslLong_FromInt64(ctx, i + j);
-}
-ISL_DEF_METH_FASTCALL(xx_foo_def, "foo", xx_foo, "foo(i,j)\n\nReturn the sum of i and j.");
-
-static IslHandle xx_new(IslContext *ctx, IslHandle module) {
-    XxState *st = (XxState *)IslModule_GetState(ctx, module);
-    if (!st) return ISL_NULL;
-    IslHandle type = IslField_Load(ctx, module, st->Xxo_type);
-    IslHandle obj = IslType_GenericNew(ctx, type);
-    IslHandle_Close(ctx, type);
-    return obj;
-}
-ISL_DEF_METH_NOARGS(xx_new_def, "new", xx_new, "new() -> new Xx object");
-
 static const IslMethodDef *const xx_methods[] = {&xx_foo_def, &xx_new_def, NULL};
-
-/* Creates one type or exception, keeps it in the state and adds it to the module. */
-static int add_kept(IslContext *ctx, IslHandle module, IslField *slot, IslHandle obj, const char *name) {
-    if (IslHandle_IsNull(obj)) return -1;
-    IslField_Store(ctx, module, slot, obj);
-    int r = IslModule_AddObject(ctx, module, name, obj);
-    IslHandle_Close(ctx, obj);
-    return r;
-}
 
 static int xx_exec(IslContext *ctx, IslHandle module) {
     XxState *st = (XxState *)IslModule_GetState(ctx, module);
