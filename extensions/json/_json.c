@@ -50,65 +50,6 @@ static const IslHandle *fast_items(IslContext *ctx, IslHandle fast, IslSsize *n)
     return none;
 }
 
-/* Gathers positional and keyword arguments of a tp_call/tp_new style call
- * into `out` (all parameters required), with CPython's messages. */
-static int gather_args(IslContext *ctx, IslHandle args, IslHandle kwargs, const char *fname,
-                       const char *const *names, IslSsize n, IslHandle *out) {
-    IslSsize nargs;
-    const IslHandle *items = fast_items(ctx, args, &nargs);
-    if (!items) return -1;
-    IslSsize nkw = IslHandle_IsNull(kwargs) ? 0 : IslDict_Size(ctx, kwargs);
-    if (nkw < 0) return -1;
-    if (nargs > n) {
-        IslErr_Format(ctx, ctx->h_TypeError, "%s() takes at most %zd arguments (%zd given)", fname, n, nargs + nkw);
-        return -1;
-    }
-    IslSsize used = 0;
-    for (IslSsize i = 0; i < n; i++) {
-        IslHandle v = ISL_NULL;
-        if (i < nargs) {
-            v = items[i];
-        } else if (nkw) {
-            int r = IslDict_GetItemString(ctx, kwargs, names[i], &v);
-            if (r < 0) return -1;
-            if (r) {
-                IslHandle_Close(ctx, v); /* the dict keeps it alive for the call */
-                used++;
-            }
-        }
-        if (IslHandle_IsNull(v)) {
-            IslErr_Format(ctx, ctx->h_TypeError, "%s() missing required argument '%s' (pos %zd)", fname, names[i],
-                          i + 1);
-            return -1;
-        }
-        out[i] = v;
-    }
-    if (used != nkw) {
-        /* name the keyword that matched no free parameter */
-        IslSsize pos = 0;
-        IslHandle key;
-        while (IslDict_Next(ctx, kwargs, &pos, &key, NULL) > 0) {
-            IslSsize klen, at = -1;
-            const char *k = IslStr_Check(ctx, key) ? IslStr_AsUTF8AndSize(ctx, key, &klen) : NULL;
-            for (IslSsize i = 0; k && i < n; i++)
-                if (strcmp(k, names[i]) == 0) at = i;
-            if (!k) {
-                if (!IslErr_Occurred(ctx)) IslErr_Format(ctx, ctx->h_TypeError, "keywords must be strings");
-            } else if (at < 0) {
-                IslErr_Format(ctx, ctx->h_TypeError, "%s() got an unexpected keyword argument '%s'", fname, k);
-            } else if (at < nargs) {
-                IslErr_Format(ctx, ctx->h_TypeError, "argument for %s() given by name ('%s') and position (%zd)",
-                              fname, k, at + 1);
-            }
-            IslHandle_Close(ctx, key);
-            if (IslErr_Occurred(ctx)) return -1;
-        }
-        IslErr_Format(ctx, ctx->h_TypeError, "%s() got an unexpected keyword argument", fname);
-        return -1;
-    }
-    return 0;
-}
-
 /* Raises json.decoder.JSONDecodeError(msg, s, pos), looked up each time as
  * CPython does (the test suite swaps the class in). */
 static void raise_decode_error(IslContext *ctx, const char *msg, IslHandle s, IslSsize pos) {
@@ -647,9 +588,10 @@ static IslHandle scan_once(Scan *s, IslSsize idx, IslSsize *next) {
 }
 
 static IslHandle scanner_call(IslContext *ctx, IslHandle self, IslHandle args, IslHandle kwargs) {
-    static const char *const names[] = {"string", "idx"};
+    static const char *const names[] = {"string", "idx", NULL};
+    static IslArgSpec spec = ISL_ARGSPEC("OO:scan_once", names);
     IslHandle a[2];
-    if (gather_args(ctx, args, kwargs, "scan_once", names, 2, a) < 0) return ISL_NULL;
+    if (!IslArg_ParseTupleAndDict(ctx, args, kwargs, &spec, &a[0], &a[1])) return ISL_NULL;
     IslSsize idx;
     if (!IslArg_Parse(ctx, a, 2, ISL_NULL, "On:scan_once", NULL, &a[0], &idx)) return ISL_NULL;
     if (!IslStr_Check(ctx, a[0]))
@@ -697,9 +639,10 @@ static IslHandle scanner_call(IslContext *ctx, IslHandle self, IslHandle args, I
 }
 
 static IslHandle scanner_new(IslContext *ctx, IslHandle type, IslHandle args, IslHandle kwargs) {
-    static const char *const names[] = {"context"};
+    static const char *const names[] = {"context", NULL};
+    static IslArgSpec spec = ISL_ARGSPEC("O:make_scanner", names);
     IslHandle context;
-    if (gather_args(ctx, args, kwargs, "make_scanner", names, 1, &context) < 0) return ISL_NULL;
+    if (!IslArg_ParseTupleAndDict(ctx, args, kwargs, &spec, &context)) return ISL_NULL;
     IslHandle self = IslType_GenericNew(ctx, type);
     if (IslHandle_IsNull(self)) return self;
     Scanner *sc = (Scanner *)IslInstance_Data(ctx, self, &scanner_def);
@@ -1361,9 +1304,10 @@ static int enc_obj(Enc *e, IslHandle obj, IslSsize level) {
 }
 
 static IslHandle encoder_call(IslContext *ctx, IslHandle self, IslHandle args, IslHandle kwargs) {
-    static const char *const names[] = {"obj", "_current_indent_level"};
+    static const char *const names[] = {"obj", "_current_indent_level", NULL};
+    static IslArgSpec spec = ISL_ARGSPEC("OO:_iterencode", names);
     IslHandle a[2];
-    if (gather_args(ctx, args, kwargs, "_iterencode", names, 2, a) < 0) return ISL_NULL;
+    if (!IslArg_ParseTupleAndDict(ctx, args, kwargs, &spec, &a[0], &a[1])) return ISL_NULL;
     IslSsize level;
     IslHandle obj;
     if (!IslArg_Parse(ctx, a, 2, ISL_NULL, "On:_iterencode", NULL, &obj, &level)) return ISL_NULL;
@@ -1419,11 +1363,13 @@ done:
 }
 
 static IslHandle encoder_new(IslContext *ctx, IslHandle type, IslHandle args, IslHandle kwargs) {
-    static const char *const names[] = {"markers",       "default",        "encoder",
-                                        "indent",        "key_separator",  "item_separator",
-                                        "sort_keys",     "skipkeys",       "allow_nan"};
+    static const char *const names[] = {"markers",   "default",  "encoder",   "indent", "key_separator",
+                                        "item_separator", "sort_keys", "skipkeys", "allow_nan", NULL};
+    static IslArgSpec spec = ISL_ARGSPEC("OOOOOOOOO:make_encoder", names);
     IslHandle a[9];
-    if (gather_args(ctx, args, kwargs, "make_encoder", names, 9, a) < 0) return ISL_NULL;
+    if (!IslArg_ParseTupleAndDict(ctx, args, kwargs, &spec, &a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6], &a[7],
+                                  &a[8]))
+        return ISL_NULL;
     for (int i = 4; i < 6; i++)
         if (!IslStr_Check(ctx, a[i]))
             return IslErr_Format(ctx, ctx->h_TypeError, "make_encoder() argument %d must be str, not %.200T", i + 1,

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "backend.h"
 
@@ -262,28 +263,71 @@ int Arg_Parse(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnam
     return ok;
 }
 
-int Arg_ParseSpec(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, ...) {
+namespace {
+// The compiled form of `spec`, compiled on first use. Interpreters with their
+// own GIL may get here at once: one compiles into the spec and publishes it;
+// the others compile into `local`. nullptr with an exception set on error.
+const Compiled *compiled(IslArgSpec *spec, Compiled &local, const char *api) {
     if (!spec || !spec->format) {
-        PyErr_SetString(PyExc_SystemError, "IslArg_ParseSpec: no spec or no format");
-        return 0;
+        PyErr_Format(PyExc_SystemError, "%s: no spec or no format", api);
+        return nullptr;
     }
-    // Interpreters with their own GIL may get here at once: one compiles
-    // into the spec and publishes it; the others compile on the stack.
-    Compiled local, *c = reinterpret_cast<Compiled *>(spec->_compiled);
-    if (__atomic_load_n(&spec->_state, __ATOMIC_ACQUIRE) != 2) {
-        if (!parse_format(spec->format, spec->keywords, local)) return 0;
-        int expected = 0;
-        if (__atomic_compare_exchange_n(&spec->_state, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            *c = local;
-            __atomic_store_n(&spec->_state, 2, __ATOMIC_RELEASE);
-        } else {
-            c = &local;
-        }
-    }
+    auto *c = reinterpret_cast<Compiled *>(spec->_compiled);
+    if (__atomic_load_n(&spec->_state, __ATOMIC_ACQUIRE) == 2) return c;
+    if (!parse_format(spec->format, spec->keywords, local)) return nullptr;
+    int expected = 0;
+    if (!__atomic_compare_exchange_n(&spec->_state, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return &local;
+    *c = local;
+    __atomic_store_n(&spec->_state, 2, __ATOMIC_RELEASE);
+    return c;
+}
+}  // namespace
+
+int Arg_ParseSpec(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, ...) {
+    Compiled local;
+    const Compiled *c = compiled(spec, local, "IslArg_ParseSpec");
+    if (!c) return 0;
     va_list ap;
     va_start(ap, spec);
     int ok = guarded_parse(args, nargs, kwnames, Spec{*c, spec->keywords}, ap);
     va_end(ap);
+    return ok;
+}
+
+int Arg_ParseTupleAndDict(IslContext *, IslHandle args, IslHandle kwargs, IslArgSpec *spec, ...) {
+    Compiled local;
+    const Compiled *c = compiled(spec, local, "IslArg_ParseTupleAndDict");
+    if (!c) return 0;
+    PyObject *tuple = O(args), *dict = O(kwargs);
+    if (!tuple || !PyTuple_Check(tuple) || (dict && !PyDict_Check(dict))) {
+        PyErr_Format(PyExc_SystemError, "IslArg_ParseTupleAndDict: %s() needs an args tuple and a kwargs dict or null",
+                     c->fname);
+        return 0;
+    }
+    // The fastcall layout: positional values, then keyword values named by a
+    // kwnames tuple. Only calls with keywords pay for building it.
+    Py_ssize_t nargs = PyTuple_GET_SIZE(tuple), nkw = dict ? PyDict_GET_SIZE(dict) : 0;
+    PyObject *kwnames = nullptr;
+    std::vector<PyObject *> all;
+    const IslHandle *items = reinterpret_cast<const IslHandle *>(&PyTuple_GET_ITEM(tuple, 0));
+    if (nkw) {
+        kwnames = PyTuple_New(nkw);
+        if (!kwnames) return 0;
+        all.assign(&PyTuple_GET_ITEM(tuple, 0), &PyTuple_GET_ITEM(tuple, 0) + nargs);
+        Py_ssize_t pos = 0, i = 0;
+        PyObject *k, *v;
+        while (PyDict_Next(dict, &pos, &k, &v)) {
+            PyTuple_SET_ITEM(kwnames, i++, Py_NewRef(k));
+            all.push_back(v);  // the dict keeps it alive during the call
+        }
+        items = reinterpret_cast<const IslHandle *>(all.data());
+    }
+    va_list ap;
+    va_start(ap, spec);
+    int ok = guarded_parse(items, static_cast<size_t>(nargs), H(kwnames), Spec{*c, spec->keywords}, ap);
+    va_end(ap);
+    Py_XDECREF(kwnames);
     return ok;
 }
 

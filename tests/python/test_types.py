@@ -240,6 +240,33 @@ static const IslTypeDef Coded_def = {
 
 static const IslTypeDef Text_def = {.name = "typed.Text", .flags = ISL_TYPE_BASETYPE};
 
+/* Pair(a, b=0, *, scale=1.0): tp_new arguments through IslArg_ParseTupleAndDict. */
+typedef struct { IslField a; IslSsize b; double scale; } Pair;
+static const IslTypeDef Pair_def;
+static IslHandle Pair_new(IslContext *ctx, IslHandle type, IslHandle args, IslHandle kwargs) {
+    static const char *const kws[] = {"a", "b", "scale", NULL};
+    static IslArgSpec spec = ISL_ARGSPEC("O|n$d:Pair", kws);
+    IslHandle a;
+    IslSsize b = 0;
+    double scale = 1.0;
+    if (!IslArg_ParseTupleAndDict(ctx, args, kwargs, &spec, &a, &b, &scale)) return ISL_NULL;
+    IslHandle self = IslType_GenericNew(ctx, type);
+    Pair *p = IslHandle_IsNull(self) ? NULL : (Pair *)IslInstance_Data(ctx, self, &Pair_def);
+    if (!p) return self;
+    IslField_Store(ctx, self, &p->a, a);
+    p->b = b;
+    p->scale = scale;
+    return self;
+}
+static const IslMember Pair_members[] = {
+    ISL_MEMBER_FIELD("a", Pair, a, ISL_READONLY), ISL_MEMBER_SSIZE("b", Pair, b, ISL_READONLY),
+    ISL_MEMBER_DOUBLE("scale", Pair, scale, ISL_READONLY), {0},
+};
+static const IslSlot Pair_slots[] = {{ISL_SLOT_NEW, ISL_FN(Pair_new)}, {ISL_SLOT_END, NULL}};
+static const IslTypeDef Pair_def = {
+    .name = "typed.Pair", .basicsize = sizeof(Pair), .slots = Pair_slots, .members = Pair_members,
+};
+
 static int keep(IslContext *ctx, IslHandle module, IslField *slot, IslHandle obj, const char *name) {
     if (IslHandle_IsNull(obj)) return -1;
     if (slot) IslField_Store(ctx, module, slot, obj);
@@ -254,7 +281,8 @@ static int typed_exec(IslContext *ctx, IslHandle module) {
     if (keep(ctx, module, &st->Node_type, IslType_FromDef(ctx, module, &Node_def, ISL_NULL), "Node") < 0 ||
         keep(ctx, module, &st->Error_type, IslErr_NewException(ctx, "typed.Error", ctx->h_ValueError, "doc"), "Error") < 0 ||
         keep(ctx, module, &st->CodedError_type, IslType_FromDef(ctx, module, &Coded_def, ctx->h_Exception), "CodedError") < 0 ||
-        keep(ctx, module, NULL, IslType_FromDef(ctx, module, &Text_def, ctx->h_StrType), "Text") < 0)
+        keep(ctx, module, NULL, IslType_FromDef(ctx, module, &Text_def, ctx->h_StrType), "Text") < 0 ||
+        keep(ctx, module, NULL, IslType_FromDef(ctx, module, &Pair_def, ISL_NULL), "Pair") < 0)
         return -1;
     return 0;
 }
@@ -389,6 +417,29 @@ def test_slots_members_getsets(run, typed):
             b.count_call(1)
         except TypeError as e:
             assert "count_call() takes no arguments (1 given)" in str(e)
+        """, typed)
+
+
+def test_new_parses_tuple_and_dict(run, typed):
+    run("""
+        P = mod.Pair
+        p = P([1])
+        assert (p.a, p.b, p.scale) == ([1], 0, 1.0)
+        p = P("x", 5, scale=2.5)
+        assert (p.a, p.b, p.scale) == ("x", 5, 2.5)
+        p = P(b=3, a=None)
+        assert (p.a, p.b) == (None, 3)
+        for args, kwargs, text in [((), {}, "Pair() missing required argument 'a' (pos 1)"),
+                                   ((1, 2, 3), {}, "Pair() takes at most 2 positional arguments (3 given)"),
+                                   ((1,), {"c": 1}, "Pair() got an unexpected keyword argument 'c'"),
+                                   ((1,), {"a": 1}, "Pair() got multiple values for argument 'a'"),
+                                   ((1, "x"), {}, "Pair() argument 'b' must be an integer, not str")]:
+            try:
+                P(*args, **kwargs)
+            except TypeError as e:
+                assert str(e) == text, (str(e), text)
+            else:
+                raise AssertionError(text)
         """, typed)
 
 

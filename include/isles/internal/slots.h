@@ -7,7 +7,7 @@
 
 #include "isles/stable/context.h"
 
-#define ISL_CONTEXT_N_SLOTS 177
+#define ISL_CONTEXT_N_SLOTS 178
 #define ISL_CONTEXT_HEADER_WORDS 4
 
 /* X(slot, field) for every constant; the backend supplies the object. */
@@ -192,6 +192,7 @@
     X(174, ctx_List_CompareItems, List_CompareItems) \
     X(175, ctx_Sequence_CompareItem, Sequence_CompareItem) \
     X(176, ctx_Arg_ParseSpec, Arg_ParseSpec) \
+    X(177, ctx_Arg_ParseTupleAndDict, Arg_ParseTupleAndDict) \
 
 /* X(slot, "name") for every slot, in order. */
 #define ISL_FOR_EACH_SLOT_NAME(X) \
@@ -372,6 +373,7 @@
     X(174, "IslList_CompareItems") \
     X(175, "IslSequence_CompareItem") \
     X(176, "IslArg_ParseSpec") \
+    X(177, "IslArg_ParseTupleAndDict") \
 
 #ifdef __cplusplus
 namespace isles::internal::impl {
@@ -506,6 +508,7 @@ IslHandle Str_FromFormatFloat(IslContext *ctx, double value, char format_code, i
 int List_CompareItems(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j, int op);
 int Sequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first);
 int Arg_ParseSpec(IslContext *ctx, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, ...);
+int Arg_ParseTupleAndDict(IslContext *ctx, IslHandle args, IslHandle kwargs, IslArgSpec *spec, ...);
 }  // namespace isles::internal::impl
 #endif
 #endif

@@ -202,6 +202,7 @@ struct IslContext {
     int (*ctx_List_CompareItems)(IslContext *, IslHandle, IslSsize, IslSsize, int);  /* slot 174 */
     int (*ctx_Sequence_CompareItem)(IslContext *, IslHandle, IslSsize, IslHandle, int, int);  /* slot 175 */
     int (*ctx_Arg_ParseSpec)(IslContext *, const IslHandle *, size_t, IslHandle, IslArgSpec *, ...);  /* slot 176 */
+    int (*ctx_Arg_ParseTupleAndDict)(IslContext *, IslHandle, IslHandle, IslArgSpec *, ...);  /* slot 177 */
 };
 
 static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) { return ctx->ctx_Handle_Dup(ctx, h); }
@@ -335,6 +336,7 @@ static inline IslHandle IslStr_FromFormatFloat(IslContext *ctx, double value, ch
 static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j, int op) { return ctx->ctx_List_CompareItems(ctx, list, i, j, op); }
 static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first) { return ctx->ctx_Sequence_CompareItem(ctx, seq, index, other, op, other_first); }
 #define IslArg_ParseSpec(ctx, ...) ((ctx)->ctx_Arg_ParseSpec((ctx), __VA_ARGS__))
+#define IslArg_ParseTupleAndDict(ctx, ...) ((ctx)->ctx_Arg_ParseTupleAndDict((ctx), __VA_ARGS__))
 
 #ifdef __cplusplus
 }
