@@ -185,6 +185,23 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spe
                          max_pos == 1 ? "" : "s", nargs);
         return 0;
     }
+    if (nkw == 0 && nargs >= required_pos) {
+        // The common call: positional arguments only, all required ones there.
+        int ok = 1;
+        for (size_t i = 0; i < c.n; ++i) {
+            void *out = va_arg(ap, void *);
+            if (!ok || i >= nargs) continue;
+            if (!out) {
+                PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() output %zu is NULL", fn, i + 1);
+                ok = 0;
+            } else if (c.code[i] == 'O') {
+                *static_cast<IslHandle *>(out) = args[i];
+            } else if (!convert(spec, spec.param(i), i, O(args[i]), out)) {
+                ok = 0;
+            }
+        }
+        return ok;
+    }
     // Match each keyword to a named parameter; reject unknown and duplicate ones.
     PyObject *values[kMaxParams];  // only the first c.n are used: clear just those (hot path)
     for (size_t i = 0; i < c.n; ++i) values[i] = nullptr;

@@ -14,6 +14,34 @@ bool not_null(PyObject *o, const char *api) {
 
 IslHandle result(PyObject *o) { return H(o); }
 
+// Same exact builtin type whose comparison runs no Python code: no reflected
+// operation can take precedence, and the comparison cannot mutate anything.
+bool plain_pair(PyObject *a, PyObject *b) {
+    PyTypeObject *t = Py_TYPE(a);
+    return t == Py_TYPE(b) && (t == &PyLong_Type || t == &PyFloat_Type || t == &PyUnicode_Type || t == &PyBytes_Type);
+}
+
+// tp_richcompare of a plain_pair as a truth value; -2 when it declines.
+int plain_compare(PyObject *a, PyObject *b, int op) {
+    if (a == b && (op == Py_EQ || op == Py_NE)) return op == Py_EQ;
+    PyObject *r = Py_TYPE(a)->tp_richcompare(a, b, op);
+    if (r == Py_True || r == Py_False) return r == Py_True;  // immortal: no reference to drop
+    if (!r) return -1;
+    int truth = r == Py_NotImplemented ? -2 : PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return truth;
+}
+
+// PyObject_RichCompareBool, with plain pairs compared directly: the inner
+// step of heapq and bisect (CPython's own _bisect does the same).
+int compare_bool(PyObject *a, PyObject *b, int op) {
+    if (plain_pair(a, b)) {
+        int r = plain_compare(a, b, op);
+        if (r != -2) return r;
+    }
+    return PyObject_RichCompareBool(a, b, op);
+}
+
 }  // namespace
 
 // ---- handles
@@ -285,13 +313,23 @@ IslHandle Dict_SetDefault(IslContext *, IslHandle d, IslHandle key, IslHandle v)
 int List_CompareItems(IslContext *, IslHandle l, IslSsize i, IslSsize j, int op) {
     PyObject *list = O(l);
     if (!expect(list && PyList_Check(list), "IslList_CompareItems", "a list", list)) return -1;
+    if (op < Py_LT || op > Py_GE) {
+        PyErr_Format(PyExc_SystemError, "IslList_CompareItems: bad comparison operator %d", op);
+        return -1;
+    }
     Py_ssize_t size = PyList_GET_SIZE(list);
     if (i < 0 || i >= size || j < 0 || j >= size) {
         PyErr_SetString(PyExc_IndexError, "list index out of range");
         return -1;
     }
-    PyObject *a = Py_NewRef(PyList_GET_ITEM(list, i)), *b = Py_NewRef(PyList_GET_ITEM(list, j));
-    int r = PyObject_RichCompareBool(a, b, op);
+    PyObject *a = PyList_GET_ITEM(list, i), *b = PyList_GET_ITEM(list, j);
+    if (plain_pair(a, b)) {  // runs no code: neither item can go, the size cannot change
+        int r = plain_compare(a, b, op);
+        if (r != -2) return r;
+    }
+    Py_INCREF(a);
+    Py_INCREF(b);
+    int r = compare_bool(a, b, op);
     Py_DECREF(a);
     Py_DECREF(b);
     if (r >= 0 && PyList_GET_SIZE(list) != size) {
@@ -303,14 +341,25 @@ int List_CompareItems(IslContext *, IslHandle l, IslSsize i, IslSsize j, int op)
 int Sequence_CompareItem(IslContext *, IslHandle s, IslSsize index, IslHandle other, int op, int other_first) {
     PyObject *seq = O(s), *item;
     if (!not_null(seq, "IslSequence_CompareItem") || !not_null(O(other), "IslSequence_CompareItem")) return -1;
-    if (PyList_CheckExact(seq) && index >= 0 && index < PyList_GET_SIZE(seq))
-        item = Py_NewRef(PyList_GET_ITEM(seq, index));
-    else if (PyTuple_CheckExact(seq) && index >= 0 && index < PyTuple_GET_SIZE(seq))
+    if (op < Py_LT || op > Py_GE) {
+        PyErr_Format(PyExc_SystemError, "IslSequence_CompareItem: bad comparison operator %d", op);
+        return -1;
+    }
+    if (PyList_CheckExact(seq) && index >= 0 && index < PyList_GET_SIZE(seq)) {
+        item = PyList_GET_ITEM(seq, index);
+        // A plain pair cannot run code that drops the item: no reference needed.
+        if (plain_pair(item, O(other))) {
+            int r = other_first ? plain_compare(O(other), item, op) : plain_compare(item, O(other), op);
+            if (r != -2) return r;
+        }
+        Py_INCREF(item);
+    } else if (PyTuple_CheckExact(seq) && index >= 0 && index < PyTuple_GET_SIZE(seq)) {
         item = Py_NewRef(PyTuple_GET_ITEM(seq, index));
-    else
+    } else {
         item = PySequence_GetItem(seq, index);
+    }
     if (!item) return -1;
-    int r = other_first ? PyObject_RichCompareBool(O(other), item, op) : PyObject_RichCompareBool(item, O(other), op);
+    int r = other_first ? compare_bool(O(other), item, op) : compare_bool(item, O(other), op);
     Py_DECREF(item);
     return r;
 }
@@ -415,7 +464,7 @@ int Object_RichCompareBool(IslContext *, IslHandle a, IslHandle b, int op) {
     if (!not_null(O(a), "IslObject_RichCompareBool") || !not_null(O(b), "IslObject_RichCompareBool") ||
         !valid_op(op))
         return -1;
-    return PyObject_RichCompareBool(O(a), O(b), op);
+    return compare_bool(O(a), O(b), op);
 }
 IslSsize Object_Hash(IslContext *, IslHandle o) {
     if (!not_null(O(o), "IslObject_Hash")) return -1;

@@ -326,3 +326,87 @@ def test_errors(run, make_module):
         assert mod.fetch_none() is True
     """, make_module(ERRORS, ["raise_def", "raiseo_def", "fmt_def", "badfmt_def", "fmtcase_def", "catch_def", "restore_def",
                               "nomem_def", "warn_def", "fetchnone_def"]))
+
+
+COMPARE = r"""
+static IslHandle cmp_items(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    /* (list, i, j, op) -> list[i] op list[j] */
+    int r = IslList_CompareItems(ctx, args[0], IslLong_AsSsize(ctx, args[1]), IslLong_AsSsize(ctx, args[2]),
+                                 (int)IslLong_AsInt64(ctx, args[3]));
+    return r < 0 ? ISL_NULL : IslBool_FromBool(ctx, r);
+}
+static IslHandle cmp_item(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    /* (seq, i, other, op, other_first) */
+    int r = IslSequence_CompareItem(ctx, args[0], IslLong_AsSsize(ctx, args[1]), args[2],
+                                    (int)IslLong_AsInt64(ctx, args[3]), (int)IslLong_AsInt64(ctx, args[4]));
+    return r < 0 ? ISL_NULL : IslBool_FromBool(ctx, r);
+}
+static IslHandle cmp_bool(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    int r = IslObject_RichCompareBool(ctx, args[0], args[1], (int)IslLong_AsInt64(ctx, args[2]));
+    return r < 0 ? ISL_NULL : IslBool_FromBool(ctx, r);
+}
+ISL_DEF_METH_FASTCALL(cmp_items_def, "cmp_items", cmp_items, "");
+ISL_DEF_METH_FASTCALL(cmp_item_def, "cmp_item", cmp_item, "");
+ISL_DEF_METH_FASTCALL(cmp_bool_def, "cmp_bool", cmp_bool, "");
+"""
+
+
+def test_comparisons_match_python(run, make_module):
+    """The fast paths of IslList_CompareItems, IslSequence_CompareItem and
+    IslObject_RichCompareBool agree with Python's operators on every kind of
+    operand, and the list helpers survive comparisons that mutate the list."""
+    run("""
+        import operator, itertools
+        ops = [operator.lt, operator.le, operator.eq, operator.ne, operator.gt, operator.ge]
+        nan = float("nan")
+        class MyInt(int):
+            def __lt__(self, other):
+                return True
+        values = [0, 1, -1, 2**80, 1.5, nan, "a", "b", "\\u00e9", b"a", b"b", (1, 2), (1, 3), True, MyInt(5), None]
+        for a, b in itertools.product(values, repeat=2):
+            for code, op in enumerate(ops):
+                try:
+                    want = op(a, b)
+                except TypeError:
+                    want = TypeError
+                if a is b and op in (operator.eq, operator.ne):
+                    want = op is operator.eq  # identity first, as PyObject_RichCompareBool
+                for got in (lambda: mod.cmp_bool(a, b, code), lambda: mod.cmp_items([a, b], 0, 1, code),
+                            lambda: mod.cmp_item([a], 0, b, code, 0), lambda: mod.cmp_item((b,), 0, a, code, 1)):
+                    try:
+                        g = got()
+                    except TypeError:
+                        g = TypeError
+                    assert g == bool(want) if want is not TypeError else g is TypeError, (a, b, op, g, want)
+        assert mod.cmp_bool(nan, nan, 2) is True      # identity, as PyObject_RichCompareBool
+        for bad in (lambda: mod.cmp_items([1], 0, 1, 0), lambda: mod.cmp_items([1], -1, 0, 0)):
+            try:
+                bad()
+            except IndexError:
+                pass
+            else:
+                raise AssertionError("no IndexError")
+        try:
+            mod.cmp_items([1, 2], 0, 1, 9)
+        except SystemError as e:
+            assert "bad comparison operator 9" in str(e)
+        heap = []
+        class Shrinks:
+            def __lt__(self, other):
+                heap.clear()
+                return True
+        heap[:] = [Shrinks(), Shrinks()]
+        try:
+            mod.cmp_items(heap, 0, 1, 0)
+        except RuntimeError as e:
+            assert "list changed size" in str(e)
+        else:
+            raise AssertionError("no RuntimeError")
+        seq = []
+        class Drops:
+            def __lt__(self, other):
+                seq.clear()     # the item is held during the comparison
+                return False
+        seq[:] = [Drops()]
+        assert mod.cmp_item(seq, 0, 1, 0, 0) is False and seq == []
+        """, make_module(COMPARE, ["cmp_items_def", "cmp_item_def", "cmp_bool_def"]))
