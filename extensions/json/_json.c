@@ -1205,16 +1205,9 @@ static int enc_dict(Enc *e, IslHandle dct, IslSsize level) {
         if (enc_newline_indent(e, level) < 0) goto fail;
     }
     if (e->sort_keys || !is_exact_dict(ctx, dct)) {
-        IslHandle view = IslObject_CallMethod(ctx, dct, "items", NULL, 0);
-        if (IslHandle_IsNull(view)) goto fail;
-        items = IslObject_Vectorcall(ctx, ctx->h_ListType, &view, 1, ISL_NULL);
-        IslHandle_Close(ctx, view);
+        items = IslMapping_Items(ctx, dct);
         if (IslHandle_IsNull(items)) goto fail;
-        if (e->sort_keys) {
-            IslHandle r = IslObject_CallMethod(ctx, items, "sort", NULL, 0);
-            if (IslHandle_IsNull(r)) goto fail;
-            IslHandle_Close(ctx, r);
-        }
+        if (e->sort_keys && IslList_Sort(ctx, items) < 0) goto fail;
         for (IslSsize i = 0;; i++) {
             IslSsize n;
             const IslHandle *it = fast_items(ctx, items, &n);

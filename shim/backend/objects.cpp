@@ -309,6 +309,15 @@ IslHandle Dict_SetDefault(IslContext *, IslHandle d, IslHandle key, IslHandle v)
     return result(Py_XNewRef(PyDict_SetDefault(O(d), O(key), O(v))));
 }
 
+IslHandle Mapping_Items(IslContext *, IslHandle m) {
+    if (!not_null(O(m), "IslMapping_Items")) return Null();
+    return result(PyMapping_Items(O(m)));
+}
+int List_Sort(IslContext *, IslHandle l) {
+    if (!expect(O(l) && PyList_Check(O(l)), "IslList_Sort", "a list", O(l))) return -1;
+    return PyList_Sort(O(l));
+}
+
 // ---- sequences
 int List_CompareItems(IslContext *, IslHandle l, IslSsize i, IslSsize j, int op) {
     PyObject *list = O(l);

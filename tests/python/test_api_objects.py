@@ -410,3 +410,47 @@ def test_comparisons_match_python(run, make_module):
         seq[:] = [Drops()]
         assert mod.cmp_item(seq, 0, 1, 0, 0) is False and seq == []
         """, make_module(COMPARE, ["cmp_items_def", "cmp_item_def", "cmp_bool_def"]))
+
+
+ITEMS = r"""
+static IslHandle sorted_items(IslContext *ctx, IslHandle m, IslHandle mapping) {
+    IslHandle items = IslMapping_Items(ctx, mapping);
+    if (IslHandle_IsNull(items)) return ISL_NULL;
+    if (IslList_Sort(ctx, items) < 0) {
+        IslHandle_Close(ctx, items);
+        return ISL_NULL;
+    }
+    return items;
+}
+static IslHandle sort_(IslContext *ctx, IslHandle m, IslHandle list) {
+    return IslList_Sort(ctx, list) < 0 ? ISL_NULL : IslHandle_Dup(ctx, ctx->h_None);
+}
+ISL_DEF_METH_O(sorted_items_def, "sorted_items", sorted_items, "");
+ISL_DEF_METH_O(sort_def, "sort", sort_, "");
+"""
+
+
+def test_mapping_items_and_sort(run, make_module):
+    run("""
+        import collections
+        assert mod.sorted_items({"b": 2, "a": 1}) == [("a", 1), ("b", 2)]
+        assert mod.sorted_items(collections.OrderedDict(z=0, y=1)) == [("y", 1), ("z", 0)]
+        class M:
+            def items(self):
+                return [(2, "x"), (1, "y")]
+        assert mod.sorted_items(M()) == [(1, "y"), (2, "x")]
+        for bad, exc in ((1, AttributeError), ({1: 0, "a": 1}, TypeError)):
+            try:
+                mod.sorted_items(bad)
+            except exc:
+                pass
+            else:
+                raise AssertionError(bad)
+        try:
+            mod.sort((3, 1))
+        except TypeError as e:
+            assert "IslList_Sort: expected a list, got tuple" in str(e)
+        l = [3, 1, 2]
+        mod.sort(l)
+        assert l == [1, 2, 3]
+        """, make_module(ITEMS, ["sorted_items_def", "sort_def"]))

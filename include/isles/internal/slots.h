@@ -7,7 +7,7 @@
 
 #include "isles/stable/context.h"
 
-#define ISL_CONTEXT_N_SLOTS 178
+#define ISL_CONTEXT_N_SLOTS 180
 #define ISL_CONTEXT_HEADER_WORDS 4
 
 /* X(slot, field) for every constant; the backend supplies the object. */
@@ -193,6 +193,8 @@
     X(175, ctx_Sequence_CompareItem, Sequence_CompareItem) \
     X(176, ctx_Arg_ParseSpec, Arg_ParseSpec) \
     X(177, ctx_Arg_ParseTupleAndDict, Arg_ParseTupleAndDict) \
+    X(178, ctx_Mapping_Items, Mapping_Items) \
+    X(179, ctx_List_Sort, List_Sort) \
 
 /* X(slot, "name") for every slot, in order. */
 #define ISL_FOR_EACH_SLOT_NAME(X) \
@@ -374,6 +376,8 @@
     X(175, "IslSequence_CompareItem") \
     X(176, "IslArg_ParseSpec") \
     X(177, "IslArg_ParseTupleAndDict") \
+    X(178, "IslMapping_Items") \
+    X(179, "IslList_Sort") \
 
 #ifdef __cplusplus
 namespace isles::internal::impl {
@@ -509,6 +513,8 @@ int List_CompareItems(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j, i
 int Sequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first);
 int Arg_ParseSpec(IslContext *ctx, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, ...);
 int Arg_ParseTupleAndDict(IslContext *ctx, IslHandle args, IslHandle kwargs, IslArgSpec *spec, ...);
+IslHandle Mapping_Items(IslContext *ctx, IslHandle mapping);
+int List_Sort(IslContext *ctx, IslHandle list);
 }  // namespace isles::internal::impl
 #endif
 #endif

@@ -203,6 +203,8 @@ struct IslContext {
     int (*ctx_Sequence_CompareItem)(IslContext *, IslHandle, IslSsize, IslHandle, int, int);  /* slot 175 */
     int (*ctx_Arg_ParseSpec)(IslContext *, const IslHandle *, size_t, IslHandle, IslArgSpec *, ...);  /* slot 176 */
     int (*ctx_Arg_ParseTupleAndDict)(IslContext *, IslHandle, IslHandle, IslArgSpec *, ...);  /* slot 177 */
+    IslHandle (*ctx_Mapping_Items)(IslContext *, IslHandle);  /* slot 178 */
+    int (*ctx_List_Sort)(IslContext *, IslHandle);  /* slot 179 */
 };
 
 static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) { return ctx->ctx_Handle_Dup(ctx, h); }
@@ -337,6 +339,8 @@ static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize
 static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first) { return ctx->ctx_Sequence_CompareItem(ctx, seq, index, other, op, other_first); }
 #define IslArg_ParseSpec(ctx, ...) ((ctx)->ctx_Arg_ParseSpec((ctx), __VA_ARGS__))
 #define IslArg_ParseTupleAndDict(ctx, ...) ((ctx)->ctx_Arg_ParseTupleAndDict((ctx), __VA_ARGS__))
+static inline IslHandle IslMapping_Items(IslContext *ctx, IslHandle mapping) { return ctx->ctx_Mapping_Items(ctx, mapping); }
+static inline int IslList_Sort(IslContext *ctx, IslHandle list) { return ctx->ctx_List_Sort(ctx, list); }
 
 #ifdef __cplusplus
 }
