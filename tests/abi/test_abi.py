@@ -294,3 +294,43 @@ def test_one_file_for_every_cpython():
         seen[version] = [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
     assert len(seen) >= 1
     assert len({tuple(v) for v in seen.values()}) == 1, seen
+
+
+PINNED_0_1 = pathlib.Path(__file__).parent / "pinned" / "abi-0.1" / "include"
+OLD_MODULE = r"""
+#include <isles/isles.h>
+typedef struct { int64_t calls; } State;
+static IslHandle count(IslContext *ctx, IslHandle m) {
+    State *st = (State *)IslModule_GetState(ctx, m);
+    return st ? IslLong_FromInt64(ctx, ++st->calls) : ISL_NULL;
+}
+static IslHandle add(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    int64_t a, b;
+    (void)m;
+    if (!IslArg_Parse(ctx, args, nargs, ISL_NULL, "LL:add", NULL, &a, &b)) return ISL_NULL;
+    return IslLong_FromInt64(ctx, a + b);
+}
+ISL_DEF_METH_NOARGS(count_def, "count", count, "");
+ISL_DEF_METH_FASTCALL(add_def, "add", add, "");
+static const IslMethodDef *const methods[] = {&count_def, &add_def, NULL};
+static const IslModuleDef def = {.name = "%(name)s", .state_size = sizeof(State), .methods = methods};
+ISL_MODINIT(%(name)s, def);
+"""
+
+
+def test_extension_built_for_an_older_minor_loads(run, ext_dir):
+    """Built against the released 0.1 headers (tests/abi/pinned), it loads and
+    runs on the current runtime in both interpreter modes: the context only
+    grew at its end, and the runtime reads no field 0.1 definitions lack."""
+    assert "#define ISL_ABI_VERSION_MINOR 1" in (PINNED_0_1 / "isles/stable/context.h").read_text()
+    compile_shared(OLD_MODULE % {"name": "built_for_0_1"}, "built_for_0_1", ext_dir, include=PINNED_0_1)
+    run("""
+        import isles
+        assert isles.backend().abi_version[1] > 1
+        import built_for_0_1 as m
+        assert m.add(2, 3) == 5 and m.count() == 1 and m.count() == 2
+        try:
+            m.add(1)
+        except TypeError as e:
+            assert "add()" in str(e)
+        """)

@@ -38,8 +38,9 @@ def c_compiler():
     pytest.skip("no C compiler found")
 
 
-def compile_shared(source, name, outdir, *, lang="c", flags=()):
-    """Compiles `source` into outdir/<name>.abi3.so with only the isles headers."""
+def compile_shared(source, name, outdir, *, lang="c", flags=(), include=INCLUDE):
+    """Compiles `source` into outdir/<name>.abi3.so with only the isles headers
+    (those under `include`: the current ones unless told otherwise)."""
     outdir.mkdir(parents=True, exist_ok=True)
     src = outdir / f"{name}.{lang}"
     src.write_text(source)
@@ -47,7 +48,7 @@ def compile_shared(source, name, outdir, *, lang="c", flags=()):
     cc = c_compiler() if lang == "c" else (os.environ.get("CXX") or "c++")
     std = "-std=c11" if lang == "c" else "-std=c++17"
     cmd = [cc, std, "-shared", "-fPIC", "-O1", "-fvisibility=hidden", "-Wall", "-Werror", "-pedantic",
-           "-Wno-unused-function", f"-I{INCLUDE}", *flags, str(src), "-o", str(out)]
+           "-Wno-unused-function", f"-I{include}", *flags, str(src), "-o", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode:
         raise AssertionError(f"compiling {name} failed:\n{' '.join(cmd)}\n{proc.stderr}")
