@@ -285,7 +285,20 @@ _ISL_INLINE IslContext *_IslType_Context(_IslPyTypeObject *defining_class) {
                                      (void (*)(void))(IMPL), FLAG, DOC, \
                                      (void (*)(void))SYM##_method_trampoline}
 
+/* A note in the binary saying what it was built for, read by
+ * `python -m isles check` without loading the file. */
+#define _ISL_STR2(x) #x
+#define _ISL_STR(x) _ISL_STR2(x)
+#if defined(__ELF__)
+#define _ISL_ABI_NOTE(NAME) \
+    __attribute__((used, section(".isles_abi"))) static const char _isl_abi_note_##NAME[] = \
+        "isles-abi " _ISL_STR(ISL_ABI_VERSION_MAJOR) "." _ISL_STR(ISL_ABI_VERSION_MINOR) " universal " #NAME;
+#else
+#define _ISL_ABI_NOTE(NAME)
+#endif
+
 #define _ISL_MODINIT(NAME, DEF) \
+    _ISL_ABI_NOTE(NAME) \
     static _IslStandIn _isl_standin_##NAME = _ISL_STANDIN_INIT(#NAME, DEF, _isl_standin_##NAME); \
     _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void); \
     _ISL_EXTERN_C _ISL_EXPORT _IslPyObject *PyInit_##NAME(void) { return _IslModule_Init(&_isl_standin_##NAME); } \
