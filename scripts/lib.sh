@@ -9,7 +9,7 @@ set -euo pipefail
 ISLES_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ISLES_BUILD="$ISLES_ROOT/build"
 ISLES_VERSIONS_DEFAULT="3.12 3.13"
-ISLES_PIP_PACKAGES="meson ninja meson-python pytest abi3audit"
+ISLES_PIP_PACKAGES="meson ninja meson-python pytest abi3audit pyelftools"
 
 log() { printf '\033[1m[isles]\033[0m %s\n' "$*" >&2; }
 die() { printf '[isles] error: %s\n' "$*" >&2; exit 1; }
