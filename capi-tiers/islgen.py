@@ -58,6 +58,7 @@ class Function:
     doc: str
     variadic: bool
     sig: str
+    unstable: str | None = None  # inline body for per-CPython builds (unstable tier)
 
     @property
     def field(self) -> str:  # IslLong_FromInt64 -> ctx_Long_FromInt64
@@ -124,7 +125,10 @@ def load(path: pathlib.Path = MANIFEST) -> Manifest:
             raise ManifestError(f"{name}: 'variadic' disagrees with its signature")
         if not params or params[0].type.replace(" ", "") != "IslContext*":
             raise ManifestError(f"{name}: the first parameter must be IslContext *ctx")
-        funcs.append(Function(name, f["slot"], f["added"], ret, params, f["doc"], variadic, f["sig"]))
+        unstable = f.get("unstable")
+        if unstable is not None and variadic:
+            raise ManifestError(f"{name}: a variadic function cannot have an unstable body")
+        funcs.append(Function(name, f["slot"], f["added"], ret, params, f["doc"], variadic, f["sig"], unstable))
     names: dict[str, str] = {}
     for group in data.get("name", []):
         for n in group["names"]:
@@ -202,15 +206,44 @@ def gen_context_h(m: Manifest) -> str:
         else:
             sep = "" if item.ret.endswith("*") else " "
             out.append(f"    {item.ret}{sep}(*{item.field})({c_params(item, False)});  /* slot {item.slot} */")
-    out += ["};", ""]
+    out += ["};", "",
+            "/* A per-CPython build (ISL_UNSTABLE_API) compiles the functions marked",
+            "   below straight to CPython, falling back to the context off the fast path. */",
+            "#ifdef ISL_UNSTABLE_API",
+            '#include "isles/unstable/inline.h"',
+            "#endif", ""]
     for f in m.functions:
         if f.variadic:
-            fixed = [p.name for p in f.params[1:]]
             out.append(f"#define {f.name}(ctx, ...) ((ctx)->{f.field}((ctx), __VA_ARGS__))")
             continue
         args = ", ".join(p.name for p in f.params)
         ret = "" if f.ret == "void" else "return "
-        out.append(f"static inline {decl(f.ret, f.name, c_params(f))} {{ {ret}ctx->{f.field}({args}); }}")
+        line = f"static inline {decl(f.ret, f.name, c_params(f))} {{ {ret}ctx->{f.field}({args}); }}"
+        out += ["#ifndef ISL_UNSTABLE_API", line, "#endif"] if f.unstable else [line]
+    out += ["", "#ifdef __cplusplus", "}", "#endif", "#endif", ""]
+    return "\n".join(out)
+
+
+def gen_unstable_inline_h(m: Manifest) -> str:
+    out = [f"/* {GENERATED_NOTE} */",
+           "/* The unstable tier's per-CPython build of the context functions that have a",
+           "   fast path: handles are the object pointers and the common case compiles",
+           "   inline to CPython; anything else (errors, other types) goes to the context,",
+           "   so behaviour is the stable tier's. Included by context.h under ISL_UNSTABLE_API. */",
+           "#ifndef ISLES_UNSTABLE_INLINE_H", "#define ISLES_UNSTABLE_INLINE_H",
+           "#ifndef ISL_UNSTABLE_API",
+           '#error "isles/unstable/inline.h: define ISL_UNSTABLE_API to opt in to the unstable tier"',
+           "#endif", "",
+           "#ifdef __cplusplus", 'extern "C" {', "#endif", ""]
+    for f in m.functions:
+        if not f.unstable:
+            continue
+        body = re.sub(r"\bO\(", "IslUnstable_AsPyObject(", f.unstable.strip())
+        body = re.sub(r"\bH\(", "IslUnstable_FromPyObject(", body)
+        out.append(f"static inline {decl(f.ret, f.name, c_params(f))} {{")
+        out += [f"    (void){p.name};" for p in f.params if not re.search(rf"\b{p.name}\b", body)]
+        out += ["    " + line if line else "" for line in body.splitlines()]
+        out.append("}")
     out += ["", "#ifdef __cplusplus", "}", "#endif", "#endif", ""]
     return "\n".join(out)
 
@@ -254,8 +287,9 @@ def gen_api_md(m: Manifest) -> str:
         out.append(f"| `ctx->{c.name}` | {c.slot} | {c.added} | {c.doc} |")
     out += ["", "## Functions (stable)", ""]
     for f in m.functions:
+        inline = " Inline in per-CPython (unstable-tier) builds." if f.unstable else ""
         out += [f"### `{f.name}`", "", "```c", decl(f.ret, f.name, c_params(f)) + ";", "```", "",
-                f"Slot {f.slot}, added in {f.added}. {f.doc}", ""]
+                f"Slot {f.slot}, added in {f.added}. {f.doc}{inline}", ""]
     out += ["## Argument parsing", "",
             "`IslArg_Parse(ctx, args, nargs, kwnames, format, keywords, ...)` fills one output per",
             "format code, in order. `keywords` is a NULL-terminated array naming every parameter (an",
@@ -283,6 +317,7 @@ def gen_api_md(m: Manifest) -> str:
 OUTPUTS = {
     "context.h": (INCLUDE / "stable" / "context.h", gen_context_h),
     "slots.h": (INCLUDE / "internal" / "slots.h", gen_slots_h),
+    "inline.h": (INCLUDE / "unstable" / "inline.h", gen_unstable_inline_h),
     "api.md": (ROOT / "docs" / "api.md", gen_api_md),
 }
 
@@ -321,7 +356,7 @@ def check_headers(m: Manifest, include: pathlib.Path = INCLUDE) -> list[str]:
     its directory, every manifest name is defined, and the stable tier never
     names CPython."""
     errors = []
-    generated = {"context.h", "slots.h"}
+    generated = {"context.h", "slots.h", "inline.h"}
     defined: dict[str, str] = {}
     for tier, (subdir, _) in TIER_RULES.items():
         for h in sorted((include / subdir).glob("*.h")):

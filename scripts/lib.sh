@@ -95,13 +95,23 @@ build_all() {
     stage
 }
 
-# Copies the built runtime into build/python/isles and the ports into build/ports.
+# Copies the built runtime into build/python/isles, the universal ports into
+# build/ports and the per-CPython (unstable-tier) builds of the same ports into
+# build/ports-cpXY, named with that CPython's extension suffix.
 stage() {
-    rm -rf "$ISLES_BUILD/python" "$ISLES_BUILD/ports"
+    rm -rf "$ISLES_BUILD/python" "$ISLES_BUILD/ports" "$ISLES_BUILD"/ports-cp*
     mkdir -p "$ISLES_BUILD/python/isles" "$ISLES_BUILD/ports"
     cp "$ISLES_ROOT"/shim/isles/*.py "$ISLES_BUILD/python/isles/"
     cp "$ISLES_BUILD"/meson/shim/_backend_cp*.so "$ISLES_BUILD/python/isles/"
     cp "$ISLES_BUILD"/meson/extensions/*.abi3.so "$ISLES_BUILD/ports/"
+    local f base tag suffix
+    for f in "$ISLES_BUILD"/meson/extensions/*.unstable-cp*.so; do
+        [ -e "$f" ] || continue
+        base="$(basename "$f")"; tag="${base##*.unstable-}"; tag="${tag%.so}"
+        suffix="$("$(venv_python "${tag:2:1}.${tag:3}")" -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')"
+        mkdir -p "$ISLES_BUILD/ports-$tag"
+        cp "$f" "$ISLES_BUILD/ports-$tag/${base%%.unstable-*}$suffix"
+    done
 }
 
 # Full setup for the given versions: venvs, GoogleTest, build.

@@ -4,13 +4,13 @@
 #ifndef ISLES_ISLES_H
 #define ISLES_ISLES_H
 
+#ifdef ISL_UNSTABLE_API
+#include "isles/unstable/unstable.h" /* first: it brings CPython's headers */
+#endif
+
 #include "isles/stable/handles.h"
 #include "isles/stable/context.h"
 #include "isles/stable/module.h"
 #include "isles/stable/type.h"
-
-#ifdef ISL_UNSTABLE_API
-#include "isles/unstable/unstable.h"
-#endif
 
 #endif

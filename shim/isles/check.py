@@ -79,7 +79,10 @@ def inspect(path):
                           f"-fvisibility=hidden)")
     other = [s for s in undefined if not is_cpython_symbol(s) and not s.startswith(TOOLCHAIN)
              and not versions.get(s, "").startswith(("GLIBC", "GLIBCXX", "CXXABI", "GCC"))]
-    tiers = ["stable", "private (the loader, from ISL_MODINIT)"] if flavour == "universal" else [f"unstable ({flavour})"]
+    if flavour == "universal":
+        tiers = ["stable", "private (the loader, from ISL_MODINIT)"]
+    else:  # unstable-cpXY: the stable API with inline fast paths, for one CPython
+        tiers = ["stable (inline fast paths)", "unstable", "private (the loader, from ISL_MODINIT)"]
     return {
         "file": str(path), "module": name, "isles_abi": version, "flavour": flavour, "tiers": tiers,
         "cpython_symbols": cpython, "other_symbols": other, "violations": violations,
@@ -120,7 +123,8 @@ def describe(r, runtime_abi):
             fit = f" (this runtime serves {rmaj}.{rmin}: loads)"
     lines.append(f"  isles ABI  {r['isles_abi']}{fit}")
     lines.append(f"  flavour    {r['flavour']}" + ("  (one binary for every CPython >= 3.12)"
-                                                    if r["flavour"] == "universal" else ""))
+                                                    if r["flavour"] == "universal" else
+                                                    "  (built for this one CPython: rebuild per release)"))
     lines.append(f"  tiers      {', '.join(r['tiers'])}")
     lines.append(f"  CPython    {len(r['cpython_symbols'])} symbols: {' '.join(r['cpython_symbols']) or '-'}")
     if r["other_symbols"]:

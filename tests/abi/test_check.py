@@ -37,6 +37,17 @@ def test_ports_are_clean():
         assert set(r["cpython_symbols"]) <= check.LOADER_SYMBOLS
 
 
+def test_per_cpython_builds_say_so():
+    tag = "cp%d%d" % sys.version_info[:2]
+    ports = sorted((PORTS.parent / f"ports-{tag}").glob("*.so"))
+    assert len(ports) == len(list(PORTS.glob("*.abi3.so")))
+    proc = run_check("--json", *ports)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for r in map(json.loads, proc.stdout.splitlines()):
+        assert r["flavour"] == f"unstable-{tag}" and r["violations"] == []
+        assert "unstable" in r["tiers"]
+
+
 def test_loader_symbol_list_matches_the_header():
     """The checker's allowance is exactly what loader.h declares."""
     text = (INCLUDE / "isles" / "private" / "loader.h").read_text()

@@ -289,10 +289,15 @@ _ISL_INLINE IslContext *_IslType_Context(_IslPyTypeObject *defining_class) {
  * `python -m isles check` without loading the file. */
 #define _ISL_STR2(x) #x
 #define _ISL_STR(x) _ISL_STR2(x)
+#ifdef ISL_UNSTABLE_FLAVOUR
+#define _ISL_FLAVOUR ISL_UNSTABLE_FLAVOUR
+#else
+#define _ISL_FLAVOUR "universal"
+#endif
 #if defined(__ELF__)
 #define _ISL_ABI_NOTE(NAME) \
     __attribute__((used, section(".isles_abi"))) static const char _isl_abi_note_##NAME[] = \
-        "isles-abi " _ISL_STR(ISL_ABI_VERSION_MAJOR) "." _ISL_STR(ISL_ABI_VERSION_MINOR) " universal " #NAME;
+        "isles-abi " _ISL_STR(ISL_ABI_VERSION_MAJOR) "." _ISL_STR(ISL_ABI_VERSION_MINOR) " " _ISL_FLAVOUR " " #NAME;
 #else
 #define _ISL_ABI_NOTE(NAME)
 #endif

@@ -207,32 +207,80 @@ struct IslContext {
     int (*ctx_List_Sort)(IslContext *, IslHandle);  /* slot 179 */
 };
 
+/* A per-CPython build (ISL_UNSTABLE_API) compiles the functions marked
+   below straight to CPython, falling back to the context off the fast path. */
+#ifdef ISL_UNSTABLE_API
+#include "isles/unstable/inline.h"
+#endif
+
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) { return ctx->ctx_Handle_Dup(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline void IslHandle_Close(IslContext *ctx, IslHandle h) { ctx->ctx_Handle_Close(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslObject_Is(IslContext *ctx, IslHandle a, IslHandle b) { return ctx->ctx_Object_Is(ctx, a, b); }
+#endif
 static inline IslHandle IslObject_Type(IslContext *ctx, IslHandle h) { return ctx->ctx_Object_Type(ctx, h); }
+#ifndef ISL_UNSTABLE_API
 static inline int IslObject_TypeCheck(IslContext *ctx, IslHandle h, IslHandle type) { return ctx->ctx_Object_TypeCheck(ctx, h, type); }
+#endif
 static inline int IslObject_IsInstance(IslContext *ctx, IslHandle h, IslHandle cls) { return ctx->ctx_Object_IsInstance(ctx, h, cls); }
+#ifndef ISL_UNSTABLE_API
 static inline int IslLong_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_Check(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslFloat_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Float_Check(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslStr_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Str_Check(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslBytes_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Bytes_Check(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslTuple_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Tuple_Check(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslList_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_List_Check(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslList_CheckExact(IslContext *ctx, IslHandle h) { return ctx->ctx_List_CheckExact(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslDict_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Dict_Check(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslLong_FromInt64(IslContext *ctx, int64_t value) { return ctx->ctx_Long_FromInt64(ctx, value); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslLong_FromUInt64(IslContext *ctx, uint64_t value) { return ctx->ctx_Long_FromUInt64(ctx, value); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslLong_FromSsize(IslContext *ctx, IslSsize value) { return ctx->ctx_Long_FromSsize(ctx, value); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslLong_FromSize(IslContext *ctx, size_t value) { return ctx->ctx_Long_FromSize(ctx, value); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int64_t IslLong_AsInt64(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_AsInt64(ctx, h); }
+#endif
 static inline uint64_t IslLong_AsUInt64(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_AsUInt64(ctx, h); }
+#ifndef ISL_UNSTABLE_API
 static inline IslSsize IslLong_AsSsize(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_AsSsize(ctx, h); }
+#endif
 static inline size_t IslLong_AsSize(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_AsSize(ctx, h); }
 static inline IslHandle IslNumber_Index(IslContext *ctx, IslHandle h) { return ctx->ctx_Number_Index(ctx, h); }
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslFloat_FromDouble(IslContext *ctx, double value) { return ctx->ctx_Float_FromDouble(ctx, value); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline double IslFloat_AsDouble(IslContext *ctx, IslHandle h) { return ctx->ctx_Float_AsDouble(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslBool_FromBool(IslContext *ctx, int value) { return ctx->ctx_Bool_FromBool(ctx, value); }
+#endif
 static inline IslHandle IslStr_FromUTF8(IslContext *ctx, const char *utf8) { return ctx->ctx_Str_FromUTF8(ctx, utf8); }
 static inline IslHandle IslStr_FromUTF8AndSize(IslContext *ctx, const char *utf8, IslSsize size) { return ctx->ctx_Str_FromUTF8AndSize(ctx, utf8, size); }
 static inline const char *IslStr_AsUTF8AndSize(IslContext *ctx, IslHandle h, IslSsize *size) { return ctx->ctx_Str_AsUTF8AndSize(ctx, h, size); }
@@ -240,50 +288,90 @@ static inline IslHandle IslBytes_FromStringAndSize(IslContext *ctx, const char *
 static inline const char *IslBytes_AsString(IslContext *ctx, IslHandle h) { return ctx->ctx_Bytes_AsString(ctx, h); }
 static inline IslSsize IslBytes_Size(IslContext *ctx, IslHandle h) { return ctx->ctx_Bytes_Size(ctx, h); }
 static inline IslHandle IslTuple_New(IslContext *ctx, const IslHandle *items, IslSsize n) { return ctx->ctx_Tuple_New(ctx, items, n); }
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslTuple_GetItem(IslContext *ctx, IslHandle tuple, IslSsize index) { return ctx->ctx_Tuple_GetItem(ctx, tuple, index); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline IslSsize IslTuple_Size(IslContext *ctx, IslHandle tuple) { return ctx->ctx_Tuple_Size(ctx, tuple); }
+#endif
 static inline IslHandle IslList_New(IslContext *ctx) { return ctx->ctx_List_New(ctx); }
+#ifndef ISL_UNSTABLE_API
 static inline int IslList_Append(IslContext *ctx, IslHandle list, IslHandle item) { return ctx->ctx_List_Append(ctx, list, item); }
+#endif
 static inline int IslList_Insert(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item) { return ctx->ctx_List_Insert(ctx, list, index, item); }
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslList_GetItem(IslContext *ctx, IslHandle list, IslSsize index) { return ctx->ctx_List_GetItem(ctx, list, index); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslList_SetItem(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item) { return ctx->ctx_List_SetItem(ctx, list, index, item); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline IslSsize IslList_Size(IslContext *ctx, IslHandle list) { return ctx->ctx_List_Size(ctx, list); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslList_Swap(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j) { return ctx->ctx_List_Swap(ctx, list, i, j); }
+#endif
 static inline IslHandle IslDict_New(IslContext *ctx) { return ctx->ctx_Dict_New(ctx); }
+#ifndef ISL_UNSTABLE_API
 static inline int IslDict_GetItem(IslContext *ctx, IslHandle dict, IslHandle key, IslHandle *value) { return ctx->ctx_Dict_GetItem(ctx, dict, key, value); }
+#endif
 static inline int IslDict_GetItemString(IslContext *ctx, IslHandle dict, const char *key, IslHandle *value) { return ctx->ctx_Dict_GetItemString(ctx, dict, key, value); }
+#ifndef ISL_UNSTABLE_API
 static inline int IslDict_SetItem(IslContext *ctx, IslHandle dict, IslHandle key, IslHandle value) { return ctx->ctx_Dict_SetItem(ctx, dict, key, value); }
+#endif
 static inline int IslDict_SetItemString(IslContext *ctx, IslHandle dict, const char *key, IslHandle value) { return ctx->ctx_Dict_SetItemString(ctx, dict, key, value); }
 static inline int IslDict_DelItem(IslContext *ctx, IslHandle dict, IslHandle key) { return ctx->ctx_Dict_DelItem(ctx, dict, key); }
+#ifndef ISL_UNSTABLE_API
 static inline IslSsize IslDict_Size(IslContext *ctx, IslHandle dict) { return ctx->ctx_Dict_Size(ctx, dict); }
+#endif
 static inline IslHandle IslDict_Keys(IslContext *ctx, IslHandle dict) { return ctx->ctx_Dict_Keys(ctx, dict); }
 static inline IslHandle IslObject_GetAttrString(IslContext *ctx, IslHandle obj, const char *name) { return ctx->ctx_Object_GetAttrString(ctx, obj, name); }
 static inline int IslObject_SetAttrString(IslContext *ctx, IslHandle obj, const char *name, IslHandle value) { return ctx->ctx_Object_SetAttrString(ctx, obj, name, value); }
 static inline int IslObject_HasAttrString(IslContext *ctx, IslHandle obj, const char *name) { return ctx->ctx_Object_HasAttrString(ctx, obj, name); }
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslObject_GetAttr(IslContext *ctx, IslHandle obj, IslHandle name) { return ctx->ctx_Object_GetAttr(ctx, obj, name); }
+#endif
 static inline int IslObject_SetAttr(IslContext *ctx, IslHandle obj, IslHandle name, IslHandle value) { return ctx->ctx_Object_SetAttr(ctx, obj, name, value); }
 static inline IslHandle IslObject_GetItem(IslContext *ctx, IslHandle obj, IslHandle key) { return ctx->ctx_Object_GetItem(ctx, obj, key); }
 static inline int IslObject_SetItem(IslContext *ctx, IslHandle obj, IslHandle key, IslHandle value) { return ctx->ctx_Object_SetItem(ctx, obj, key, value); }
 static inline int IslObject_DelItem(IslContext *ctx, IslHandle obj, IslHandle key) { return ctx->ctx_Object_DelItem(ctx, obj, key); }
 static inline IslHandle IslSequence_GetItem(IslContext *ctx, IslHandle seq, IslSsize index) { return ctx->ctx_Sequence_GetItem(ctx, seq, index); }
 static inline IslSsize IslObject_Length(IslContext *ctx, IslHandle obj) { return ctx->ctx_Object_Length(ctx, obj); }
+#ifndef ISL_UNSTABLE_API
 static inline int IslObject_IsTrue(IslContext *ctx, IslHandle obj) { return ctx->ctx_Object_IsTrue(ctx, obj); }
+#endif
 static inline IslHandle IslObject_RichCompare(IslContext *ctx, IslHandle a, IslHandle b, int op) { return ctx->ctx_Object_RichCompare(ctx, a, b, op); }
+#ifndef ISL_UNSTABLE_API
 static inline int IslObject_RichCompareBool(IslContext *ctx, IslHandle a, IslHandle b, int op) { return ctx->ctx_Object_RichCompareBool(ctx, a, b, op); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline IslSsize IslObject_Hash(IslContext *ctx, IslHandle obj) { return ctx->ctx_Object_Hash(ctx, obj); }
+#endif
 static inline IslHandle IslObject_Repr(IslContext *ctx, IslHandle obj) { return ctx->ctx_Object_Repr(ctx, obj); }
 static inline IslHandle IslObject_Str(IslContext *ctx, IslHandle obj) { return ctx->ctx_Object_Str(ctx, obj); }
 static inline IslHandle IslObject_Call(IslContext *ctx, IslHandle callable, IslHandle args, IslHandle kwargs) { return ctx->ctx_Object_Call(ctx, callable, args, kwargs); }
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslObject_Vectorcall(IslContext *ctx, IslHandle callable, const IslHandle *args, size_t nargs, IslHandle kwnames) { return ctx->ctx_Object_Vectorcall(ctx, callable, args, nargs, kwnames); }
+#endif
 static inline IslHandle IslObject_CallMethod(IslContext *ctx, IslHandle obj, const char *name, const IslHandle *args, size_t nargs) { return ctx->ctx_Object_CallMethod(ctx, obj, name, args, nargs); }
 static inline IslHandle IslObject_GetIter(IslContext *ctx, IslHandle obj) { return ctx->ctx_Object_GetIter(ctx, obj); }
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslIter_Next(IslContext *ctx, IslHandle iterator) { return ctx->ctx_Iter_Next(ctx, iterator); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslErr_SetString(IslContext *ctx, IslHandle type, const char *utf8) { return ctx->ctx_Err_SetString(ctx, type, utf8); }
+#endif
 static inline IslHandle IslErr_SetObject(IslContext *ctx, IslHandle type, IslHandle value) { return ctx->ctx_Err_SetObject(ctx, type, value); }
 #define IslErr_Format(ctx, ...) ((ctx)->ctx_Err_Format((ctx), __VA_ARGS__))
+#ifndef ISL_UNSTABLE_API
 static inline int IslErr_Occurred(IslContext *ctx) { return ctx->ctx_Err_Occurred(ctx); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslErr_ExceptionMatches(IslContext *ctx, IslHandle type) { return ctx->ctx_Err_ExceptionMatches(ctx, type); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline void IslErr_Clear(IslContext *ctx) { ctx->ctx_Err_Clear(ctx); }
+#endif
 static inline IslHandle IslErr_Fetch(IslContext *ctx) { return ctx->ctx_Err_Fetch(ctx); }
 static inline void IslErr_Restore(IslContext *ctx, IslHandle exc) { ctx->ctx_Err_Restore(ctx, exc); }
 static inline IslHandle IslErr_NoMemory(IslContext *ctx) { return ctx->ctx_Err_NoMemory(ctx); }
@@ -304,15 +392,25 @@ static inline IslHandle IslType_FromDef(IslContext *ctx, IslHandle module, const
 static inline void *IslInstance_Data(IslContext *ctx, IslHandle obj, const IslTypeDef *def) { return ctx->ctx_Instance_Data(ctx, obj, def); }
 static inline void *IslType_GetModuleState(IslContext *ctx, IslHandle obj, const IslModuleDef *def) { return ctx->ctx_Type_GetModuleState(ctx, obj, def); }
 static inline IslHandle IslType_GenericNew(IslContext *ctx, IslHandle type) { return ctx->ctx_Type_GenericNew(ctx, type); }
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField field) { return ctx->ctx_Field_Load(ctx, owner, field); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline void IslField_Store(IslContext *ctx, IslHandle owner, IslField *field, IslHandle value) { ctx->ctx_Field_Store(ctx, owner, field, value); }
+#endif
 static inline IslHandle IslErr_NewException(IslContext *ctx, const char *name, IslHandle bases, const char *doc) { return ctx->ctx_Err_NewException(ctx, name, bases, doc); }
 static inline int IslModule_AddType(IslContext *ctx, IslHandle module, IslHandle type) { return ctx->ctx_Module_AddType(ctx, module, type); }
 static inline IslHandle IslObject_GenericGetAttr(IslContext *ctx, IslHandle obj, IslHandle name) { return ctx->ctx_Object_GenericGetAttr(ctx, obj, name); }
 static inline int IslObject_GenericSetAttr(IslContext *ctx, IslHandle obj, IslHandle name, IslHandle value) { return ctx->ctx_Object_GenericSetAttr(ctx, obj, name, value); }
+#ifndef ISL_UNSTABLE_API
 static inline int IslDict_Next(IslContext *ctx, IslHandle dict, IslSsize *pos, IslHandle *key, IslHandle *value) { return ctx->ctx_Dict_Next(ctx, dict, pos, key, value); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline const void *IslStr_Data(IslContext *ctx, IslHandle str, int *kind, IslSsize *length) { return ctx->ctx_Str_Data(ctx, str, kind, length); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline IslHandle IslStr_FromKindAndData(IslContext *ctx, int kind, const void *data, IslSsize length) { return ctx->ctx_Str_FromKindAndData(ctx, kind, data, length); }
+#endif
 static inline IslHandle IslStr_Decode(IslContext *ctx, const char *data, IslSsize size, const char *encoding, const char *errors) { return ctx->ctx_Str_Decode(ctx, data, size, encoding, errors); }
 static inline IslHandle IslStr_Encode(IslContext *ctx, IslHandle str, const char *encoding, const char *errors) { return ctx->ctx_Str_Encode(ctx, str, encoding, errors); }
 static inline IslStrBuilder *IslStrBuilder_New(IslContext *ctx, IslSsize size_hint) { return ctx->ctx_StrBuilder_New(ctx, size_hint); }
@@ -326,17 +424,27 @@ static inline IslHandle IslLong_FromUTF8AndSize(IslContext *ctx, const char *utf
 static inline IslHandle IslFloat_Repr(IslContext *ctx, double value) { return ctx->ctx_Float_Repr(ctx, value); }
 static inline IslHandle IslLong_Repr(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_Repr(ctx, h); }
 static inline IslHandle IslSequence_Fast(IslContext *ctx, IslHandle obj, const char *message) { return ctx->ctx_Sequence_Fast(ctx, obj, message); }
+#ifndef ISL_UNSTABLE_API
 static inline const IslHandle *IslSequence_FastItems(IslContext *ctx, IslHandle fast, IslSsize *size) { return ctx->ctx_Sequence_FastItems(ctx, fast, size); }
+#endif
 static inline IslHandle IslStr_Join(IslContext *ctx, IslHandle separator, IslHandle iterable) { return ctx->ctx_Str_Join(ctx, separator, iterable); }
 static inline IslHandle IslDict_SetDefault(IslContext *ctx, IslHandle dict, IslHandle key, IslHandle default_value) { return ctx->ctx_Dict_SetDefault(ctx, dict, key, default_value); }
 static inline IslHandle IslNumber_Float(IslContext *ctx, IslHandle obj) { return ctx->ctx_Number_Float(ctx, obj); }
 static inline IslHandle IslSequence_Tuple(IslContext *ctx, IslHandle obj) { return ctx->ctx_Sequence_Tuple(ctx, obj); }
+#ifndef ISL_UNSTABLE_API
 static inline int IslRecursion_Enter(IslContext *ctx, const char *where) { return ctx->ctx_Recursion_Enter(ctx, where); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline void IslRecursion_Leave(IslContext *ctx) { ctx->ctx_Recursion_Leave(ctx); }
+#endif
 static inline int IslCallable_Check(IslContext *ctx, IslHandle obj) { return ctx->ctx_Callable_Check(ctx, obj); }
 static inline IslHandle IslStr_FromFormatFloat(IslContext *ctx, double value, char format_code, int precision) { return ctx->ctx_Str_FromFormatFloat(ctx, value, format_code, precision); }
+#ifndef ISL_UNSTABLE_API
 static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j, int op) { return ctx->ctx_List_CompareItems(ctx, list, i, j, op); }
+#endif
+#ifndef ISL_UNSTABLE_API
 static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first) { return ctx->ctx_Sequence_CompareItem(ctx, seq, index, other, op, other_first); }
+#endif
 #define IslArg_ParseSpec(ctx, ...) ((ctx)->ctx_Arg_ParseSpec((ctx), __VA_ARGS__))
 #define IslArg_ParseTupleAndDict(ctx, ...) ((ctx)->ctx_Arg_ParseTupleAndDict((ctx), __VA_ARGS__))
 static inline IslHandle IslMapping_Items(IslContext *ctx, IslHandle mapping) { return ctx->ctx_Mapping_Items(ctx, mapping); }
