@@ -308,8 +308,12 @@ def gen_api_md(m: Manifest) -> str:
             "| `:name` | ends the format; `name` is used in error messages | |",
             "", "## Hand-written names", ""]
     for g in m.name_docs:
+        if g["tier"] == "private":  # what macros expand to: not API, so not documented here
+            continue
         out.append(f"- **{g['tier']}**, added {g['added']}: {g['doc']} "
                    + ", ".join(f"`{n}`" for n in g["names"]))
+    out += ["", "Private names (`_Isl*`, `_ISL_*`: what the macros above expand to) are listed in the",
+            "manifest but are not API: never use them (see [tiers.md](tiers.md))."]
     out.append("")
     return "\n".join(out)
 

@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -354,3 +355,16 @@ def test_unstable_build_is_warning_free(tmp_path, lang, std):
                                "-Wno-missing-field-initializers", "-DISL_UNSTABLE_API", f"-I{INCLUDE}", *extra,
                                "-I" + sysconfig.get_paths()["include"], str(probe)], capture_output=True, text=True)
         assert proc.returncode == 0, f"{src}:\n{proc.stderr[-3000:]}"
+
+
+def test_private_names_stay_private():
+    """Private names are not in the documented API, and no sample extension
+    uses a private or internal name: only macros expand to them."""
+    api = (ROOT / "docs" / "api.md").read_text()
+    assert not re.search(r"`_Isl|`_ISL", api)
+    for src in sorted((ROOT / "extensions").rglob("*")):
+        if src.suffix not in (".c", ".h"):
+            continue
+        text = re.sub(r"/\*.*?\*/", "", src.read_text(), flags=re.S)
+        used = set(re.findall(r"\b_Isl\w*|\b_ISL_\w*|isles::internal|ISL_BUILD_CORE|isles/internal/", text))
+        assert not used, (src, used)
