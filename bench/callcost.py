@@ -1,10 +1,13 @@
 """Call overhead of one isles source built two ways against the same
-functions on the raw C-API, side by side in one process: the universal
-binary (one file for every CPython), the per-CPython unstable-tier build of
-the same source, and METH_NOARGS/METH_O/METH_FASTCALL functions written
-directly against Python.h. Prints a table and writes
-bench/results/callcost-<X.Y>.json and .png (time ratio to the raw C-API; the
-brief's target for the universal build is <= 1.05x).
+functions on the raw C-API and on the binding libraries of the field, side
+by side in one process: the universal binary (one file for every CPython),
+the per-CPython unstable-tier build of the same source,
+METH_NOARGS/METH_O/METH_FASTCALL functions written directly against
+Python.h, and the same four functions in pybind11 3 (declaring a
+per-interpreter GIL), nanobind and Cython 3 (installed from PyPI into the
+venv; a peer that cannot be built is reported and skipped). Prints a table
+and writes bench/results/callcost-<X.Y>.json and .png (time ratio to the raw
+C-API; the brief's target for the universal build is <= 1.05x).
 
     scripts/py 3.13 bench/callcost.py [--quick] [--out-dir bench/results]
 """
@@ -45,6 +48,56 @@ def compile_module(src, name, outdir, *, python_headers, defines=()):
         cmd.insert(1, "-I" + sysconfig.get_paths()["include"])
     subprocess.run(cmd, check=True)
     return out
+
+
+def compile_cpp(src, name, outdir, includes, extra_sources=()):
+    """A C++ peer module (pybind11, nanobind) built for this CPython."""
+    out = os.path.join(outdir, name + sysconfig.get_config_var("EXT_SUFFIX"))
+    cxx = os.environ.get("CXX") or shutil.which("c++") or "g++"
+    cmd = [cxx, "-std=c++17", "-O2", "-shared", "-fPIC", "-fvisibility=hidden", "-DNDEBUG",
+           "-I" + sysconfig.get_paths()["include"], *(f"-I{i}" for i in includes),
+           os.path.join(HERE, "callcost", src), *extra_sources, "-o", out]
+    subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return out
+
+
+def build_peers(tmp):
+    """{label: module path} for the peers that build here; failures are reported."""
+    peers, notes = {}, {}
+    try:
+        import pybind11
+        peers["pybind11"] = ("calls_pybind11", compile_cpp("calls_pybind11.cpp", "calls_pybind11", tmp,
+                                                           [pybind11.get_include()]))
+    except Exception as e:  # a missing package or compiler: the other columns still run
+        notes["pybind11"] = _why(e)
+    try:
+        import nanobind
+        src = nanobind.source_dir()
+        peers["nanobind"] = ("calls_nanobind", compile_cpp(
+            "calls_nanobind.cpp", "calls_nanobind", tmp,
+            [nanobind.include_dir(), os.path.join(os.path.dirname(src), "ext", "robin_map", "include")],
+            [os.path.join(src, "nb_combined.cpp")]))
+    except Exception as e:
+        notes["nanobind"] = _why(e)
+    try:
+        import Cython
+        c_file = os.path.join(tmp, "calls_cython.c")
+        subprocess.run([sys.executable, "-m", "cython", "-3", os.path.join(HERE, "callcost", "calls_cython.pyx"),
+                        "-o", c_file], check=True, capture_output=True, text=True)
+        out = os.path.join(tmp, "calls_cython" + sysconfig.get_config_var("EXT_SUFFIX"))
+        cc = os.environ.get("CC") or shutil.which("cc") or "gcc"
+        subprocess.run([cc, "-O2", "-shared", "-fPIC", "-I" + sysconfig.get_paths()["include"], c_file, "-o", out],
+                       check=True, capture_output=True, text=True)
+        peers[f"Cython {Cython.__version__.split('.')[0]}"] = ("calls_cython", out)
+    except Exception as e:
+        notes["Cython"] = _why(e)
+    return peers, notes
+
+
+def _why(e):
+    if isinstance(e, subprocess.CalledProcessError):
+        return f"build failed: {(e.stderr or '').strip().splitlines()[-1:] or e}"
+    return f"{type(e).__name__}: {e}"
 
 
 def load(name, path):
@@ -105,12 +158,17 @@ def main():
                                                                     python_headers=True,
                                                                     defines=["-DISL_UNSTABLE_API"])),
         }
+        peers, skipped = build_peers(tmp)
+        for label, (name, path) in peers.items():
+            mods[label] = load(name, path)
+        for label, why in skipped.items():
+            print(f"note: {label} skipped ({why})")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     names = list(mods)
     # every build computes the same thing
-    assert mods["isles universal"].add(3, 4) == mods["C-API"].add(3, 4) == mods["isles unstable"].add(3, 4) == 7
-    assert len({m.list_sum(LIST) for m in mods.values()}) == 1
+    assert {m.add(3, 4) for m in mods.values()} == {7} and len({m.list_sum(LIST) for m in mods.values()}) == 1
+    assert all(m.noargs() is None and m.onearg(LIST) is LIST for m in mods.values())
     times = {label: {n: [] for n in names} for label, _ in WORKLOADS}
     print(f"\ncall overhead on CPython {platform.python_version()}: best of {repeats} rounds, builds interleaved\n")
     for rep in range(repeats):
@@ -119,20 +177,20 @@ def main():
             for n in order:
                 run = make(mods[n])
                 times[label][n].append(timed(run) / PER.get(label, NCALL))
-    head = f"  {'function':<40}{'C-API':>10}{'universal':>11}{'ratio':>8}{'unstable':>11}{'ratio':>8}"
+    others = [n for n in names if n != "C-API"]
+    head = f"  {'function':<40}{'C-API':>9}" + "".join(f"{n.replace('isles ', ''):>17}" for n in others)
     print(head + "\n  " + "-" * (len(head) - 2))
     rows = []
     for label, _ in WORKLOADS:
         best = {n: min(times[label][n]) for n in names}
-        ru, rs = best["isles universal"] / best["C-API"], best["isles unstable"] / best["C-API"]
-        mu = sorted(u / c for u, c in zip(times[label]["isles universal"], times[label]["C-API"]))[repeats // 2]
-        rows.append({"workload": label, "capi_ns": round(best["C-API"] * 1e9, 2),
-                     "universal_ns": round(best["isles universal"] * 1e9, 2),
-                     "unstable_ns": round(best["isles unstable"] * 1e9, 2),
-                     "universal_ratio": round(ru, 4), "unstable_ratio": round(rs, 4), "universal_median_ratio": round(mu, 4)})
-        flag = "  *" if ru > TARGET else ""
-        print(f"  {label:<40}{best['C-API'] * 1e9:>8.1f}ns{best['isles universal'] * 1e9:>9.1f}ns{ru:>7.3f}x"
-              f"{best['isles unstable'] * 1e9:>9.1f}ns{rs:>7.3f}x{flag}")
+        row = {"workload": label, "ns": {n: round(best[n] * 1e9, 2) for n in names},
+               "ratio": {n: round(best[n] / best["C-API"], 4) for n in others},
+               "median_ratio": {n: round(sorted(a / c for a, c in zip(times[label][n], times[label]["C-API"]))
+                                         [repeats // 2], 4) for n in others}}
+        rows.append(row)
+        cells = "".join(f"{best[n] * 1e9:>8.1f}ns {row['ratio'][n]:>5.2f}x" for n in others)
+        flag = "  *" if row["ratio"]["isles universal"] > TARGET else ""
+        print(f"  {label:<40}{best['C-API'] * 1e9:>7.1f}ns{cells}{flag}")
     print(f"\n  ratio: best time / best raw C-API time; * above the {TARGET:.2f} target for the universal build")
     os.makedirs(args.out_dir, exist_ok=True)
     out = os.path.join(args.out_dir, "callcost-%d.%d" % sys.version_info[:2])
@@ -141,15 +199,13 @@ def main():
                    "machine": {"cores": len(os.sched_getaffinity(0)), "platform": platform.platform(),
                                "cpu": cpu_model(), "python": sys.version},
                    "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "config": {"quick": args.quick, "repeats": repeats},
-                   "results": rows}, f, indent=1)
+                   "builds": names, "skipped": skipped, "results": rows}, f, indent=1)
         f.write("\n")
     sys.path.insert(0, HERE)
     from plot import ratio_bars
-    bars = []
-    for r in rows:
-        bars.append((r["workload"] + " (universal)", r["universal_ratio"], "universal", r["universal_median_ratio"]))
-        bars.append((r["workload"] + " (unstable)", r["unstable_ratio"], "unstable", r["unstable_ratio"]))
-    png = ratio_bars(out + ".png", f"isles call overhead vs the raw C-API — CPython {platform.python_version()}"
+    bars = [(f"{r['workload']} ({n.replace('isles ', 'isles ')})", r["ratio"][n], n, r["median_ratio"][n])
+            for r in rows for n in others]
+    png = ratio_bars(out + ".png", f"call overhead vs the raw C-API — CPython {platform.python_version()}"
                      f"{' (quick)' if args.quick else ''}", bars, TARGET, f"target \u2264 {TARGET:.2f}\u00d7 (universal)")
     rel = os.path.relpath(out, ROOT)
     print(f"  wrote {rel}.json" + (f" and {rel}.png" if png else ""))
