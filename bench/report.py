@@ -1,0 +1,137 @@
+"""Writes docs/benchmarks.md from the JSON in bench/results/, so that every
+figure in it comes from a run of scripts/bench or scripts/demo. scripts/bench
+and scripts/demo call it after they run; `python3 bench/report.py` redoes it.
+"""
+import glob
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS = os.path.join(HERE, "results")
+OUT = os.path.join(HERE, "..", "docs", "benchmarks.md")
+
+
+def load(pattern):
+    out = {}
+    for path in sorted(glob.glob(os.path.join(RESULTS, pattern))):
+        with open(path) as f:
+            out[os.path.basename(path)] = json.load(f)
+    return out
+
+
+def machine_line(d):
+    m = d.get("machine", {})
+    return (f"{m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('platform', '?')}; "
+            f"CPython {m.get('python', '?').split()[0]}; run {d.get('time', '?')}")
+
+
+def version_of(name):
+    return name.rsplit("-", 1)[-1].removesuffix(".json")
+
+
+def ports_section(out):
+    files = load("ports-*.json")
+    if not files:
+        return
+    out += ["## Ports against CPython's own accelerators", "",
+            "`scripts/bench ports`: the universal ports in `build/ports` and CPython's C accelerators, the "
+            "same workloads interleaved in one process; ratio = isles time / CPython time (best of the "
+            "rounds; the median of per-round ratios beside it). Target: <= 1.10.", ""]
+    versions = [version_of(n) for n in files]
+    out.append("| workload | " + " | ".join(f"{v} ratio (median)" for v in versions) + " |")
+    out.append("|---|" + "---|" * len(versions))
+    first = next(iter(files.values()))
+    for i, r in enumerate(first["results"]):
+        cells = []
+        for d in files.values():
+            rr = d["results"][i] if i < len(d["results"]) else None
+            cells.append(f"{rr['ratio']:.2f} ({rr['median_ratio']:.2f})" if rr else "-")
+        out.append(f"| {r['group']}: {r['workload']} | " + " | ".join(cells) + " |")
+    out.append("| **geometric mean, typical workloads** | "
+               + " | ".join(f"**{d['geomean_ratio_typical']:.3f}**" for d in files.values()) + " |")
+    out += [""] + [f"- {n}: {machine_line(d)}" for n, d in files.items()] + [""]
+    out += [f"![ports {version_of(n)}](../bench/results/{n.removesuffix('.json')}.png)" for n in files] + [""]
+
+
+def callcost_section(out):
+    files = load("callcost-*.json")
+    if not files:
+        return
+    out += ["## Call overhead", "",
+            "`scripts/bench callcost`: one isles source built universal and per CPython (unstable tier), "
+            "the raw C-API, pybind11 3 (per-interpreter GIL declared), nanobind and Cython 3; ratio = time / "
+            "raw C-API time. Target for the universal build: <= 1.05.", ""]
+    for n, d in files.items():
+        others = [b for b in d.get("builds", []) if b != "C-API"] or ["isles universal", "isles unstable"]
+        out.append(f"CPython {version_of(n)} ({machine_line(d)}):")
+        out.append("")
+        out.append("| function | C-API | " + " | ".join(others) + " |")
+        out.append("|---|---|" + "---|" * len(others))
+        for r in d["results"]:
+            ns = r.get("ns", {})
+            cells = [f"{ns.get(b, 0):.1f} ns ({r['ratio'][b]:.2f}x)" for b in others] if "ratio" in r \
+                else [f"{r['universal_ratio']:.2f}x", f"{r['unstable_ratio']:.2f}x"]
+            out.append(f"| {r['workload']} | {ns.get('C-API', r.get('capi_ns', 0)):.1f} ns | " + " | ".join(cells) + " |")
+        if d.get("skipped"):
+            out.append("")
+            out += [f"- skipped {k}: {v}" for k, v in d["skipped"].items()]
+        out += ["", f"![callcost {version_of(n)}](../bench/results/{n.removesuffix('.json')}.png)", ""]
+
+
+def interpreters_section(out):
+    files = load("interpreters-*.json")
+    if not files:
+        return
+    out += ["## Interpreters, queues and channels", "",
+            "`scripts/bench interpreters`: isles.interpreters against CPython's own interpreter modules, "
+            "multiprocessing and pipes (medians).", ""]
+    for n, d in files.items():
+        out += [f"CPython {version_of(n)} ({machine_line(d)}):", "",
+                "| measurement | same core | two cores |", "|---|---|---|"]
+        for r in d.get("roundtrip", []):
+            a, b = r.get("same core", {}), r.get("two cores", {})
+            out.append(f"| round trip: {r['name']} | {a.get('median_us', '-')} µs | {b.get('median_us', '-')} µs |")
+        for r in d.get("buffers", []):
+            a, b = r.get("same core", {}), r.get("two cores", {})
+            out.append(f"| {r['size'] // 1000000} MB buffer: {r['name']} | {a.get('median_us', '-')} µs | "
+                       f"{b.get('median_us', '-')} µs |")
+        out += ["", "| measurement | value |", "|---|---|"]
+        for r in d.get("throughput", []):
+            out.append(f"| throughput: {r['name']} | {r['best_per_s']:,.0f} msg/s |")
+        for r in d.get("create", []):
+            out.append(f"| {r['name']} | {r['median_ms']} ms |")
+        for r in d.get("memory", []):
+            out.append(f"| {r['name']} | {r['median_mib']} MiB |")
+        out += ["", f"![interpreters {version_of(n)}](../bench/results/{n.removesuffix('.json')}.png)", ""]
+
+
+def demo_section(out):
+    path = os.path.join(RESULTS, "demo.json")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        d = json.load(f)
+    out += ["## The cross-mode demo", "",
+            "`scripts/demo`: the same CPU-bound work through the universal ports, by 1..N workers of each "
+            "mode. The table and plot are those of the last run (see the README for how to read them).", "",
+            "```", json.dumps(d, indent=1)[:4000] if not isinstance(d, dict) or "table" not in d else d["table"],
+            "```", ""]
+    for png in sorted(glob.glob(os.path.join(RESULTS, "demo*.png"))):
+        out.append(f"![demo](../bench/results/{os.path.basename(png)})")
+    out.append("")
+
+
+def main():
+    out = ["<!-- generated from bench/results/*.json by bench/report.py — do not edit -->", "# Benchmarks", "",
+           "Every figure below comes from the JSON that `scripts/bench` and `scripts/demo` write into "
+           "`bench/results/`; this page is regenerated from it (`python3 bench/report.py`). The machines are "
+           "noisy, so comparisons are measured side by side in one run and reported as ratios.", ""]
+    for section in (demo_section, ports_section, callcost_section, interpreters_section):
+        section(out)
+    with open(OUT, "w") as f:
+        f.write("\n".join(out))
+    print(f"wrote {os.path.relpath(OUT)}")
+
+
+if __name__ == "__main__":
+    main()
