@@ -130,3 +130,50 @@ def bar_panels(path, title, panels):
     fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
     return path
+
+
+def line_panels(path, title, grid, xlabel):
+    """A grid of line charts: grid is a list of rows, each a list of panels
+    {"title", "ylabel", "xticks", "lines": [(label, xs, ys, colour)],
+    "refs": [(xs, ys, label[, linestyle])]}; refs are grey guides (an ideal, a
+    reference), dashed unless told. One legend, below, for every panel. Returns the path written,
+    or None without matplotlib."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(f"  matplotlib is not installed: {os.path.basename(path)} not drawn")
+        return None
+    nrows, ncols = len(grid), max(len(r) for r in grid)
+    width, height = max(8.0, 5.2 * ncols), 3.4 * nrows
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False)
+    for ax_row, row in zip(axes, grid):
+        for ax, p in zip(ax_row, row):
+            for xs, ys, label, *ls in p.get("refs", []):
+                ax.plot(xs, ys, color="0.45", ls=ls[0] if ls else "--", lw=1.1, label=label)
+            for (label, xs, ys, colour), marker in zip(p["lines"], "osD^v<>"):  # markers tell apart lines that overlap
+                ax.plot(xs, ys, marker=marker, ms=5, mfc="none", lw=1.6, alpha=0.9, color=colour, label=label)
+            ax.set_xticks(p["xticks"])
+            ax.set_xlabel(xlabel, fontsize=8)
+            ax.set_ylabel(p["ylabel"], fontsize=8)
+            ax.set_ylim(bottom=0)
+            ax.tick_params(labelsize=8)
+            ax.set_title(p["title"], fontsize=9.5, loc="left")
+            ax.grid(color="0.9", lw=0.6)
+            ax.set_axisbelow(True)
+        for ax in ax_row[len(row):]:
+            ax.axis("off")
+    seen = {}  # one legend entry per label, across panels
+    for ax in axes.flat:
+        for h, label in zip(*ax.get_legend_handles_labels()):
+            seen.setdefault(label, h)
+    ncol = 3 if width < 10 else 4
+    fig.legend(list(seen.values()), list(seen), loc="lower center", ncol=ncol, fontsize=8)
+    fig.suptitle(title, fontsize=11)
+    legend_in = 0.25 * -(-len(seen) // ncol) + 0.15  # inches the legend takes below the panels
+    fig.tight_layout(rect=(0, legend_in / height, 1, 1 - 0.35 / height))
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

@@ -105,20 +105,37 @@ def interpreters_section(out):
         out += ["", f"![interpreters {version_of(n)}](../bench/results/{n.removesuffix('.json')}.png)", ""]
 
 
+def demo_table(d):
+    """The demo's table for one CPython, as scripts/demo prints it."""
+    lines = [f"{'mode':<30}{'workers':>8}{'rows/s':>11}{'speedup':>9}{'startup ms':>12}{'MiB/worker':>12}"]
+    for r in d["results"]:
+        lines.append(f"{r['label']:<30}{r['workers']:>8}{r['rows_per_s']:>11,}{r['speedup']:>8.2f}x"
+                     f"{r['startup_ms']:>12.1f}{r['memory_mib']:>12.1f}")
+    return lines
+
+
 def demo_section(out):
     path = os.path.join(RESULTS, "demo.json")
     if not os.path.exists(path):
         return
     with open(path) as f:
-        d = json.load(f)
+        runs = json.load(f)
     out += ["## The cross-mode demo", "",
-            "`scripts/demo`: the same CPU-bound work through the universal ports, by 1..N workers of each "
-            "mode. The table and plot are those of the last run (see the README for how to read them).", "",
-            "```", json.dumps(d, indent=1)[:4000] if not isinstance(d, dict) or "table" not in d else d["table"],
-            "```", ""]
-    for png in sorted(glob.glob(os.path.join(RESULTS, "demo*.png"))):
-        out.append(f"![demo](../bench/results/{os.path.basename(png)})")
-    out.append("")
+            "`scripts/demo`: the same CPU-bound work (CSV parsing, JSON encoding and decoding, heapq merges, "
+            "bisect) through the universal ports, by 1..N workers of each mode; the work phase is timed after "
+            "every worker has started. Speedup is rows/s over one worker of the same mode.", ""]
+    for version, d in sorted(runs.items()):
+        out += [f"CPython {version} ({machine_line(d)}):", "", "```", *demo_table(d), "```", ""]
+        s = d.get("summary")
+        if isinstance(s, dict):
+            n = d.get("config", {}).get("workers", "N")
+            out.append(f"- speedup at {n} workers over one: " + ", ".join(f"{k.replace('_', '-')} {v:.2f}x"
+                                                                       for k, v in s.items()))
+        if d.get("memory_method"):
+            out.append(f"- memory: {d['memory_method']}")
+        out.append("")
+    if os.path.exists(os.path.join(RESULTS, "demo.png")):
+        out += ["![demo](../bench/results/demo.png)", ""]
 
 
 def main():
