@@ -59,6 +59,7 @@ class Function:
     variadic: bool
     sig: str
     unstable: str | None = None  # inline body for per-CPython builds (unstable tier)
+    release_inline: str | None = None  # expression valid while handles are object pointers
 
     @property
     def field(self) -> str:  # IslLong_FromInt64 -> ctx_Long_FromInt64
@@ -128,7 +129,8 @@ def load(path: pathlib.Path = MANIFEST) -> Manifest:
         unstable = f.get("unstable")
         if unstable is not None and variadic:
             raise ManifestError(f"{name}: a variadic function cannot have an unstable body")
-        funcs.append(Function(name, f["slot"], f["added"], ret, params, f["doc"], variadic, f["sig"], unstable))
+        funcs.append(Function(name, f["slot"], f["added"], ret, params, f["doc"], variadic, f["sig"], unstable,
+                              f.get("release_inline")))
     names: dict[str, str] = {}
     for group in data.get("name", []):
         for n in group["names"]:
@@ -196,7 +198,7 @@ def gen_context_h(m: Manifest) -> str:
            "struct IslContext {",
            "    uint32_t abi_major;  /* ABI the runtime serves */",
            "    uint32_t abi_minor;",
-           "    uint32_t flags;      /* reserved, 0 */",
+           "    uint32_t flags;      /* ISL_CONTEXT_* bits */",
            "    uint32_t n_slots;    /* slots filled by the runtime */",
            "    void *_runtime;      /* the backend's per-interpreter state */",
            "    void *_reserved;"]
@@ -219,6 +221,9 @@ def gen_context_h(m: Manifest) -> str:
         args = ", ".join(p.name for p in f.params)
         ret = "" if f.ret == "void" else "return "
         line = f"static inline {decl(f.ret, f.name, c_params(f))} {{ {ret}ctx->{f.field}({args}); }}"
+        if f.release_inline:  # no call while handles are the object pointers
+            line = (f"static inline {decl(f.ret, f.name, c_params(f))} {{\n"
+                    f"    return (ctx->flags & ISL_CONTEXT_DEBUG_HANDLES) ? ctx->{f.field}({args}) : ({f.release_inline});\n}}")
         out += ["#ifndef ISL_UNSTABLE_API", line, "#endif"] if f.unstable else [line]
     out += ["", "#ifdef __cplusplus", "}", "#endif", "#endif", ""]
     return "\n".join(out)
@@ -288,6 +293,8 @@ def gen_api_md(m: Manifest) -> str:
     out += ["", "## Functions (stable)", ""]
     for f in m.functions:
         inline = " Inline in per-CPython (unstable-tier) builds." if f.unstable else ""
+        if f.release_inline:
+            inline += " No call at all while handles are the object pointers (release mode)."
         out += [f"### `{f.name}`", "", "```c", decl(f.ret, f.name, c_params(f)) + ";", "```", "",
                 f"Slot {f.slot}, added in {f.added}. {f.doc}{inline}", ""]
     out += ["## Argument parsing", "",

@@ -21,7 +21,7 @@ extern "C" {
 struct IslContext {
     uint32_t abi_major;  /* ABI the runtime serves */
     uint32_t abi_minor;
-    uint32_t flags;      /* reserved, 0 */
+    uint32_t flags;      /* ISL_CONTEXT_* bits */
     uint32_t n_slots;    /* slots filled by the runtime */
     void *_runtime;      /* the backend's per-interpreter state */
     void *_reserved;
@@ -220,7 +220,9 @@ static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) { return ctx
 static inline void IslHandle_Close(IslContext *ctx, IslHandle h) { ctx->ctx_Handle_Close(ctx, h); }
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslObject_Is(IslContext *ctx, IslHandle a, IslHandle b) { return ctx->ctx_Object_Is(ctx, a, b); }
+static inline int IslObject_Is(IslContext *ctx, IslHandle a, IslHandle b) {
+    return (ctx->flags & ISL_CONTEXT_DEBUG_HANDLES) ? ctx->ctx_Object_Is(ctx, a, b) : (a._i == b._i);
+}
 #endif
 static inline IslHandle IslObject_Type(IslContext *ctx, IslHandle h) { return ctx->ctx_Object_Type(ctx, h); }
 #ifndef ISL_UNSTABLE_API

@@ -24,6 +24,11 @@ typedef struct IslContext IslContext;
  * It must be listed as an ISL_MEMBER_FIELD so isles can traverse it. */
 typedef struct { intptr_t _f; } IslField;
 
+/* IslContext.flags: set when the context's handles are tracked ids rather
+ * than the object pointers (debug mode), so that what release mode can do
+ * inline (IslObject_Is) must go through the context. */
+#define ISL_CONTEXT_DEBUG_HANDLES 1u
+
 /* Defined in module.h, type.h and the runtime; declared here because
  * context.h's functions take pointers to them. */
 typedef struct IslModuleDef IslModuleDef;
