@@ -64,19 +64,9 @@ static IslSsize bisect(IslContext *ctx, IslHandle a, IslHandle item, IslSsize lo
         /* The unsigned sum cannot overflow for any pair of valid sizes. */
         IslSsize mid = (IslSsize)(((size_t)lo + (size_t)hi) / 2);
         int lt;
-        if (IslHandle_IsNull(key)) {
-            /* item < a[mid] for bisect_right, a[mid] < item for bisect_left */
-            lt = IslSequence_CompareItem(ctx, a, mid, item, ISL_LT, right);
-        } else {
-            IslHandle probe = IslSequence_GetItem(ctx, a, mid);
-            if (IslHandle_IsNull(probe)) return -1;
-            IslHandle keyed = IslObject_Vectorcall(ctx, key, &probe, 1, ISL_NULL);
-            IslHandle_Close(ctx, probe);
-            if (IslHandle_IsNull(keyed)) return -1;
-            lt = right ? IslObject_RichCompareBool(ctx, item, keyed, ISL_LT)
-                       : IslObject_RichCompareBool(ctx, keyed, item, ISL_LT);
-            IslHandle_Close(ctx, keyed);
-        }
+        /* item < key(a[mid]) for bisect_right, key(a[mid]) < item for bisect_left */
+        lt = IslHandle_IsNull(key) ? IslSequence_CompareItem(ctx, a, mid, item, ISL_LT, right)
+                                   : IslSequence_CompareKeyedItem(ctx, a, mid, key, item, ISL_LT, right);
         if (lt < 0) return -1;
         if (lt == right)
             hi = mid;

@@ -32,14 +32,46 @@ int plain_compare(PyObject *a, PyObject *b, int op) {
     return truth;
 }
 
-// PyObject_RichCompareBool, with plain pairs compared directly: the inner
-// step of heapq and bisect (CPython's own _bisect does the same).
-int compare_bool(PyObject *a, PyObject *b, int op) {
-    if (plain_pair(a, b)) {
-        int r = plain_compare(a, b, op);
-        if (r != -2) return r;
+// Two exact tuples (or two exact lists) compared the way their richcompare
+// does, when every item it looks at is part of a plain pair, so that no code
+// runs; -2 when some item is not. Heap entries are usually such tuples
+// ((priority, counter, ...)) or, in heapq.merge, such lists.
+int plain_sequence_compare(PyObject *a, PyObject *b, int op) {
+    PyTypeObject *t = Py_TYPE(a);
+    if (t != Py_TYPE(b) || (t != &PyTuple_Type && t != &PyList_Type)) return -2;
+    Py_ssize_t na = PySequence_Fast_GET_SIZE(a), nb = PySequence_Fast_GET_SIZE(b), i = 0;
+    PyObject **ia = PySequence_Fast_ITEMS(a), **ib = PySequence_Fast_ITEMS(b);
+    for (; i < na && i < nb; ++i) {  // the first index whose items differ
+        if (ia[i] == ib[i]) continue;
+        if (!plain_pair(ia[i], ib[i])) return -2;
+        int eq = plain_compare(ia[i], ib[i], Py_EQ);
+        if (eq != 1) {
+            if (eq < 0 && eq != -2) return -1;
+            if (eq == -2) return -2;
+            break;
+        }
     }
-    return PyObject_RichCompareBool(a, b, op);
+    if (i >= na || i >= nb) {  // one is a prefix of the other: compare lengths
+        switch (op) {
+            case Py_LT: return na < nb;
+            case Py_LE: return na <= nb;
+            case Py_EQ: return na == nb;
+            case Py_NE: return na != nb;
+            case Py_GT: return na > nb;
+            default: return na >= nb;
+        }
+    }
+    if (op == Py_EQ) return 0;
+    if (op == Py_NE) return 1;
+    return plain_compare(ia[i], ib[i], op);
+}
+
+// PyObject_RichCompareBool, with plain pairs (and tuples or lists of them)
+// compared directly: the inner step of heapq and bisect (CPython's own
+// _bisect calls tp_richcompare directly too).
+int compare_bool(PyObject *a, PyObject *b, int op) {
+    int r = plain_pair(a, b) ? plain_compare(a, b, op) : plain_sequence_compare(a, b, op);
+    return r != -2 ? r : PyObject_RichCompareBool(a, b, op);
 }
 
 }  // namespace
@@ -332,10 +364,9 @@ int List_CompareItems(IslContext *, IslHandle l, IslSsize i, IslSsize j, int op)
         return -1;
     }
     PyObject *a = PyList_GET_ITEM(list, i), *b = PyList_GET_ITEM(list, j);
-    if (plain_pair(a, b)) {  // runs no code: neither item can go, the size cannot change
-        int r = plain_compare(a, b, op);
-        if (r != -2) return r;
-    }
+    // Plain comparisons run no code: neither item can go, the size cannot change.
+    int plain = plain_pair(a, b) ? plain_compare(a, b, op) : plain_sequence_compare(a, b, op);
+    if (plain != -2) return plain;
     Py_INCREF(a);
     Py_INCREF(b);
     int r = compare_bool(a, b, op);
@@ -356,11 +387,10 @@ int Sequence_CompareItem(IslContext *, IslHandle s, IslSsize index, IslHandle ot
     }
     if (PyList_CheckExact(seq) && index >= 0 && index < PyList_GET_SIZE(seq)) {
         item = PyList_GET_ITEM(seq, index);
-        // A plain pair cannot run code that drops the item: no reference needed.
-        if (plain_pair(item, O(other))) {
-            int r = other_first ? plain_compare(O(other), item, op) : plain_compare(item, O(other), op);
-            if (r != -2) return r;
-        }
+        // A plain comparison cannot run code that drops the item: no reference needed.
+        PyObject *x = other_first ? O(other) : item, *y = other_first ? item : O(other);
+        int plain = plain_pair(x, y) ? plain_compare(x, y, op) : plain_sequence_compare(x, y, op);
+        if (plain != -2) return plain;
         Py_INCREF(item);
     } else if (PyTuple_CheckExact(seq) && index >= 0 && index < PyTuple_GET_SIZE(seq)) {
         item = Py_NewRef(PyTuple_GET_ITEM(seq, index));
@@ -390,6 +420,28 @@ const IslHandle *Sequence_FastItems(IslContext *, IslHandle fast, IslSsize *size
 IslHandle Sequence_Tuple(IslContext *, IslHandle o) {
     if (!not_null(O(o), "IslSequence_Tuple")) return Null();
     return result(PySequence_Tuple(O(o)));
+}
+int Sequence_CompareKeyedItem(IslContext *, IslHandle s, IslSsize index, IslHandle key, IslHandle other, int op,
+                              int other_first) {
+    PyObject *seq = O(s), *item;
+    if (!not_null(seq, "IslSequence_CompareKeyedItem") || !not_null(O(other), "IslSequence_CompareKeyedItem") ||
+        !expect(O(key) && PyCallable_Check(O(key)), "IslSequence_CompareKeyedItem", "a callable key", O(key)))
+        return -1;
+    if (op < Py_LT || op > Py_GE) {
+        PyErr_Format(PyExc_SystemError, "IslSequence_CompareKeyedItem: bad comparison operator %d", op);
+        return -1;
+    }
+    if (PyList_CheckExact(seq) && index >= 0 && index < PyList_GET_SIZE(seq))
+        item = Py_NewRef(PyList_GET_ITEM(seq, index));
+    else
+        item = PySequence_GetItem(seq, index);
+    if (!item) return -1;
+    PyObject *keyed = PyObject_CallOneArg(O(key), item);
+    Py_DECREF(item);
+    if (!keyed) return -1;
+    int r = other_first ? compare_bool(O(other), keyed, op) : compare_bool(keyed, O(other), op);
+    Py_DECREF(keyed);
+    return r;
 }
 int Callable_Check(IslContext *, IslHandle o) { return O(o) && PyCallable_Check(O(o)); }
 

@@ -345,6 +345,13 @@ static IslHandle cmp_bool(IslContext *ctx, IslHandle m, const IslHandle *args, s
     int r = IslObject_RichCompareBool(ctx, args[0], args[1], (int)IslLong_AsInt64(ctx, args[2]));
     return r < 0 ? ISL_NULL : IslBool_FromBool(ctx, r);
 }
+static IslHandle cmp_keyed(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    /* (seq, i, key, other, op, other_first) */
+    int r = IslSequence_CompareKeyedItem(ctx, args[0], IslLong_AsSsize(ctx, args[1]), args[2], args[3],
+                                         (int)IslLong_AsInt64(ctx, args[4]), (int)IslLong_AsInt64(ctx, args[5]));
+    return r < 0 ? ISL_NULL : IslBool_FromBool(ctx, r);
+}
+ISL_DEF_METH_FASTCALL(cmp_keyed_def, "cmp_keyed", cmp_keyed, "");
 ISL_DEF_METH_FASTCALL(cmp_items_def, "cmp_items", cmp_items, "");
 ISL_DEF_METH_FASTCALL(cmp_item_def, "cmp_item", cmp_item, "");
 ISL_DEF_METH_FASTCALL(cmp_bool_def, "cmp_bool", cmp_bool, "");
@@ -362,7 +369,8 @@ def test_comparisons_match_python(run, make_module):
         class MyInt(int):
             def __lt__(self, other):
                 return True
-        values = [0, 1, -1, 2**80, 1.5, nan, "a", "b", "\\u00e9", b"a", b"b", (1, 2), (1, 3), True, MyInt(5), None]
+        values = [0, 1, -1, 2**80, 1.5, nan, "a", "b", "\\u00e9", b"a", b"b", (1, 2), (1, 3), True, MyInt(5), None,
+                  (), (1,), (1, "a"), (nan, 1), (nan, 2), ((1, 2), 3), [1, 2], [1], [1, 2, None], [nan]]
         for a, b in itertools.product(values, repeat=2):
             for code, op in enumerate(ops):
                 try:
@@ -372,7 +380,9 @@ def test_comparisons_match_python(run, make_module):
                 if a is b and op in (operator.eq, operator.ne):
                     want = op is operator.eq  # identity first, as PyObject_RichCompareBool
                 for got in (lambda: mod.cmp_bool(a, b, code), lambda: mod.cmp_items([a, b], 0, 1, code),
-                            lambda: mod.cmp_item([a], 0, b, code, 0), lambda: mod.cmp_item((b,), 0, a, code, 1)):
+                            lambda: mod.cmp_item([a], 0, b, code, 0), lambda: mod.cmp_item((b,), 0, a, code, 1),
+                            lambda: mod.cmp_keyed([(a,)], 0, operator.itemgetter(0), b, code, 0),
+                            lambda: mod.cmp_keyed(((b,),), 0, operator.itemgetter(0), a, code, 1)):
                     try:
                         g = got()
                     except TypeError:
@@ -409,7 +419,21 @@ def test_comparisons_match_python(run, make_module):
                 return False
         seq[:] = [Drops()]
         assert mod.cmp_item(seq, 0, 1, 0, 0) is False and seq == []
-        """, make_module(COMPARE, ["cmp_items_def", "cmp_item_def", "cmp_bool_def"]))
+        seq[:] = [3]
+        def shrinking_key(v):
+            seq.clear()         # the item is held while the key runs
+            return v
+        assert mod.cmp_keyed(seq, 0, shrinking_key, 5, 0, 0) is True and seq == []
+        for bad, exc in ((lambda: mod.cmp_keyed([1], 0, None, 1, 0, 0), TypeError),
+                         (lambda: mod.cmp_keyed([1], 3, abs, 1, 0, 0), IndexError),
+                         (lambda: mod.cmp_keyed([1], 0, lambda v: 1 / 0, 1, 0, 0), ZeroDivisionError)):
+            try:
+                bad()
+            except exc:
+                pass
+            else:
+                raise AssertionError(exc)
+        """, make_module(COMPARE, ["cmp_items_def", "cmp_item_def", "cmp_bool_def", "cmp_keyed_def"]))
 
 
 ITEMS = r"""

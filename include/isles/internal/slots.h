@@ -7,7 +7,7 @@
 
 #include "isles/stable/context.h"
 
-#define ISL_CONTEXT_N_SLOTS 180
+#define ISL_CONTEXT_N_SLOTS 181
 #define ISL_CONTEXT_HEADER_WORDS 4
 
 /* X(slot, field) for every constant; the backend supplies the object. */
@@ -195,6 +195,7 @@
     X(177, ctx_Arg_ParseTupleAndDict, Arg_ParseTupleAndDict) \
     X(178, ctx_Mapping_Items, Mapping_Items) \
     X(179, ctx_List_Sort, List_Sort) \
+    X(180, ctx_Sequence_CompareKeyedItem, Sequence_CompareKeyedItem) \
 
 /* X(slot, "name") for every slot, in order. */
 #define ISL_FOR_EACH_SLOT_NAME(X) \
@@ -378,6 +379,7 @@
     X(177, "IslArg_ParseTupleAndDict") \
     X(178, "IslMapping_Items") \
     X(179, "IslList_Sort") \
+    X(180, "IslSequence_CompareKeyedItem") \
 
 #ifdef __cplusplus
 namespace isles::internal::impl {
@@ -515,6 +517,7 @@ int Arg_ParseSpec(IslContext *ctx, const IslHandle *args, size_t nargs, IslHandl
 int Arg_ParseTupleAndDict(IslContext *ctx, IslHandle args, IslHandle kwargs, IslArgSpec *spec, ...);
 IslHandle Mapping_Items(IslContext *ctx, IslHandle mapping);
 int List_Sort(IslContext *ctx, IslHandle list);
+int Sequence_CompareKeyedItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle key, IslHandle other, int op, int other_first);
 }  // namespace isles::internal::impl
 #endif
 #endif

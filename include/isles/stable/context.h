@@ -205,6 +205,7 @@ struct IslContext {
     int (*ctx_Arg_ParseTupleAndDict)(IslContext *, IslHandle, IslHandle, IslArgSpec *, ...);  /* slot 177 */
     IslHandle (*ctx_Mapping_Items)(IslContext *, IslHandle);  /* slot 178 */
     int (*ctx_List_Sort)(IslContext *, IslHandle);  /* slot 179 */
+    int (*ctx_Sequence_CompareKeyedItem)(IslContext *, IslHandle, IslSsize, IslHandle, IslHandle, int, int);  /* slot 180 */
 };
 
 /* A per-CPython build (ISL_UNSTABLE_API) compiles the functions marked
@@ -451,6 +452,7 @@ static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsi
 #define IslArg_ParseTupleAndDict(ctx, ...) ((ctx)->ctx_Arg_ParseTupleAndDict((ctx), __VA_ARGS__))
 static inline IslHandle IslMapping_Items(IslContext *ctx, IslHandle mapping) { return ctx->ctx_Mapping_Items(ctx, mapping); }
 static inline int IslList_Sort(IslContext *ctx, IslHandle list) { return ctx->ctx_List_Sort(ctx, list); }
+static inline int IslSequence_CompareKeyedItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle key, IslHandle other, int op, int other_first) { return ctx->ctx_Sequence_CompareKeyedItem(ctx, seq, index, key, other, op, other_first); }
 
 #ifdef __cplusplus
 }
