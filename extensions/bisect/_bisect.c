@@ -19,6 +19,13 @@ static int parse_bisect_args(IslContext *ctx, IslArgSpec *spec, const IslHandle 
                              IslHandle kwnames, bisect_args *out) {
     IslHandle hi = ISL_NULL, key = ISL_NULL;
     out->lo = 0;
+    if (nargs == 2 && IslHandle_IsNull(kwnames)) { /* f(a, x): most calls, nothing to convert */
+        out->a = args[0];
+        out->x = args[1];
+        out->hi = -1;
+        out->key = ISL_NULL;
+        return 0;
+    }
     if (!IslArg_ParseSpec(ctx, args, nargs, kwnames, spec, &out->a, &out->x, &out->lo, &hi, &key))
         return -1;
     out->hi = -1;
