@@ -302,12 +302,27 @@ const Compiled *compiled(IslArgSpec *spec, Compiled &local, const char *api) {
 }  // namespace
 
 int Arg_ParseSpec(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, ...) {
-    Compiled local;
-    const Compiled *c = compiled(spec, local, "IslArg_ParseSpec");
-    if (!c) return 0;
     va_list ap;
     va_start(ap, spec);
-    int ok = guarded_parse(args, nargs, kwnames, Spec{*c, spec->keywords}, ap);
+    // The hottest call, answered here without the general parser's frame:
+    // a compiled spec, positional objects only ('O'), all required ones given.
+    if (__atomic_load_n(&spec->_state, __ATOMIC_ACQUIRE) == 2 && !O(kwnames)) {
+        const auto *c = reinterpret_cast<const Compiled *>(spec->_compiled);
+        if (nargs >= c->required_pos && nargs <= c->max_pos) {
+            size_t i = 0;
+            for (; i < nargs; ++i) {
+                auto *out = static_cast<IslHandle *>(va_arg(ap, void *));
+                if (c->code[i] != 'O' || !out) break;
+                *out = args[i];
+            }
+            va_end(ap);
+            if (i == nargs) return 1;
+            va_start(ap, spec);  // not that simple after all: start over (no va_copy: it stalls)
+        }
+    }
+    Compiled local;
+    const Compiled *c = compiled(spec, local, "IslArg_ParseSpec");
+    int ok = c ? guarded_parse(args, nargs, kwnames, Spec{*c, spec->keywords}, ap) : 0;
     va_end(ap);
     return ok;
 }
