@@ -102,6 +102,12 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
             *static_cast<IslHandle *>(out) = H(v);
             return true;
         case 'i': case 'n': case 'L': {
+            if (p.code == 'n' && PyLong_CheckExact(v)) {  // the usual lo=/hi=: no __index__ round trip
+                Py_ssize_t x = PyLong_AsSsize_t(v);
+                if (x == -1 && PyErr_Occurred()) return false;
+                *static_cast<IslSsize *>(out) = x;
+                return true;
+            }
             PyObject *i = PyNumber_Index(v);
             if (!i) {
                 name_type_error(spec, p, index, "an integer", v);
@@ -203,9 +209,8 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spe
         return ok;
     }
     // Match each keyword to a named parameter; reject unknown and duplicate ones.
-    PyObject *values[kMaxParams];  // only the first c.n are used: clear just those (hot path)
-    for (size_t i = 0; i < c.n; ++i) values[i] = nullptr;
-    for (size_t i = 0; i < nargs; ++i) values[i] = O(args[i]);
+    PyObject *values[kMaxParams];  // only the first c.n are used: fill just those (hot path)
+    for (size_t i = 0; i < c.n; ++i) values[i] = i < nargs ? O(args[i]) : nullptr;
     for (size_t k = 0; k < nkw; ++k) {
         PyObject *key = PyTuple_GET_ITEM(kw, k);
         const char *name = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : nullptr;
@@ -214,8 +219,8 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spe
             return 0;
         }
         size_t i = 0;
-        for (; i < c.n; ++i)
-            if (*spec.keywords[i] && std::strcmp(spec.keywords[i], name) == 0) break;
+        for (; i < c.n; ++i)  // first characters first: most names differ there
+            if (spec.keywords[i][0] == name[0] && *name && std::strcmp(spec.keywords[i], name) == 0) break;
         if (i == c.n) {
             PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%s'", fn, name);
             return 0;
