@@ -107,29 +107,31 @@ def load(name, path):
     return mod
 
 
-# (label, make(module) -> zero-argument run doing NCALL calls from C)
+# (label, make(module) -> zero-argument run, calls or items per run)
 def calls(fname, *args):
+    """NCALL calls of fname(*args), driven from C by map()."""
     def make(m):
         f = partial(getattr(m, fname), *args[:-1]) if len(args) > 1 else getattr(m, fname)
-        it = args[-1]
-        return lambda: deque(map(f, repeat(it, NCALL)), maxlen=0)
+        return lambda: deque(map(f, repeat(args[-1], NCALL)), maxlen=0)
     return make
 
 
-WORKLOADS = [
-    ("METH_O: onearg(x)", calls("onearg", 7)),
-    ("METH_FASTCALL: add(a, b)", calls("add", 3, 4)),
-    ("METH_O: list_sum(1000 ints), per item", lambda m: (lambda f: lambda: [f(LIST) for _ in range(NCALL // 1000)])(m.list_sum)),
-]
-
-
 def noargs_make(m):
-    f = m.noargs
+    f = m.noargs  # map() cannot call with no arguments
     return lambda: deque((f() for _ in repeat(None, NCALL)), maxlen=0)
 
 
-WORKLOADS.insert(0, ("METH_NOARGS: noargs()", noargs_make))
-PER = {WORKLOADS[3][0]: 1000 * (NCALL // 1000)}  # items, not calls
+def list_sum_make(m):
+    f = m.list_sum
+    return lambda: [f(LIST) for _ in range(NCALL // len(LIST))]
+
+
+WORKLOADS = [
+    ("METH_NOARGS: noargs()", noargs_make, NCALL),
+    ("METH_O: onearg(x)", calls("onearg", 7), NCALL),
+    ("METH_FASTCALL: add(a, b)", calls("add", 3, 4), NCALL),
+    ("METH_O: list_sum(1000 ints), per item", list_sum_make, len(LIST) * (NCALL // len(LIST))),
+]
 
 
 def timed(run):
@@ -169,19 +171,19 @@ def main():
     # every build computes the same thing
     assert {m.add(3, 4) for m in mods.values()} == {7} and len({m.list_sum(LIST) for m in mods.values()}) == 1
     assert all(m.noargs() is None and m.onearg(LIST) is LIST for m in mods.values())
-    times = {label: {n: [] for n in names} for label, _ in WORKLOADS}
+    times = {label: {n: [] for n in names} for label, _, _ in WORKLOADS}
     print(f"\ncall overhead on CPython {platform.python_version()}: best of {repeats} rounds, builds interleaved\n")
     for rep in range(repeats):
         order = names if rep % 2 == 0 else names[::-1]
-        for label, make in WORKLOADS:
+        for label, make, per_run in WORKLOADS:
             for n in order:
                 run = make(mods[n])
-                times[label][n].append(timed(run) / PER.get(label, NCALL))
+                times[label][n].append(timed(run) / per_run)
     others = [n for n in names if n != "C-API"]
     head = f"  {'function':<40}{'C-API':>9}" + "".join(f"{n.replace('isles ', ''):>17}" for n in others)
     print(head + "\n  " + "-" * (len(head) - 2))
     rows = []
-    for label, _ in WORKLOADS:
+    for label, _, _ in WORKLOADS:
         best = {n: min(times[label][n]) for n in names}
         row = {"workload": label, "ns": {n: round(best[n] * 1e9, 2) for n in names},
                "ratio": {n: round(best[n] / best["C-API"], 4) for n in others},

@@ -1,6 +1,6 @@
 // Release-mode implementations of the text slots: str contents, encodings,
 // the str builder, and numbers to and from text.
-#include <cmath>
+#include <cstring>
 #include <new>
 #include <string>
 

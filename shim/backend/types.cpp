@@ -15,8 +15,11 @@
 // are visited, cleared and released here, so no author writes GC support.
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "backend.h"
 
