@@ -59,7 +59,7 @@ class Function:
     variadic: bool
     sig: str
     unstable: str | None = None  # inline body for per-CPython builds (unstable tier)
-    release_inline: str | None = None  # expression valid while handles are object pointers
+    universal: str | None = None  # inline prologue of the universal build, gated by ctx->flags bits
 
     @property
     def field(self) -> str:  # IslLong_FromInt64 -> ctx_Long_FromInt64
@@ -130,7 +130,7 @@ def load(path: pathlib.Path = MANIFEST) -> Manifest:
         if unstable is not None and variadic:
             raise ManifestError(f"{name}: a variadic function cannot have an unstable body")
         funcs.append(Function(name, f["slot"], f["added"], ret, params, f["doc"], variadic, f["sig"], unstable,
-                              f.get("release_inline")))
+                              f.get("universal")))
     names: dict[str, str] = {}
     for group in data.get("name", []):
         for n in group["names"]:
@@ -189,7 +189,7 @@ def gen_context_h(m: Manifest) -> str:
            "   the inline trampolines below. Layout: four header words, then one",
            "   pointer-sized slot per manifest item, append-only. */",
            "#ifndef ISLES_STABLE_CONTEXT_H", "#define ISLES_STABLE_CONTEXT_H", "",
-           '#include "isles/stable/handles.h"', "",
+           '#include "isles/stable/handles.h"', '#include "isles/private/refcount.h"', "",
            "#ifndef ISL_ABI_VERSION_MAJOR",
            f"#define ISL_ABI_VERSION_MAJOR {m.abi[0]}", "#endif",
            "#ifndef ISL_ABI_VERSION_MINOR",
@@ -221,9 +221,10 @@ def gen_context_h(m: Manifest) -> str:
         args = ", ".join(p.name for p in f.params)
         ret = "" if f.ret == "void" else "return "
         line = f"static inline {decl(f.ret, f.name, c_params(f))} {{ {ret}ctx->{f.field}({args}); }}"
-        if f.release_inline:  # no call while handles are the object pointers
-            line = (f"static inline {decl(f.ret, f.name, c_params(f))} {{\n"
-                    f"    return (ctx->flags & ISL_CONTEXT_DEBUG_HANDLES) ? ctx->{f.field}({args}) : ({f.release_inline});\n}}")
+        if f.universal:  # a fast path the runtime switches on per context; the call is the fallback
+            body = ["    " + ln if ln else "" for ln in f.universal.strip().splitlines()]
+            line = "\n".join([f"static inline {decl(f.ret, f.name, c_params(f))} {{", *body,
+                               f"    {ret}ctx->{f.field}({args});", "}"])
         out += ["#ifndef ISL_UNSTABLE_API", line, "#endif"] if f.unstable else [line]
     out += ["", "#ifdef __cplusplus", "}", "#endif", "#endif", ""]
     return "\n".join(out)
@@ -293,8 +294,8 @@ def gen_api_md(m: Manifest) -> str:
     out += ["", "## Functions (stable)", ""]
     for f in m.functions:
         inline = " Inline in per-CPython (unstable-tier) builds." if f.unstable else ""
-        if f.release_inline:
-            inline += " No call at all while handles are the object pointers (release mode)."
+        if f.universal:
+            inline += " Universal builds inline the common case when the context allows it (see abi.md)."
         out += [f"### `{f.name}`", "", "```c", decl(f.ret, f.name, c_params(f)) + ";", "```", "",
                 f"Slot {f.slot}, added in {f.added}. {f.doc}{inline}", ""]
     out += ["## Argument parsing", "",
@@ -341,8 +342,9 @@ DEF_PATTERNS = [
     re.compile(r"\btypedef\b[^;]*?\(\s*\*\s*(\w+)\s*\)", re.M),
     re.compile(r"\}\s*(\w+)\s*;", re.M),                       # typedef struct {...} Name;
     re.compile(r"^\s*(?:struct|enum)\s+(\w+)\s*\{", re.M),
-    re.compile(r"^\s*(?:static\s+)?(?:inline\s+|_ISL_INLINE\s+)[^;{=]*?\b(\w+)\s*\(", re.M),
+    re.compile(r"^\s*(?:static\s+)?(?:inline\s+|_ISL_INLINE\s+|_ISL_COLD\s+)[^;{=]*?\b(\w+)\s*\(", re.M),
     re.compile(r"^\s{4}(\w+)\s*(?:=[^,\n]*)?,?\s*(?:/\*.*)?$", re.M),  # enumerators
+    re.compile(r"^_ISL_WEAK_HIDDEN\s+\w+\s+(\w+)\s*;", re.M),  # the loader's per-binary variables
 ]
 
 

@@ -128,6 +128,8 @@ const IslModuleDef *isles_def_of(PyObject *module);
 // The author's part of an isles module's state.
 void *author_state_of(PyObject *module);
 PyObject *module_init(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_minor);
+// The entry table extensions find through the `_api` capsule (api.cpp).
+extern const _IslBackendApi backend_api;
 
 // A new str with the fully qualified name of type(obj) (or of obj if a type).
 PyObject *type_name(PyObject *type);

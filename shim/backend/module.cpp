@@ -8,13 +8,6 @@
 namespace isles::internal {
 namespace {
 
-const _IslBackendApi backend_api = {
-    ISL_ABI_VERSION_MAJOR,
-    ISL_ABI_VERSION_MINOR,
-    "isles._backend_" ISL_STR(ISL_BACKEND_TAG),
-    module_init,
-};
-
 BackendState *state_of(PyObject *module) { return static_cast<BackendState *>(PyModule_GetState(module)); }
 
 PyObject *context_id(PyObject *module, PyObject *) {

@@ -3,6 +3,8 @@
 // types, null handles, out-of-range indexes) and raises instead.
 #include "backend.h"
 
+#include <type_traits>
+
 namespace isles::internal::impl {
 namespace {
 
@@ -111,11 +113,19 @@ IslHandle Long_FromSsize(IslContext *, IslSsize v) { return result(PyLong_FromSs
 IslHandle Long_FromSize(IslContext *, size_t v) { return result(PyLong_FromSize_t(v)); }
 
 namespace {
-// Runs conv on operator.index(h); `fail` is the error value.
+// Runs conv on operator.index(h); `fail` is the error value. An exact int
+// of one digit-word (nearly every int) is read in place: conv would check
+// the type again and branch on the size only to arrive at the same value.
 template <typename T, typename Conv>
 T with_index(IslHandle h, const char *api, T fail, Conv conv) {
-    if (!not_null(O(h), api)) return fail;
-    if (PyLong_CheckExact(O(h))) return conv(O(h));
+    static_assert(sizeof(T) >= sizeof(Py_ssize_t));
+    PyObject *o = O(h);
+    if (o && PyLong_CheckExact(o) && PyUnstable_Long_IsCompact(reinterpret_cast<PyLongObject *>(o))) {
+        Py_ssize_t v = PyUnstable_Long_CompactValue(reinterpret_cast<PyLongObject *>(o));
+        if (std::is_signed_v<T> || v >= 0) return static_cast<T>(v);
+    }
+    if (!not_null(o, api)) return fail;
+    if (PyLong_CheckExact(o)) return conv(o);
     PyObject *i = PyNumber_Index(O(h));
     if (!i) return fail;
     T v = conv(i);

@@ -21,6 +21,7 @@
 #define _ISL_EXPORT __attribute__((visibility("default")))
 #endif
 #define _ISL_INLINE static inline
+#define _ISL_COLD __attribute__((cold, noinline, unused)) static
 
 /* CPython's object and type, by their struct tags only: never dereferenced here. */
 typedef struct _object _IslPyObject;
@@ -50,11 +51,27 @@ extern const unsigned long Py_Version;
 /* The runtime's entry table, published per interpreter as the capsule
  * isles._backend_cpXY._api. The first two fields are frozen forever. */
 typedef struct {
+    IslSsize module_state; /* offset of a module object's state pointer, or 0 */
+    IslSsize type_module;  /* offset of a heap type's module pointer, or 0 */
+} _IslLayout;
+
+typedef struct {
     uint32_t abi_major;
     uint32_t abi_minor;
     const char *runtime_version;
     _IslPyObject *(*module_init)(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_minor);
+    /* ABI 0.2: */
+    _IslLayout layout;
 } _IslBackendApi;
+
+/* One per extension binary (merged across its files, never exported): the
+ * runtime's _IslLayout, copied at module init. All zero until then, and on a
+ * runtime that publishes none, which sends the trampolines through
+ * PyModule_GetState instead. The offsets describe the running CPython, the
+ * same for every interpreter, so a plain process-wide copy is right; relaxed
+ * atomics keep interpreters initializing at once well defined. */
+#define _ISL_WEAK_HIDDEN __attribute__((weak, visibility("hidden")))
+_ISL_WEAK_HIDDEN _IslLayout _IslLayout_Running;
 
 /* Leads every isles module's state (PyModule_GetState); the author's state
  * follows at offset sizeof(_IslModuleStateHeader). */
@@ -75,8 +92,13 @@ _ISL_INLINE _IslPyObject *_IslHandle_AsObject(IslHandle h) { return (_IslPyObjec
 
 /* Module functions get the module as `self`; its state names the context of
  * the interpreter the module lives in, so no process-wide lookup is needed. */
-_ISL_INLINE IslContext *_IslModule_Context(_IslPyObject *module) {
+_ISL_COLD IslContext *_IslModule_ContextByCall(_IslPyObject *module) {
     return ((_IslModuleStateHeader *)PyModule_GetState(module))->ctx;
+}
+_ISL_INLINE IslContext *_IslModule_Context(_IslPyObject *module) {
+    IslSsize off = __atomic_load_n(&_IslLayout_Running.module_state, __ATOMIC_RELAXED);
+    if (__builtin_expect(off == 0, 0)) return _IslModule_ContextByCall(module);
+    return (*(_IslModuleStateHeader **)((char *)module + off))->ctx;
 }
 
 /* Finds the runtime table of the running CPython (importing its backend
@@ -189,38 +211,54 @@ _ISL_INLINE _IslPyObject *_IslStandIn_Create(_IslPyObject *spec, _IslPyModuleDef
 _ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
     const _IslBackendApi *api = _IslBackend_Find(standin->isl, standin->abi_major, standin->abi_minor);
     _IslPyObject *def = api ? api->module_init(standin->isl, standin->abi_major, standin->abi_minor) : NULL;
-    if (def) return def;
+    if (def) {
+        if (api->abi_minor >= 2) {
+            __atomic_store_n(&_IslLayout_Running.module_state, api->layout.module_state, __ATOMIC_RELAXED);
+            __atomic_store_n(&_IslLayout_Running.type_module, api->layout.type_module, __ATOMIC_RELAXED);
+        }
+        return def;
+    }
     PyErr_Clear();
     return PyModuleDef_Init((struct PyModuleDef *)(void *)&standin->def);
 }
 
-/* One trampoline per method: CPython's calling convention in, handles out. */
+/* One trampoline per method: CPython's calling convention in, handles out.
+ * Each is written once as CALL, using ctx_, and compiled twice: the hot copy
+ * reads the context where the runtime's layout says the module keeps it (two
+ * loads), and its cold twin asks PyModule_GetState, for a runtime that
+ * publishes no layout. Both end in a tail call of the author's function. */
+#define _ISL_MODULE_TRAMPOLINE(TNAME, PARAMS, ARGS, CALL) \
+    _ISL_COLD _IslPyObject *TNAME##_bycall PARAMS { \
+        IslContext *ctx_ = ((_IslModuleStateHeader *)PyModule_GetState(self))->ctx; \
+        CALL; \
+    } \
+    static _IslPyObject *TNAME PARAMS { \
+        IslSsize off_ = __atomic_load_n(&_IslLayout_Running.module_state, __ATOMIC_RELAXED); \
+        if (__builtin_expect(off_ == 0, 0)) return TNAME##_bycall ARGS; \
+        IslContext *ctx_ = (*(_IslModuleStateHeader **)((char *)self + off_))->ctx; \
+        CALL; \
+    }
 #define _IslTrampoline_NoArgs(TNAME, IMPL) \
-    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyObject *unused_) { \
-        IslCFunction_NoArgs impl_ = (IMPL); \
-        (void)unused_; \
-        return _IslHandle_AsObject(impl_(_IslModule_Context(self), _IslHandle_FromObject(self))); \
-    }
+    _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *unused_), (self, unused_), \
+        IslCFunction_NoArgs impl_ = (IMPL); (void)unused_; \
+        return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self))))
 #define _IslTrampoline_O(TNAME, IMPL) \
-    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyObject *arg) { \
+    _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *arg), (self, arg), \
         IslCFunction_O impl_ = (IMPL); \
-        return _IslHandle_AsObject(impl_(_IslModule_Context(self), _IslHandle_FromObject(self), \
-                                         _IslHandle_FromObject(arg))); \
-    }
+        return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), _IslHandle_FromObject(arg))))
 #define _IslTrampoline_Fastcall(TNAME, IMPL) \
-    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs) { \
+    _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs), \
+        (self, args, nargs), \
         IslCFunction_Fastcall impl_ = (IMPL); \
-        return _IslHandle_AsObject(impl_(_IslModule_Context(self), _IslHandle_FromObject(self), \
-                                         (const IslHandle *)args, (size_t)nargs)); \
-    }
+        return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), (const IslHandle *)args, \
+                                         (size_t)nargs)))
 #define _IslTrampoline_Keywords(TNAME, IMPL) \
-    static _IslPyObject *TNAME(_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs, \
-                               _IslPyObject *kwnames) { \
+    _ISL_MODULE_TRAMPOLINE(TNAME, \
+        (_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs, _IslPyObject *kwnames), \
+        (self, args, nargs, kwnames), \
         IslCFunction_Keywords impl_ = (IMPL); \
-        return _IslHandle_AsObject(impl_(_IslModule_Context(self), _IslHandle_FromObject(self), \
-                                         (const IslHandle *)args, (size_t)nargs, \
-                                         _IslHandle_FromObject(kwnames))); \
-    }
+        return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), (const IslHandle *)args, \
+                                         (size_t)nargs, _IslHandle_FromObject(kwnames))))
 
 /* Methods of a type are called with METH_METHOD|METH_FASTCALL|METH_KEYWORDS,
  * CPython's one convention that hands over the defining class, whose module
@@ -239,6 +277,8 @@ _ISL_INLINE int _IslMethod_BadArgs(const char *name, IslSsize nargs, _IslPyObjec
     return 1;
 }
 _ISL_INLINE IslContext *_IslType_Context(_IslPyTypeObject *defining_class) {
+    IslSsize off = __atomic_load_n(&_IslLayout_Running.type_module, __ATOMIC_RELAXED);
+    if (off) return _IslModule_Context(*(_IslPyObject **)((char *)defining_class + off));
     return ((_IslModuleStateHeader *)PyType_GetModuleState(defining_class))->ctx;
 }
 #define _ISL_NARGS(nargsf) ((IslSsize)((nargsf) & ~((size_t)1 << (8 * sizeof(size_t) - 1))))

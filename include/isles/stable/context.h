@@ -6,6 +6,7 @@
 #define ISLES_STABLE_CONTEXT_H
 
 #include "isles/stable/handles.h"
+#include "isles/private/refcount.h"
 
 #ifndef ISL_ABI_VERSION_MAJOR
 #define ISL_ABI_VERSION_MAJOR 0
@@ -215,14 +216,26 @@ struct IslContext {
 #endif
 
 #ifndef ISL_UNSTABLE_API
-static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) { return ctx->ctx_Handle_Dup(ctx, h); }
+static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) {
+    if (ctx->flags & _ISL_INLINE_REFCOUNT) {
+        _IslRefcount_Inc(h._i);
+        return h;
+    }
+    return ctx->ctx_Handle_Dup(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline void IslHandle_Close(IslContext *ctx, IslHandle h) { ctx->ctx_Handle_Close(ctx, h); }
+static inline void IslHandle_Close(IslContext *ctx, IslHandle h) {
+    if ((ctx->flags & _ISL_INLINE_REFCOUNT) && _IslRefcount_DecUnlessLast(h._i))
+        return;
+    ctx->ctx_Handle_Close(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslObject_Is(IslContext *ctx, IslHandle a, IslHandle b) {
-    return (ctx->flags & ISL_CONTEXT_DEBUG_HANDLES) ? ctx->ctx_Object_Is(ctx, a, b) : (a._i == b._i);
+    if (!(ctx->flags & ISL_CONTEXT_DEBUG_HANDLES))
+        return a._i == b._i;
+    return ctx->ctx_Object_Is(ctx, a, b);
 }
 #endif
 static inline IslHandle IslObject_Type(IslContext *ctx, IslHandle h) { return ctx->ctx_Object_Type(ctx, h); }
@@ -396,10 +409,25 @@ static inline void *IslInstance_Data(IslContext *ctx, IslHandle obj, const IslTy
 static inline void *IslType_GetModuleState(IslContext *ctx, IslHandle obj, const IslModuleDef *def) { return ctx->ctx_Type_GetModuleState(ctx, obj, def); }
 static inline IslHandle IslType_GenericNew(IslContext *ctx, IslHandle type) { return ctx->ctx_Type_GenericNew(ctx, type); }
 #ifndef ISL_UNSTABLE_API
-static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField field) { return ctx->ctx_Field_Load(ctx, owner, field); }
+static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField field) {
+    if (ctx->flags & _ISL_INLINE_REFCOUNT) {
+        _IslRefcount_Inc(field._f);
+        return _IslHandle_FromBits(field._f);
+    }
+    return ctx->ctx_Field_Load(ctx, owner, field);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline void IslField_Store(IslContext *ctx, IslHandle owner, IslField *field, IslHandle value) { ctx->ctx_Field_Store(ctx, owner, field, value); }
+static inline void IslField_Store(IslContext *ctx, IslHandle owner, IslField *field, IslHandle value) {
+    if (ctx->flags & _ISL_INLINE_REFCOUNT) {
+        IslHandle old = _IslHandle_FromBits(field->_f);
+        _IslRefcount_Inc(value._i);
+        field->_f = value._i;
+        IslHandle_Close(ctx, old);
+        return;
+    }
+    ctx->ctx_Field_Store(ctx, owner, field, value);
+}
 #endif
 static inline IslHandle IslErr_NewException(IslContext *ctx, const char *name, IslHandle bases, const char *doc) { return ctx->ctx_Err_NewException(ctx, name, bases, doc); }
 static inline int IslModule_AddType(IslContext *ctx, IslHandle module, IslHandle type) { return ctx->ctx_Module_AddType(ctx, module, type); }

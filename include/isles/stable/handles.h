@@ -24,10 +24,15 @@ typedef struct IslContext IslContext;
  * It must be listed as an ISL_MEMBER_FIELD so isles can traverse it. */
 typedef struct { intptr_t _f; } IslField;
 
-/* IslContext.flags: set when the context's handles are tracked ids rather
- * than the object pointers (debug mode), so that what release mode can do
- * inline (IslObject_Is) must go through the context. */
+/* IslContext.flags, set by the runtime per context. Each bit tells universal
+ * code what it may do inline instead of calling the context.
+ * DEBUG_HANDLES: handles are tracked ids rather than the object pointers, so
+ * even IslObject_Is must ask the context.
+ * INLINE_REFCOUNT: handles are the object pointers and reference counts
+ * follow the protocol in isles/private/refcount.h, so IslHandle_Dup/Close
+ * and IslField_Load/Store need no call in the common case. */
 #define ISL_CONTEXT_DEBUG_HANDLES 1u
+#define ISL_CONTEXT_INLINE_REFCOUNT 2u
 
 /* Defined in module.h, type.h and the runtime; declared here because
  * context.h's functions take pointers to them. */

@@ -79,11 +79,13 @@ static inline IslHandle IslLong_FromSize(IslContext *ctx, size_t value) {
     return IslUnstable_FromPyObject(PyLong_FromSize_t(value));
 }
 static inline int64_t IslLong_AsInt64(IslContext *ctx, IslHandle h) {
-    if (IslUnstable_AsPyObject(h) && PyLong_CheckExact(IslUnstable_AsPyObject(h))) return PyLong_AsLongLong(IslUnstable_AsPyObject(h));
+    if (IslUnstable_AsPyObject(h) && PyLong_CheckExact(IslUnstable_AsPyObject(h)) && PyUnstable_Long_IsCompact((PyLongObject *)IslUnstable_AsPyObject(h)))
+        return PyUnstable_Long_CompactValue((PyLongObject *)IslUnstable_AsPyObject(h));
     return ctx->ctx_Long_AsInt64(ctx, h);
 }
 static inline IslSsize IslLong_AsSsize(IslContext *ctx, IslHandle h) {
-    if (IslUnstable_AsPyObject(h) && PyLong_CheckExact(IslUnstable_AsPyObject(h))) return PyLong_AsSsize_t(IslUnstable_AsPyObject(h));
+    if (IslUnstable_AsPyObject(h) && PyLong_CheckExact(IslUnstable_AsPyObject(h)) && PyUnstable_Long_IsCompact((PyLongObject *)IslUnstable_AsPyObject(h)))
+        return PyUnstable_Long_CompactValue((PyLongObject *)IslUnstable_AsPyObject(h));
     return ctx->ctx_Long_AsSsize(ctx, h);
 }
 static inline IslHandle IslFloat_FromDouble(IslContext *ctx, double value) {

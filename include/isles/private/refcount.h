@@ -1,0 +1,50 @@
+/* isles private tier: the reference counting that universal builds do inline.
+ * Never call these directly; IslHandle_Dup/Close and IslField_Load/Store
+ * expand to them.
+ *
+ * A runtime sets ISL_CONTEXT_INLINE_REFCOUNT in a context only where this
+ * protocol holds: handles are the object pointers, and an object's first word
+ * is its reference count as CPython 3.12 and 3.13 keep it in 64-bit builds
+ * with a GIL (the low 32 bits saturate at UINT32_MAX; a negative low half
+ * marks an immortal object). A runtime for a CPython that counts otherwise
+ * leaves the bit clear, and the same binary then calls the context: the
+ * protocol is switched on at run time, never assumed at build time. */
+#ifndef ISLES_PRIVATE_REFCOUNT_H
+#define ISLES_PRIVATE_REFCOUNT_H
+
+#include <stdint.h>
+
+/* The flag bit universal code tests: 0 where the protocol cannot apply to
+ * this binary (32-bit), so the compiler drops the inline path. */
+#if UINTPTR_MAX == UINT64_MAX
+#define _ISL_INLINE_REFCOUNT ISL_CONTEXT_INLINE_REFCOUNT
+#else
+#define _ISL_INLINE_REFCOUNT 0u
+#endif
+
+static inline IslHandle _IslHandle_FromBits(intptr_t bits) {
+    IslHandle h;
+    h._i = bits;
+    return h;
+}
+
+/* One more reference to the object at `o` (none for 0). */
+static inline void _IslRefcount_Inc(intptr_t o) {
+    if (o) {
+        intptr_t *rc = (intptr_t *)o;
+        if ((uint32_t)*rc != UINT32_MAX) *rc += 1;
+    }
+}
+
+/* One reference fewer, unless it is the last: releasing that one runs the
+ * deallocator, which only the runtime does. 1 when done, 0 when the caller
+ * must let the runtime release it. */
+static inline int _IslRefcount_DecUnlessLast(intptr_t o) {
+    intptr_t *rc = (intptr_t *)o;
+    if (!o || (int32_t)*rc < 0) return 1; /* nothing, or immortal */
+    if (*rc == 1) return 0;
+    *rc -= 1;
+    return 1;
+}
+
+#endif

@@ -1,0 +1,25 @@
+// The entry table universal extensions find through the backend's `_api`
+// capsule, with the object layout it publishes to their trampolines.
+// PyModuleObject is declared only in CPython's internal headers, so this one
+// file opts in to them; it defines nothing but the table.
+#include "backend.h"
+
+#define Py_BUILD_CORE 1
+#include <internal/pycore_moduleobject.h>
+
+#include <cstddef>
+
+namespace isles::internal {
+// A trampoline finds its context from `self` with loads instead of
+// PyModule_GetState: module->md_state, or a defining class's ht_module.
+// Only what CPython itself keeps as plain pointers, and both are read only
+// from objects the runtime created.
+const _IslBackendApi backend_api = {
+    ISL_ABI_VERSION_MAJOR,
+    ISL_ABI_VERSION_MINOR,
+    "isles._backend_" ISL_STR(ISL_BACKEND_TAG),
+    module_init,
+    {static_cast<IslSsize>(offsetof(PyModuleObject, md_state)),
+     static_cast<IslSsize>(offsetof(PyHeapTypeObject, ht_module))},
+};
+}  // namespace isles::internal
