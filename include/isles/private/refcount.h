@@ -15,8 +15,10 @@
 #include <stdint.h>
 
 /* The flag bit universal code tests: 0 where the protocol cannot apply to
- * this binary (32-bit), so the compiler drops the inline path. */
-#if UINTPTR_MAX == UINT64_MAX
+ * this binary (32-bit), so the compiler drops the inline path, and in the
+ * builds with which isles tests the paths every other runtime takes
+ * (_ISL_TEST_SLOW_PATHS). */
+#if UINTPTR_MAX == UINT64_MAX && !defined(_ISL_TEST_SLOW_PATHS)
 #define _ISL_INLINE_REFCOUNT ISL_CONTEXT_INLINE_REFCOUNT
 #else
 #define _ISL_INLINE_REFCOUNT 0u
