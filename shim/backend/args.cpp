@@ -103,6 +103,10 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
             return true;
         case 'i': case 'n': case 'L': {
             if (p.code == 'n' && PyLong_CheckExact(v)) {  // the usual lo=/hi=: no __index__ round trip
+                if (PyUnstable_Long_IsCompact(reinterpret_cast<PyLongObject *>(v))) {
+                    *static_cast<IslSsize *>(out) = PyUnstable_Long_CompactValue(reinterpret_cast<PyLongObject *>(v));
+                    return true;
+                }
                 Py_ssize_t x = PyLong_AsSsize_t(v);
                 if (x == -1 && PyErr_Occurred()) return false;
                 *static_cast<IslSsize *>(out) = x;
@@ -168,6 +172,15 @@ bool convert(const Spec &spec, const Param &p, size_t index, PyObject *v, void *
     return false;
 }
 
+// Whether the C string `keyword` is the `len` bytes at `name`. Never reads
+// past the keyword's NUL, and a name holding a NUL matches nothing.
+bool keyword_is(const char *keyword, const char *name, size_t len) {
+    if (len == 0) return false;  // "" names a positional-only parameter, never a keyword
+    for (size_t j = 0; j < len; ++j)
+        if (keyword[j] != name[j] || !keyword[j]) return false;
+    return keyword[len] == '\0';
+}
+
 int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spec &spec, va_list ap) {
     const Compiled &c = spec.c;
     const char *fn = c.fname;
@@ -210,21 +223,31 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spe
     }
     // Match each keyword to a named parameter; reject unknown and duplicate ones.
     PyObject *values[kMaxParams];  // only the first c.n are used: fill just those (hot path)
-    for (size_t i = 0; i < c.n; ++i) values[i] = i < nargs ? O(args[i]) : nullptr;
+    for (size_t i = 0; i < nargs; ++i) values[i] = O(args[i]);
+    for (size_t i = nargs; i < c.n; ++i) values[i] = nullptr;
+    size_t next = nargs;  // callers mostly pass keywords in parameter order: look there first
     for (size_t k = 0; k < nkw; ++k) {
         PyObject *key = PyTuple_GET_ITEM(kw, k);
-        const char *name = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : nullptr;
-        if (!name) {
-            if (!PyErr_Occurred()) PyErr_Format(PyExc_TypeError, "%s() keywords must be strings", fn);
-            return 0;
+        const char *name;
+        Py_ssize_t len;
+        if (PyUnicode_CheckExact(key) && PyUnicode_IS_COMPACT_ASCII(key)) {  // nearly always: read in place
+            name = static_cast<const char *>(PyUnicode_DATA(key));
+            len = PyUnicode_GET_LENGTH(key);
+        } else {
+            name = PyUnicode_Check(key) ? PyUnicode_AsUTF8AndSize(key, &len) : nullptr;
+            if (!name) {
+                if (!PyErr_Occurred()) PyErr_Format(PyExc_TypeError, "%s() keywords must be strings", fn);
+                return 0;
+            }
         }
-        size_t i = 0;
-        for (; i < c.n; ++i)  // first characters first: most names differ there
-            if (spec.keywords[i][0] == name[0] && *name && std::strcmp(spec.keywords[i], name) == 0) break;
-        if (i == c.n) {
+        size_t i = next < c.n ? next : 0, tries = 0;
+        for (; tries < c.n; ++tries, i = i + 1 == c.n ? 0 : i + 1)
+            if (keyword_is(spec.keywords[i], name, static_cast<size_t>(len))) break;
+        if (tries == c.n) {
             PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%s'", fn, name);
             return 0;
         }
+        next = i + 1;
         if (values[i]) {
             PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fn, name);
             return 0;
@@ -233,11 +256,14 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spe
     }
     int ok = 1;
     for (size_t i = 0; i < c.n; ++i) {
-        const Param p = spec.param(i);
         void *out = va_arg(ap, void *);
-        if (!ok) continue;
+        if (!ok || (!values[i] && (c.flags[i] & kOptional))) continue;
+        if (out && values[i] && c.code[i] == 'O') {  // most of them
+            *static_cast<IslHandle *>(out) = H(values[i]);
+            continue;
+        }
+        const Param p = spec.param(i);
         if (!values[i]) {
-            if (p.optional) continue;
             if (p.name && *p.name)
                 PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %zu)", fn, p.name, i + 1);
             else

@@ -18,13 +18,20 @@ IslHandle result(PyObject *o) { return H(o); }
 
 // Same exact builtin type whose comparison runs no Python code: no reflected
 // operation can take precedence, and the comparison cannot mutate anything.
-bool plain_pair(PyObject *a, PyObject *b) {
+inline bool plain_pair(PyObject *a, PyObject *b) {
     PyTypeObject *t = Py_TYPE(a);
     return t == Py_TYPE(b) && (t == &PyLong_Type || t == &PyFloat_Type || t == &PyUnicode_Type || t == &PyBytes_Type);
 }
 
+// The truth of a comparison's result that is not a bool, which it releases.
+[[gnu::noinline]] int truth_and_release(PyObject *r) {
+    int truth = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return truth;
+}
+
 // tp_richcompare of a plain_pair as a truth value; -2 when it declines.
-int plain_compare(PyObject *a, PyObject *b, int op) {
+inline int plain_compare(PyObject *a, PyObject *b, int op) {
     if (a == b && (op == Py_EQ || op == Py_NE)) return op == Py_EQ;
     PyObject *r = Py_TYPE(a)->tp_richcompare(a, b, op);
     if (r == Py_True || r == Py_False) return r == Py_True;  // immortal: no reference to drop
@@ -388,7 +395,8 @@ int List_CompareItems(IslContext *, IslHandle l, IslSsize i, IslSsize j, int op)
     }
     return r;
 }
-int Sequence_CompareItem(IslContext *, IslHandle s, IslSsize index, IslHandle other, int op, int other_first) {
+namespace {
+[[gnu::noinline]] int compare_item_general(IslHandle s, IslSsize index, IslHandle other, int op, int other_first) {
     PyObject *seq = O(s), *item;
     if (!not_null(seq, "IslSequence_CompareItem") || !not_null(O(other), "IslSequence_CompareItem")) return -1;
     if (op < Py_LT || op > Py_GE) {
@@ -411,6 +419,27 @@ int Sequence_CompareItem(IslContext *, IslHandle s, IslSsize index, IslHandle ot
     int r = other_first ? compare_bool(O(other), item, op) : compare_bool(item, O(other), op);
     Py_DECREF(item);
     return r;
+}
+}  // namespace
+
+// A bisection or heap step on a list of ints, floats, strs or bytes: the
+// type's own comparison and nothing else, in a function small enough to need
+// no frame. Everything else goes to compare_item_general.
+int Sequence_CompareItem(IslContext *, IslHandle s, IslSsize index, IslHandle other, int op, int other_first) {
+    PyObject *seq = O(s);
+    if (seq && O(other) && PyList_CheckExact(seq) &&
+        static_cast<size_t>(index) < static_cast<size_t>(PyList_GET_SIZE(seq)) && op >= Py_LT && op <= Py_GE) {
+        PyObject *item = PyList_GET_ITEM(seq, index);
+        PyObject *x = other_first ? O(other) : item, *y = other_first ? item : O(other);
+        if (plain_pair(x, y) && x != y) {
+            // Same plain type: the comparison runs no Python code and never
+            // answers NotImplemented, so the item needs no reference.
+            PyObject *r = Py_TYPE(x)->tp_richcompare(x, y, op);
+            if (r == Py_True || r == Py_False) return r == Py_True;
+            return r ? truth_and_release(r) : -1;
+        }
+    }
+    return compare_item_general(s, index, other, op, other_first);
 }
 IslHandle Sequence_Fast(IslContext *, IslHandle o, const char *message) {
     if (!not_null(O(o), "IslSequence_Fast")) return Null();
