@@ -460,8 +460,9 @@ IslHandle Sequence_Tuple(IslContext *, IslHandle o) {
     if (!not_null(O(o), "IslSequence_Tuple")) return Null();
     return result(PySequence_Tuple(O(o)));
 }
-int Sequence_CompareKeyedItem(IslContext *, IslHandle s, IslSsize index, IslHandle key, IslHandle other, int op,
-                              int other_first) {
+namespace {
+[[gnu::noinline]] int compare_keyed_item_general(IslHandle s, IslSsize index, IslHandle key, IslHandle other, int op,
+                                                 int other_first) {
     PyObject *seq = O(s), *item;
     if (!not_null(seq, "IslSequence_CompareKeyedItem") || !not_null(O(other), "IslSequence_CompareKeyedItem") ||
         !expect(O(key) && PyCallable_Check(O(key)), "IslSequence_CompareKeyedItem", "a callable key", O(key)))
@@ -479,6 +480,31 @@ int Sequence_CompareKeyedItem(IslContext *, IslHandle s, IslSsize index, IslHand
     Py_DECREF(item);
     if (!keyed) return -1;
     int r = other_first ? compare_bool(O(other), keyed, op) : compare_bool(keyed, O(other), op);
+    Py_DECREF(keyed);
+    return r;
+}
+}  // namespace
+
+// A keyed bisection step on a list: the key's call, then, for a plain pair,
+// the type's own comparison; the rest goes to compare_keyed_item_general.
+int Sequence_CompareKeyedItem(IslContext *, IslHandle s, IslSsize index, IslHandle key, IslHandle other, int op,
+                              int other_first) {
+    PyObject *seq = O(s), *k = O(key), *o = O(other);
+    if (!(seq && o && k && Py_TYPE(k)->tp_call && PyList_CheckExact(seq) &&
+          static_cast<size_t>(index) < static_cast<size_t>(PyList_GET_SIZE(seq)) && op >= Py_LT && op <= Py_GE))
+        return compare_keyed_item_general(s, index, key, other, op, other_first);
+    PyObject *item = Py_NewRef(PyList_GET_ITEM(seq, index));  // the key may drop it from the list
+    PyObject *keyed = PyObject_CallOneArg(k, item);
+    Py_DECREF(item);
+    if (!keyed) return -1;
+    PyObject *x = other_first ? o : keyed, *y = other_first ? keyed : o;
+    int r;
+    if (plain_pair(x, y) && x != y) {
+        PyObject *res = Py_TYPE(x)->tp_richcompare(x, y, op);
+        r = res == Py_True ? 1 : res == Py_False ? 0 : res ? truth_and_release(res) : -1;
+    } else {
+        r = compare_bool(x, y, op);
+    }
     Py_DECREF(keyed);
     return r;
 }
