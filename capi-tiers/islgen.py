@@ -190,7 +190,7 @@ def gen_context_h(m: Manifest) -> str:
            "   the inline trampolines below. Layout: four header words, then one",
            "   pointer-sized slot per manifest item, append-only. */",
            "#ifndef ISLES_STABLE_CONTEXT_H", "#define ISLES_STABLE_CONTEXT_H", "",
-           '#include "isles/stable/handles.h"', '#include "isles/private/refcount.h"', "",
+           '#include "isles/stable/handles.h"', '#include "isles/private/object_header.h"', "",
            "#ifndef ISL_ABI_VERSION_MAJOR",
            f"#define ISL_ABI_VERSION_MAJOR {m.abi[0]}", "#endif",
            "#ifndef ISL_ABI_VERSION_MINOR",

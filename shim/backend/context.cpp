@@ -5,10 +5,10 @@
 
 namespace isles::internal {
 namespace {
-// isles/private/refcount.h's protocol is CPython 3.12's and 3.13's in 64-bit
+// isles/private/object_header.h's protocol is CPython 3.12's and 3.13's in 64-bit
 // builds with a GIL and no reference tracing. A backend for any other CPython
 // must check the protocol again before widening this.
-constexpr bool inline_refcount_holds =
+constexpr bool inline_header_holds =
 #if PY_VERSION_HEX >= 0x030c0000 && PY_VERSION_HEX < 0x030e0000 && SIZEOF_VOID_P == 8 && \
     !defined(Py_GIL_DISABLED) && !defined(Py_REF_DEBUG) && !defined(Py_TRACE_REFS)
     true;
@@ -26,7 +26,7 @@ Runtime *Runtime::create() {
     IslContext &ctx = rt->ctx;
     ctx.abi_major = ISL_ABI_VERSION_MAJOR;
     ctx.abi_minor = ISL_ABI_VERSION_MINOR;
-    ctx.flags = inline_refcount_holds ? ISL_CONTEXT_INLINE_REFCOUNT : 0;
+    ctx.flags = inline_header_holds ? ISL_CONTEXT_INLINE_HEADER : 0;
     ctx.n_slots = ISL_CONTEXT_N_SLOTS;
     ctx._runtime = rt;
     // Singletons, builtin types and exceptions are immortal statics on 3.12+,

@@ -6,7 +6,7 @@
 #define ISLES_STABLE_CONTEXT_H
 
 #include "isles/stable/handles.h"
-#include "isles/private/refcount.h"
+#include "isles/private/object_header.h"
 
 #ifndef ISL_ABI_VERSION_MAJOR
 #define ISL_ABI_VERSION_MAJOR 0
@@ -217,7 +217,7 @@ struct IslContext {
 
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) {
-    if (ctx->flags & _ISL_INLINE_REFCOUNT) {
+    if (ctx->flags & _ISL_INLINE_HEADER) {
         _IslRefcount_Inc(h._i);
         return h;
     }
@@ -226,7 +226,7 @@ static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) {
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline void IslHandle_Close(IslContext *ctx, IslHandle h) {
-    if ((ctx->flags & _ISL_INLINE_REFCOUNT) && _IslRefcount_DecUnlessLast(h._i))
+    if ((ctx->flags & _ISL_INLINE_HEADER) && _IslRefcount_DecUnlessLast(h._i))
         return;
     ctx->ctx_Handle_Close(ctx, h);
 }
@@ -244,28 +244,60 @@ static inline int IslObject_TypeCheck(IslContext *ctx, IslHandle h, IslHandle ty
 #endif
 static inline int IslObject_IsInstance(IslContext *ctx, IslHandle h, IslHandle cls) { return ctx->ctx_Object_IsInstance(ctx, h, cls); }
 #ifndef ISL_UNSTABLE_API
-static inline int IslLong_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_Check(ctx, h); }
+static inline int IslLong_Check(IslContext *ctx, IslHandle h) {
+    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i)
+        return 1;
+    return ctx->ctx_Long_Check(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslFloat_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Float_Check(ctx, h); }
+static inline int IslFloat_Check(IslContext *ctx, IslHandle h) {
+    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_FloatType._i)
+        return 1;
+    return ctx->ctx_Float_Check(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslStr_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Str_Check(ctx, h); }
+static inline int IslStr_Check(IslContext *ctx, IslHandle h) {
+    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_StrType._i)
+        return 1;
+    return ctx->ctx_Str_Check(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslBytes_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Bytes_Check(ctx, h); }
+static inline int IslBytes_Check(IslContext *ctx, IslHandle h) {
+    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_BytesType._i)
+        return 1;
+    return ctx->ctx_Bytes_Check(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslTuple_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Tuple_Check(ctx, h); }
+static inline int IslTuple_Check(IslContext *ctx, IslHandle h) {
+    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_TupleType._i)
+        return 1;
+    return ctx->ctx_Tuple_Check(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslList_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_List_Check(ctx, h); }
+static inline int IslList_Check(IslContext *ctx, IslHandle h) {
+    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_ListType._i)
+        return 1;
+    return ctx->ctx_List_Check(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslList_CheckExact(IslContext *ctx, IslHandle h) { return ctx->ctx_List_CheckExact(ctx, h); }
+static inline int IslList_CheckExact(IslContext *ctx, IslHandle h) {
+    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i)
+        return _IslObject_TypeBits(h._i) == ctx->h_ListType._i;
+    return ctx->ctx_List_CheckExact(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslDict_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Dict_Check(ctx, h); }
+static inline int IslDict_Check(IslContext *ctx, IslHandle h) {
+    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_DictType._i)
+        return 1;
+    return ctx->ctx_Dict_Check(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslLong_FromInt64(IslContext *ctx, int64_t value) { return ctx->ctx_Long_FromInt64(ctx, value); }
@@ -308,7 +340,11 @@ static inline IslHandle IslTuple_New(IslContext *ctx, const IslHandle *items, Is
 static inline IslHandle IslTuple_GetItem(IslContext *ctx, IslHandle tuple, IslSsize index) { return ctx->ctx_Tuple_GetItem(ctx, tuple, index); }
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline IslSsize IslTuple_Size(IslContext *ctx, IslHandle tuple) { return ctx->ctx_Tuple_Size(ctx, tuple); }
+static inline IslSsize IslTuple_Size(IslContext *ctx, IslHandle tuple) {
+    if ((ctx->flags & _ISL_INLINE_HEADER) && tuple._i && _IslObject_TypeBits(tuple._i) == ctx->h_TupleType._i)
+        return _IslVarObject_Size(tuple._i);
+    return ctx->ctx_Tuple_Size(ctx, tuple);
+}
 #endif
 static inline IslHandle IslList_New(IslContext *ctx) { return ctx->ctx_List_New(ctx); }
 #ifndef ISL_UNSTABLE_API
@@ -322,7 +358,11 @@ static inline IslHandle IslList_GetItem(IslContext *ctx, IslHandle list, IslSsiz
 static inline int IslList_SetItem(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item) { return ctx->ctx_List_SetItem(ctx, list, index, item); }
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline IslSsize IslList_Size(IslContext *ctx, IslHandle list) { return ctx->ctx_List_Size(ctx, list); }
+static inline IslSsize IslList_Size(IslContext *ctx, IslHandle list) {
+    if ((ctx->flags & _ISL_INLINE_HEADER) && list._i && _IslObject_TypeBits(list._i) == ctx->h_ListType._i)
+        return _IslVarObject_Size(list._i);
+    return ctx->ctx_List_Size(ctx, list);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslList_Swap(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j) { return ctx->ctx_List_Swap(ctx, list, i, j); }
@@ -410,7 +450,7 @@ static inline void *IslType_GetModuleState(IslContext *ctx, IslHandle obj, const
 static inline IslHandle IslType_GenericNew(IslContext *ctx, IslHandle type) { return ctx->ctx_Type_GenericNew(ctx, type); }
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField field) {
-    if (ctx->flags & _ISL_INLINE_REFCOUNT) {
+    if (ctx->flags & _ISL_INLINE_HEADER) {
         _IslRefcount_Inc(field._f);
         return _IslHandle_FromBits(field._f);
     }
@@ -419,7 +459,7 @@ static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline void IslField_Store(IslContext *ctx, IslHandle owner, IslField *field, IslHandle value) {
-    if (ctx->flags & _ISL_INLINE_REFCOUNT) {
+    if (ctx->flags & _ISL_INLINE_HEADER) {
         IslHandle old = _IslHandle_FromBits(field->_f);
         _IslRefcount_Inc(value._i);
         field->_f = value._i;

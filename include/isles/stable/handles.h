@@ -28,11 +28,12 @@ typedef struct { intptr_t _f; } IslField;
  * code what it may do inline instead of calling the context.
  * DEBUG_HANDLES: handles are tracked ids rather than the object pointers, so
  * even IslObject_Is must ask the context.
- * INLINE_REFCOUNT: handles are the object pointers and reference counts
- * follow the protocol in isles/private/refcount.h, so IslHandle_Dup/Close
- * and IslField_Load/Store need no call in the common case. */
+ * INLINE_HEADER: handles are the object pointers and objects start with the
+ * header described in isles/private/object_header.h, so reference counting
+ * (IslHandle_Dup/Close, IslField_Load/Store), exact-type checks and
+ * IslList_Size/IslTuple_Size need no call in the common case. */
 #define ISL_CONTEXT_DEBUG_HANDLES 1u
-#define ISL_CONTEXT_INLINE_REFCOUNT 2u
+#define ISL_CONTEXT_INLINE_HEADER 2u
 
 /* Defined in module.h, type.h and the runtime; declared here because
  * context.h's functions take pointers to them. */

@@ -1,0 +1,60 @@
+/* isles private tier: what universal builds read of an object inline.
+ * Never call these directly; IslHandle_Dup/Close, IslField_Load/Store, the
+ * type checks and IslList_Size expand to them.
+ *
+ * A runtime sets ISL_CONTEXT_INLINE_HEADER in a context only where this
+ * holds: handles are the object pointers, and objects start with the header
+ * of CPython 3.12 and 3.13's 64-bit builds with a GIL: the reference count
+ * (the low 32 bits saturate at UINT32_MAX; a negative low half marks an
+ * immortal object), then the type, then, in variable-size objects such as
+ * lists, the size. The type and size words are what the stable ABI's own
+ * Py_TYPE and Py_SIZE read. A runtime for a CPython laid out otherwise
+ * leaves the bit clear, and the same binary then calls the context: the
+ * layout is switched on at run time, never assumed at build time. */
+#ifndef ISLES_PRIVATE_OBJECT_HEADER_H
+#define ISLES_PRIVATE_OBJECT_HEADER_H
+
+#include <stdint.h>
+
+/* The flag bit universal code tests: 0 where the protocol cannot apply to
+ * this binary (32-bit), so the compiler drops the inline path, and in the
+ * builds with which isles tests the paths every other runtime takes
+ * (_ISL_TEST_SLOW_PATHS). */
+#if UINTPTR_MAX == UINT64_MAX && !defined(_ISL_TEST_SLOW_PATHS)
+#define _ISL_INLINE_HEADER ISL_CONTEXT_INLINE_HEADER
+#else
+#define _ISL_INLINE_HEADER 0u
+#endif
+
+static inline IslHandle _IslHandle_FromBits(intptr_t bits) {
+    IslHandle h;
+    h._i = bits;
+    return h;
+}
+
+/* The type of the object at `o` (not 0), as the bits of a handle. */
+static inline intptr_t _IslObject_TypeBits(intptr_t o) { return ((const intptr_t *)o)[1]; }
+
+/* The size word of the variable-size object at `o`. */
+static inline intptr_t _IslVarObject_Size(intptr_t o) { return ((const intptr_t *)o)[2]; }
+
+/* One more reference to the object at `o` (none for 0). */
+static inline void _IslRefcount_Inc(intptr_t o) {
+    if (o) {
+        intptr_t *rc = (intptr_t *)o;
+        if ((uint32_t)*rc != UINT32_MAX) *rc += 1;
+    }
+}
+
+/* One reference fewer, unless it is the last: releasing that one runs the
+ * deallocator, which only the runtime does. 1 when done, 0 when the caller
+ * must let the runtime release it. */
+static inline int _IslRefcount_DecUnlessLast(intptr_t o) {
+    intptr_t *rc = (intptr_t *)o;
+    if (!o || (int32_t)*rc < 0) return 1; /* nothing, or immortal */
+    if (*rc == 1) return 0;
+    *rc -= 1;
+    return 1;
+}
+
+#endif
