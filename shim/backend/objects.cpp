@@ -23,9 +23,10 @@ inline bool plain_pair(PyObject *a, PyObject *b) {
     return t == Py_TYPE(b) && (t == &PyLong_Type || t == &PyFloat_Type || t == &PyUnicode_Type || t == &PyBytes_Type);
 }
 
-// The truth of a comparison's result that is not a bool, which it releases.
+// The truth of a comparison's result that is not a bool, which it releases;
+// -2 for NotImplemented. Out of line: plain pairs almost never get here.
 [[gnu::noinline]] int truth_and_release(PyObject *r) {
-    int truth = PyObject_IsTrue(r);
+    int truth = r == Py_NotImplemented ? -2 : PyObject_IsTrue(r);
     Py_DECREF(r);
     return truth;
 }
@@ -35,10 +36,7 @@ inline int plain_compare(PyObject *a, PyObject *b, int op) {
     if (a == b && (op == Py_EQ || op == Py_NE)) return op == Py_EQ;
     PyObject *r = Py_TYPE(a)->tp_richcompare(a, b, op);
     if (r == Py_True || r == Py_False) return r == Py_True;  // immortal: no reference to drop
-    if (!r) return -1;
-    int truth = r == Py_NotImplemented ? -2 : PyObject_IsTrue(r);
-    Py_DECREF(r);
-    return truth;
+    return r ? truth_and_release(r) : -1;
 }
 
 // Two exact tuples (or two exact lists) compared the way their richcompare
@@ -78,7 +76,7 @@ int plain_sequence_compare(PyObject *a, PyObject *b, int op) {
 // PyObject_RichCompareBool, with plain pairs (and tuples or lists of them)
 // compared directly: the inner step of heapq and bisect (CPython's own
 // _bisect calls tp_richcompare directly too).
-int compare_bool(PyObject *a, PyObject *b, int op) {
+inline int compare_bool(PyObject *a, PyObject *b, int op) {
     int r = plain_pair(a, b) ? plain_compare(a, b, op) : plain_sequence_compare(a, b, op);
     return r != -2 ? r : PyObject_RichCompareBool(a, b, op);
 }
@@ -431,12 +429,9 @@ int Sequence_CompareItem(IslContext *, IslHandle s, IslSsize index, IslHandle ot
         static_cast<size_t>(index) < static_cast<size_t>(PyList_GET_SIZE(seq)) && op >= Py_LT && op <= Py_GE) {
         PyObject *item = PyList_GET_ITEM(seq, index);
         PyObject *x = other_first ? O(other) : item, *y = other_first ? item : O(other);
-        if (plain_pair(x, y) && x != y) {
-            // Same plain type: the comparison runs no Python code and never
-            // answers NotImplemented, so the item needs no reference.
-            PyObject *r = Py_TYPE(x)->tp_richcompare(x, y, op);
-            if (r == Py_True || r == Py_False) return r == Py_True;
-            return r ? truth_and_release(r) : -1;
+        if (plain_pair(x, y)) {  // runs no Python code: the item needs no reference
+            int r = plain_compare(x, y, op);
+            if (r != -2) return r;
         }
     }
     return compare_item_general(s, index, other, op, other_first);
@@ -498,13 +493,7 @@ int Sequence_CompareKeyedItem(IslContext *, IslHandle s, IslSsize index, IslHand
     Py_DECREF(item);
     if (!keyed) return -1;
     PyObject *x = other_first ? o : keyed, *y = other_first ? keyed : o;
-    int r;
-    if (plain_pair(x, y) && x != y) {
-        PyObject *res = Py_TYPE(x)->tp_richcompare(x, y, op);
-        r = res == Py_True ? 1 : res == Py_False ? 0 : res ? truth_and_release(res) : -1;
-    } else {
-        r = compare_bool(x, y, op);
-    }
+    int r = compare_bool(x, y, op);
     Py_DECREF(keyed);
     return r;
 }

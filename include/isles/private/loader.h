@@ -95,10 +95,14 @@ _ISL_INLINE _IslPyObject *_IslHandle_AsObject(IslHandle h) { return (_IslPyObjec
 _ISL_COLD IslContext *_IslModule_ContextByCall(_IslPyObject *module) {
     return ((_IslModuleStateHeader *)PyModule_GetState(module))->ctx;
 }
+/* The context of a module whose state pointer sits `off` bytes in. */
+_ISL_INLINE IslContext *_IslModule_ContextAt(_IslPyObject *module, IslSsize off) {
+    return (*(_IslModuleStateHeader **)((char *)module + off))->ctx;
+}
 _ISL_INLINE IslContext *_IslModule_Context(_IslPyObject *module) {
     IslSsize off = __atomic_load_n(&_IslLayout_Running.module_state, __ATOMIC_RELAXED);
     if (__builtin_expect(off == 0, 0)) return _IslModule_ContextByCall(module);
-    return (*(_IslModuleStateHeader **)((char *)module + off))->ctx;
+    return _IslModule_ContextAt(module, off);
 }
 
 /* Finds the runtime table of the running CPython (importing its backend
@@ -237,7 +241,7 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
     static _IslPyObject *TNAME PARAMS { \
         IslSsize off_ = __atomic_load_n(&_IslLayout_Running.module_state, __ATOMIC_RELAXED); \
         if (__builtin_expect(off_ == 0, 0)) return TNAME##_bycall ARGS; \
-        IslContext *ctx_ = (*(_IslModuleStateHeader **)((char *)self + off_))->ctx; \
+        IslContext *ctx_ = _IslModule_ContextAt(self, off_); \
         CALL; \
     }
 #define _IslTrampoline_NoArgs(TNAME, IMPL) \
