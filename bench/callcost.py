@@ -1,7 +1,9 @@
 """Call overhead of one isles source built two ways against the same
 functions on the raw C-API and on the binding libraries of the field, side
-by side in one process: the universal binary (one file for every CPython),
-the per-CPython unstable-tier build of the same source,
+by side in one process: the universal binary (one file for every CPython), the same binary as a
+runtime that withholds its layout promises would run it (every fast path
+compiled out: _ISL_TEST_SLOW_PATHS), the per-CPython unstable-tier build of
+the same source,
 METH_NOARGS/METH_O/METH_FASTCALL functions written directly against
 Python.h, and the same four functions in pybind11 3 (declaring a
 per-interpreter GIL), nanobind and Cython 3 (installed from PyPI into the
@@ -156,6 +158,9 @@ def main():
             "C-API": load("calls_capi", compile_module("calls_capi.c", "calls_capi", tmp, python_headers=True)),
             "isles universal": load("calls_universal", compile_module("calls_isles.c", "calls_universal", tmp,
                                                                       python_headers=False)),
+            # The same binary's paths on a runtime that withholds every layout promise.
+            "isles universal, no fast paths": load("calls_slow", compile_module(
+                "calls_isles.c", "calls_slow", tmp, python_headers=False, defines=["-D_ISL_TEST_SLOW_PATHS"])),
             "isles unstable": load("calls_unstable", compile_module("calls_isles.c", "calls_unstable", tmp,
                                                                     python_headers=True,
                                                                     defines=["-DISL_UNSTABLE_API"])),
@@ -180,7 +185,7 @@ def main():
                 run = make(mods[n])
                 times[label][n].append(timed(run) / per_run)
     others = [n for n in names if n != "C-API"]
-    head = f"  {'function':<40}{'C-API':>9}" + "".join(f"{n.replace('isles ', ''):>17}" for n in others)
+    head = f"  {'function':<40}{'C-API':>9}" + "".join(f"{n.replace('isles ', '').replace('universal, ', ''):>17}" for n in others)
     print(head + "\n  " + "-" * (len(head) - 2))
     rows = []
     for label, _, _ in WORKLOADS:

@@ -422,7 +422,13 @@ def main():
                     help="directory holding the isles ports (default: build/ports)")
     ap.add_argument("--out-dir", default=os.path.join(HERE, "results"), help="where the JSON and PNG go")
     ap.add_argument("--quick", action="store_true", help="fewer, shorter samples (a smoke run, noisier)")
+    ap.add_argument("--only", metavar="TEXT",
+                    help="run only the workloads whose group or label contains TEXT; writes no results")
     args = ap.parse_args()
+    if args.only:
+        WORKLOADS[:] = [w for w in WORKLOADS if args.only in w[0] or args.only in w[1]]
+        if not WORKLOADS:
+            ap.error(f"--only {args.only!r}: no workload matches")
     args.ports = os.path.realpath(args.ports)
     for f in ("_heapq", "_bisect"):
         if not os.path.isfile(os.path.join(args.ports, f + ".abi3.so")):
@@ -462,11 +468,13 @@ def main():
     geo = 1.0
     for r in typ:
         geo *= r
-    geo **= 1 / len(typ)
+    geo **= 1 / max(1, len(typ))
     print(f"\n  ratio: best isles / best CPython; median: of the per-round ratios (a noise check); "
           f"* above the {TARGET:.2f} target")
     print(f"  geometric mean over the {len(typ)} typical workloads: {geo:.3f}x "
           f"({time.perf_counter() - t_start:.0f} s)")
+    if args.only:
+        return
 
     os.makedirs(args.out_dir, exist_ok=True)
     out = os.path.join(args.out_dir, f"ports-{ver}")

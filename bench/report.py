@@ -58,7 +58,9 @@ def callcost_section(out):
     if not files:
         return
     out += ["## Call overhead", "",
-            "`scripts/bench callcost`: one isles source built universal and per CPython (unstable tier), "
+            "`scripts/bench callcost`: one isles source built universal, universal with every runtime-switched "
+            "fast path compiled out (what a runtime that withholds its layout promises costs), and per CPython "
+            "(unstable tier), "
             "the raw C-API, pybind11 3 (per-interpreter GIL declared), nanobind and Cython 3; ratio = time / "
             "raw C-API time. Target for the universal build: <= 1.05. The C-API functions are written the "
             "plain way (`PyLong_AsLongLong`, a reference taken per list item, METH_O's recursion check); Cython "

@@ -3,11 +3,12 @@
 #include <isles/isles.h>
 
 static const char *const bisect_keywords[] = {"a", "x", "lo", "hi", "key", NULL};
-/* (a, x, lo=0, hi=None, *, key=None), compiled by the runtime on first use. */
-static IslArgSpec bisect_right_spec = ISL_ARGSPEC("OO|nO$O:bisect_right", bisect_keywords);
-static IslArgSpec bisect_left_spec = ISL_ARGSPEC("OO|nO$O:bisect_left", bisect_keywords);
-static IslArgSpec insort_right_spec = ISL_ARGSPEC("OO|nO$O:insort_right", bisect_keywords);
-static IslArgSpec insort_left_spec = ISL_ARGSPEC("OO|nO$O:insort_left", bisect_keywords);
+/* (a, x, lo=0, hi=None, *, key=None), compiled by the runtime on first use;
+ * matched by IslArg_UnpackSpec, converted here. */
+static IslArgSpec bisect_right_spec = ISL_ARGSPEC("OO|OO$O:bisect_right", bisect_keywords);
+static IslArgSpec bisect_left_spec = ISL_ARGSPEC("OO|OO$O:bisect_left", bisect_keywords);
+static IslArgSpec insort_right_spec = ISL_ARGSPEC("OO|OO$O:insort_right", bisect_keywords);
+static IslArgSpec insort_left_spec = ISL_ARGSPEC("OO|OO$O:insort_left", bisect_keywords);
 
 typedef struct {
     IslHandle a, x, key; /* key is null when not given or None */
@@ -17,18 +18,21 @@ typedef struct {
 /* Parses (a, x, lo=0, hi=None, *, key=None) as CPython does. */
 static int parse_bisect_args(IslContext *ctx, IslArgSpec *spec, const IslHandle *args, size_t nargs,
                              IslHandle kwnames, bisect_args *out) {
-    IslHandle hi = ISL_NULL, key = ISL_NULL;
+    IslHandle v[5]; /* a, x, lo, hi, key */
     out->lo = 0;
+    out->hi = -1;
+    out->key = ISL_NULL;
     if (nargs == 2 && IslHandle_IsNull(kwnames)) { /* f(a, x): most calls, nothing to convert */
         out->a = args[0];
         out->x = args[1];
-        out->hi = -1;
-        out->key = ISL_NULL;
         return 0;
     }
-    if (!IslArg_ParseSpec(ctx, args, nargs, kwnames, spec, &out->a, &out->x, &out->lo, &hi, &key))
-        return -1;
-    out->hi = -1;
+    if (!IslArg_UnpackSpec(ctx, args, nargs, kwnames, spec, v)) return -1;
+    IslHandle lo = v[2], hi = v[3], key = v[4];
+    out->a = v[0];
+    out->x = v[1];
+    /* lo as Argument Clinic's Py_ssize_t converter takes it: any __index__ */
+    if (!IslHandle_IsNull(lo) && (out->lo = IslLong_AsSsize(ctx, lo)) == -1 && IslErr_Occurred(ctx)) return -1;
     if (!IslHandle_IsNull(hi) && !IslObject_Is(ctx, hi, ctx->h_None)) {
         out->hi = IslLong_AsSsize(ctx, hi);
         if (out->hi == -1 && IslErr_Occurred(ctx)) {
@@ -43,7 +47,7 @@ static int parse_bisect_args(IslContext *ctx, IslArgSpec *spec, const IslHandle 
             return -1;
         }
     }
-    out->key = IslHandle_IsNull(key) || IslObject_Is(ctx, key, ctx->h_None) ? ISL_NULL : key;
+    if (!IslHandle_IsNull(key) && !IslObject_Is(ctx, key, ctx->h_None)) out->key = key;
     return 0;
 }
 

@@ -19,6 +19,7 @@ enum : uint8_t { kOptional = 1, kKwOnly = 2 };
 
 struct Compiled {
     uint8_t n, max_pos, required_pos;
+    bool all_objects;  // every code is 'O': IslArg_UnpackSpec accepts the spec
     uint8_t code[kMaxParams];
     uint8_t flags[kMaxParams];
     const char *fname;  // the format's tail after ':', NUL-terminated like the format
@@ -43,6 +44,7 @@ struct Spec {
 bool parse_format(const char *format, const char *const *keywords, Compiled &out) {
     bool optional = false, kwonly = false;
     out.n = out.max_pos = out.required_pos = 0;
+    out.all_objects = true;
     out.fname = "function";
     for (const char *f = format; *f; ++f) {
         switch (*f) {
@@ -58,6 +60,7 @@ bool parse_format(const char *format, const char *const *keywords, Compiled &out
                     return false;
                 }
                 out.code[out.n] = static_cast<uint8_t>(*f);
+                out.all_objects = out.all_objects && *f == 'O';
                 out.flags[out.n] = (optional ? kOptional : 0) | (kwonly ? kKwOnly : 0);
                 if (!kwonly) {
                     ++out.max_pos;
@@ -181,18 +184,20 @@ bool keyword_is(const char *keyword, const char *name, size_t len) {
     return keyword[len] == '\0';
 }
 
-int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spec &spec, va_list ap) {
+// Matches the arguments to the parameters: values[i] is the argument for
+// parameter i, or nullptr for an optional one not given. Raises CPython's
+// TypeErrors for unknown, duplicate, missing and surplus arguments.
+bool match_args(const IslHandle *args, size_t nargs, PyObject *kw, const Spec &spec, PyObject **values) {
     const Compiled &c = spec.c;
     const char *fn = c.fname;
-    PyObject *kw = O(kwnames);
     if (kw && !PyTuple_Check(kw)) {
         PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() kwnames must be a tuple or null", fn);
-        return 0;
+        return false;
     }
     size_t nkw = kw ? static_cast<size_t>(PyTuple_GET_SIZE(kw)) : 0;
     if (nkw && !spec.keywords) {
         PyErr_Format(PyExc_TypeError, "%s() takes no keyword arguments", fn);
-        return 0;
+        return false;
     }
     size_t max_pos = c.max_pos, required_pos = c.required_pos;
     if (nargs > max_pos) {
@@ -202,9 +207,56 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spe
         else
             PyErr_Format(PyExc_TypeError, "%s() takes at most %zu positional argument%s (%zu given)", fn, max_pos,
                          max_pos == 1 ? "" : "s", nargs);
-        return 0;
+        return false;
     }
-    if (nkw == 0 && nargs >= required_pos) {
+    for (size_t i = 0; i < nargs; ++i) values[i] = O(args[i]);
+    for (size_t i = nargs; i < c.n; ++i) values[i] = nullptr;
+    size_t next = nargs;  // callers mostly pass keywords in parameter order: look there first
+    for (size_t k = 0; k < nkw; ++k) {
+        PyObject *key = PyTuple_GET_ITEM(kw, k);
+        const char *name;
+        Py_ssize_t len;
+        if (PyUnicode_CheckExact(key) && PyUnicode_IS_COMPACT_ASCII(key)) {  // nearly always: read in place
+            name = static_cast<const char *>(PyUnicode_DATA(key));
+            len = PyUnicode_GET_LENGTH(key);
+        } else {
+            name = PyUnicode_Check(key) ? PyUnicode_AsUTF8AndSize(key, &len) : nullptr;
+            if (!name) {
+                if (!PyErr_Occurred()) PyErr_Format(PyExc_TypeError, "%s() keywords must be strings", fn);
+                return false;
+            }
+        }
+        size_t i = next < c.n ? next : 0, tries = 0;
+        for (; tries < c.n; ++tries, i = i + 1 == c.n ? 0 : i + 1)
+            if (keyword_is(spec.keywords[i], name, static_cast<size_t>(len))) break;
+        if (tries == c.n) {
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%s'", fn, name);
+            return false;
+        }
+        next = i + 1;
+        if (values[i]) {
+            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fn, name);
+            return false;
+        }
+        values[i] = O(args[nargs + k]);
+    }
+    for (size_t i = nargs; i < c.n; ++i) {
+        if (values[i] || (c.flags[i] & kOptional)) continue;
+        const char *name = spec.keywords ? spec.keywords[i] : nullptr;
+        if (name && *name)
+            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %zu)", fn, name, i + 1);
+        else
+            PyErr_Format(PyExc_TypeError, "%s() takes at least %zu positional argument%s (%zu given)", fn,
+                         required_pos, required_pos == 1 ? "" : "s", nargs);
+        return false;
+    }
+    return true;
+}
+
+int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spec &spec, va_list ap) {
+    const Compiled &c = spec.c;
+    const char *fn = c.fname;
+    if (!O(kwnames) && nargs >= c.required_pos && nargs <= c.max_pos) {
         // The common call: positional arguments only, all required ones there.
         int ok = 1;
         for (size_t i = 0; i < c.n; ++i) {
@@ -221,63 +273,20 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spe
         }
         return ok;
     }
-    // Match each keyword to a named parameter; reject unknown and duplicate ones.
-    PyObject *values[kMaxParams];  // only the first c.n are used: fill just those (hot path)
-    for (size_t i = 0; i < nargs; ++i) values[i] = O(args[i]);
-    for (size_t i = nargs; i < c.n; ++i) values[i] = nullptr;
-    size_t next = nargs;  // callers mostly pass keywords in parameter order: look there first
-    for (size_t k = 0; k < nkw; ++k) {
-        PyObject *key = PyTuple_GET_ITEM(kw, k);
-        const char *name;
-        Py_ssize_t len;
-        if (PyUnicode_CheckExact(key) && PyUnicode_IS_COMPACT_ASCII(key)) {  // nearly always: read in place
-            name = static_cast<const char *>(PyUnicode_DATA(key));
-            len = PyUnicode_GET_LENGTH(key);
-        } else {
-            name = PyUnicode_Check(key) ? PyUnicode_AsUTF8AndSize(key, &len) : nullptr;
-            if (!name) {
-                if (!PyErr_Occurred()) PyErr_Format(PyExc_TypeError, "%s() keywords must be strings", fn);
-                return 0;
-            }
-        }
-        size_t i = next < c.n ? next : 0, tries = 0;
-        for (; tries < c.n; ++tries, i = i + 1 == c.n ? 0 : i + 1)
-            if (keyword_is(spec.keywords[i], name, static_cast<size_t>(len))) break;
-        if (tries == c.n) {
-            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%s'", fn, name);
-            return 0;
-        }
-        next = i + 1;
-        if (values[i]) {
-            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fn, name);
-            return 0;
-        }
-        values[i] = O(args[nargs + k]);
-    }
+    PyObject *values[kMaxParams];
+    if (!match_args(args, nargs, O(kwnames), spec, values)) return 0;
     int ok = 1;
     for (size_t i = 0; i < c.n; ++i) {
         void *out = va_arg(ap, void *);
-        if (!ok || (!values[i] && (c.flags[i] & kOptional))) continue;
-        if (out && values[i] && c.code[i] == 'O') {  // most of them
-            *static_cast<IslHandle *>(out) = H(values[i]);
-            continue;
-        }
-        const Param p = spec.param(i);
-        if (!values[i]) {
-            if (p.name && *p.name)
-                PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %zu)", fn, p.name, i + 1);
-            else
-                PyErr_Format(PyExc_TypeError, "%s() takes at least %zu positional argument%s (%zu given)", fn,
-                             required_pos, required_pos == 1 ? "" : "s", nargs);
-            ok = 0;
-            continue;
-        }
+        if (!ok || !values[i]) continue;
         if (!out) {
             PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() output %zu is NULL", fn, i + 1);
             ok = 0;
-            continue;
+        } else if (c.code[i] == 'O') {
+            *static_cast<IslHandle *>(out) = H(values[i]);
+        } else if (!convert(spec, spec.param(i), i, values[i], out)) {
+            ok = 0;
         }
-        if (!convert(spec, p, i, values[i], out)) ok = 0;
     }
     return ok;
 }
@@ -356,6 +365,27 @@ int Arg_ParseSpec(IslContext *, const IslHandle *args, size_t nargs, IslHandle k
     int ok = c ? guarded_parse(args, nargs, kwnames, Spec{*c, spec->keywords}, ap) : 0;
     va_end(ap);
     return ok;
+}
+
+int Arg_UnpackSpec(IslContext *, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec,
+                   IslHandle *values) {
+    Compiled local;
+    const Compiled *c = compiled(spec, local, "IslArg_UnpackSpec");
+    if (!c) return 0;
+    if (!c->all_objects || !values) {
+        PyErr_Format(PyExc_SystemError, "IslArg_UnpackSpec: %s() %s", c->fname,
+                     values ? "format has a code other than 'O'" : "values is NULL");
+        return 0;
+    }
+    // Release-mode handles are the object pointers: match straight into `values`.
+    static_assert(sizeof(IslHandle) == sizeof(PyObject *), "handles are object pointers in release mode");
+    auto *out = reinterpret_cast<PyObject **>(values);
+    if (!O(kwnames) && nargs >= c->required_pos && nargs <= c->max_pos) {  // positional only: no matching
+        for (size_t i = 0; i < nargs; ++i) out[i] = O(args[i]);
+        for (size_t i = nargs; i < c->n; ++i) out[i] = nullptr;
+        return 1;
+    }
+    return match_args(args, nargs, O(kwnames), Spec{*c, spec->keywords}, out) ? 1 : 0;
 }
 
 int Arg_ParseTupleAndDict(IslContext *, IslHandle args, IslHandle kwargs, IslArgSpec *spec, ...) {

@@ -3,6 +3,7 @@
 // types, null handles, out-of-range indexes) and raises instead.
 #include "backend.h"
 
+#include <cstring>
 #include <type_traits>
 
 namespace isles::internal::impl {
@@ -37,6 +38,28 @@ inline int plain_compare(PyObject *a, PyObject *b, int op) {
     PyObject *r = Py_TYPE(a)->tp_richcompare(a, b, op);
     if (r == Py_True || r == Py_False) return r == Py_True;  // immortal: no reference to drop
     return r ? truth_and_release(r) : -1;
+}
+
+// PyObject_Vectorcall without the thread-state lookup and the result audit
+// on success, which the interpreter's own specialised calls skip in release
+// builds too: the callee's vectorcall, found as PyVectorcall_Function finds
+// it. A failure without an exception still becomes a SystemError.
+[[gnu::noinline]] PyObject *no_result(PyObject *f) {
+    if (!PyErr_Occurred()) PyErr_Format(PyExc_SystemError, "%R returned NULL without setting an exception", f);
+    return nullptr;
+}
+inline PyObject *vectorcall(PyObject *f, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    PyTypeObject *t = Py_TYPE(f);
+    vectorcallfunc call = nullptr;
+    if (PyType_HasFeature(t, Py_TPFLAGS_HAVE_VECTORCALL))
+        std::memcpy(&call, reinterpret_cast<char *>(f) + t->tp_vectorcall_offset, sizeof call);
+    if (!call) return PyObject_Vectorcall(f, args, nargsf, kwnames);
+    PyObject *r = call(f, args, nargsf, kwnames);
+    return r ? r : no_result(f);
+}
+inline PyObject *call_one_arg(PyObject *f, PyObject *arg) {
+    PyObject *argv[2] = {nullptr, arg};
+    return vectorcall(f, argv + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr);
 }
 
 // Two exact tuples (or two exact lists) compared the way their richcompare
@@ -459,8 +482,9 @@ namespace {
 [[gnu::noinline]] int compare_keyed_item_general(IslHandle s, IslSsize index, IslHandle key, IslHandle other, int op,
                                                  int other_first) {
     PyObject *seq = O(s), *item;
+    // A key that cannot be called raises CPython's own TypeError from the call.
     if (!not_null(seq, "IslSequence_CompareKeyedItem") || !not_null(O(other), "IslSequence_CompareKeyedItem") ||
-        !expect(O(key) && PyCallable_Check(O(key)), "IslSequence_CompareKeyedItem", "a callable key", O(key)))
+        !not_null(O(key), "IslSequence_CompareKeyedItem"))
         return -1;
     if (op < Py_LT || op > Py_GE) {
         PyErr_Format(PyExc_SystemError, "IslSequence_CompareKeyedItem: bad comparison operator %d", op);
@@ -471,7 +495,7 @@ namespace {
     else
         item = PySequence_GetItem(seq, index);
     if (!item) return -1;
-    PyObject *keyed = PyObject_CallOneArg(O(key), item);
+    PyObject *keyed = call_one_arg(O(key), item);
     Py_DECREF(item);
     if (!keyed) return -1;
     int r = other_first ? compare_bool(O(other), keyed, op) : compare_bool(keyed, O(other), op);
@@ -485,11 +509,11 @@ namespace {
 int Sequence_CompareKeyedItem(IslContext *, IslHandle s, IslSsize index, IslHandle key, IslHandle other, int op,
                               int other_first) {
     PyObject *seq = O(s), *k = O(key), *o = O(other);
-    if (!(seq && o && k && Py_TYPE(k)->tp_call && PyList_CheckExact(seq) &&
+    if (!(seq && o && k && PyList_CheckExact(seq) &&
           static_cast<size_t>(index) < static_cast<size_t>(PyList_GET_SIZE(seq)) && op >= Py_LT && op <= Py_GE))
         return compare_keyed_item_general(s, index, key, other, op, other_first);
     PyObject *item = Py_NewRef(PyList_GET_ITEM(seq, index));  // the key may drop it from the list
-    PyObject *keyed = PyObject_CallOneArg(k, item);
+    PyObject *keyed = call_one_arg(k, item);
     Py_DECREF(item);
     if (!keyed) return -1;
     PyObject *x = other_first ? o : keyed, *y = other_first ? keyed : o;
@@ -612,7 +636,11 @@ IslHandle Object_Vectorcall(IslContext *, IslHandle callable, const IslHandle *a
     if (O(kwnames) && !expect(PyTuple_Check(O(kwnames)), "IslObject_Vectorcall", "a tuple of keyword names",
                               O(kwnames)))
         return Null();
-    return result(PyObject_Vectorcall(O(callable), reinterpret_cast<PyObject *const *>(args), nargs, O(kwnames)));
+    if (nargs > static_cast<size_t>(PY_SSIZE_T_MAX)) {  // a flag bit here would let the callee write args[-1]
+        PyErr_Format(PyExc_SystemError, "IslObject_Vectorcall: bad argument count %zu", nargs);
+        return Null();
+    }
+    return result(vectorcall(O(callable), reinterpret_cast<PyObject *const *>(args), nargs, O(kwnames)));
 }
 IslHandle Object_CallMethod(IslContext *, IslHandle o, const char *name, const IslHandle *args, size_t nargs) {
     if (!not_null(O(o), "IslObject_CallMethod")) return Null();

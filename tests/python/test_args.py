@@ -128,3 +128,59 @@ def test_arg_parse(run, make_module, api):
         t.raises(TypeError, mod.longname, match=f"^{long}[(][)] missing required argument 'alpha'")
         t.raises(TypeError, mod.longname, 1, alpha=2, match=f"^{long}[(][)] got multiple values for argument 'alpha'")
     """, make_module(PARSE if api == "IslArg_Parse" else with_specs(PARSE), ["parse_def", "pos_def", "nokw_def", "bad_def", "mis_def", "long_def", "fewer_def"]))
+
+
+UNPACK = r"""
+static const char *const ukws[] = {"", "obj", "c", "d", "e", NULL};
+static IslArgSpec unpack_spec = ISL_ARGSPEC("OO|OO$O:unpack", ukws);
+static IslArgSpec converting_spec = ISL_ARGSPEC("On:converting", NULL);
+/* The matched arguments as a tuple, None where a parameter got nothing. */
+static IslHandle unpack(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    IslHandle v[5];
+    if (!IslArg_UnpackSpec(ctx, args, nargs, kwnames, &unpack_spec, v)) return ISL_NULL;
+    for (int k = 0; k < 5; k++)
+        if (IslHandle_IsNull(v[k])) v[k] = ctx->h_None;
+    return IslTuple_New(ctx, v, 5);
+}
+static IslHandle converting(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    IslHandle v[2];
+    if (!IslArg_UnpackSpec(ctx, args, nargs, ISL_NULL, &converting_spec, v)) return ISL_NULL;
+    return IslHandle_Dup(ctx, ctx->h_None);
+}
+static IslHandle no_values(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    if (!IslArg_UnpackSpec(ctx, args, nargs, kwnames, &unpack_spec, NULL)) return ISL_NULL;
+    return IslHandle_Dup(ctx, ctx->h_None);
+}
+ISL_DEF_METH_KEYWORDS(unpack_def, "unpack", unpack, "");
+ISL_DEF_METH_FASTCALL(converting_def, "converting", converting, "");
+ISL_DEF_METH_KEYWORDS(no_values_def, "no_values", no_values, "");
+"""
+
+
+def test_arg_unpack_spec(run, make_module):
+    """IslArg_UnpackSpec matches as IslArg_ParseSpec does (same errors) and
+    leaves conversion to the caller: values in parameter order, null for an
+    optional parameter not given."""
+    run("""
+        import sys
+        import islhelpers as t
+        N = None
+        obj = object()
+        assert mod.unpack(1, 2) == (1, 2, N, N, N)
+        assert mod.unpack(1, 2, 3, 4) == (1, 2, 3, 4, N)
+        assert mod.unpack(1, obj=obj, e=5)[1] is obj
+        assert mod.unpack(1, e=5, d=4, obj=2) == (1, 2, N, 4, 5)       # any keyword order
+        assert mod.unpack(1, 2, **{"c": 3}) == (1, 2, 3, N, N)
+        before = sys.getrefcount(obj)
+        for _ in range(100):
+            mod.unpack(1, obj, e=obj)
+        assert sys.getrefcount(obj) == before                            # borrowed: nothing leaks
+        t.raises(TypeError, mod.unpack, match=r"unpack\\(\\) takes at least 2 positional arguments \\(0 given\\)")
+        t.raises(TypeError, mod.unpack, 1, match=r"unpack\\(\\) missing required argument 'obj' \\(pos 2\\)")
+        t.raises(TypeError, mod.unpack, 1, 2, 3, 4, 5, match=r"takes at most 4 positional arguments \\(5 given\\)")
+        t.raises(TypeError, mod.unpack, 1, 2, zz=1, match=r"unpack\\(\\) got an unexpected keyword argument 'zz'")
+        t.raises(TypeError, mod.unpack, 1, 2, obj=3, match=r"got multiple values for argument 'obj'")
+        t.raises(TypeError, mod.unpack, 1, 2, c=3, **{"c\\0": 1}, match="unexpected keyword argument")
+        t.raises(SystemError, mod.converting, 1, 2, match=r"converting\\(\\) format has a code other than 'O'")
+        t.raises(SystemError, mod.no_values, 1, 2, match="values is NULL")
+    """, make_module(UNPACK, ["unpack_def", "converting_def", "no_values_def"]))

@@ -1,5 +1,5 @@
 """The fast paths a runtime switches on per context (ISL_CONTEXT_INLINE_HEADER,
-the published module layout) and the paths a universal binary takes where
+_INTS and _ITEMS, the published module layout) and the paths a universal binary takes where
 they are off. The same source is built twice: as usual, and with
 _ISL_TEST_SLOW_PATHS, which compiles out every inline read of the object header and
 ignores the runtime's layout, as on a runtime that offers neither. Both run
@@ -8,6 +8,7 @@ import pytest
 
 FAST_PATHS = r"""
 #include <stdio.h>
+#include <string.h>
 typedef struct { IslField kept; } State;
 static const IslMember state_fields[] = {ISL_MEMBER_HIDDEN_FIELD(State, kept), {0}};
 
@@ -58,6 +59,45 @@ static IslHandle kinds(IslContext *ctx, IslHandle m, IslHandle x) {
              IslStr_Check(ctx, x), IslBytes_Check(ctx, x), (int)n);
     return IslStr_FromUTF8(ctx, buf);
 }
+/* IslLong_AsInt64, _AsUInt64, _AsSsize, _AsSize of x: each value, or the
+ * exception's name. */
+static IslHandle ints(IslContext *ctx, IslHandle m, IslHandle x) {
+    (void)m;
+    char buf[160], part[48];
+    buf[0] = 0;
+    for (int k = 0; k < 4; k++) {
+        long long s = 0;
+        unsigned long long u = 0;
+        int is_signed = k == 0 || k == 2;
+        if (k == 0) s = IslLong_AsInt64(ctx, x);
+        if (k == 1) u = IslLong_AsUInt64(ctx, x);
+        if (k == 2) s = IslLong_AsSsize(ctx, x);
+        if (k == 3) u = IslLong_AsSize(ctx, x);
+        if ((is_signed ? s == -1 : u == (unsigned long long)-1) && IslErr_Occurred(ctx)) {
+            snprintf(part, sizeof part, "%s ",
+                     IslErr_ExceptionMatches(ctx, ctx->h_OverflowError) ? "OverflowError"
+                     : IslErr_ExceptionMatches(ctx, ctx->h_TypeError)   ? "TypeError"
+                                                                         : "other");
+            IslErr_Clear(ctx);
+        } else if (is_signed) {
+            snprintf(part, sizeof part, "%lld ", s);
+        } else {
+            snprintf(part, sizeof part, "%llu ", u);
+        }
+        strcat(buf, part);
+    }
+    return IslStr_FromUTF8(ctx, buf);
+}
+/* IslList_GetItem or IslTuple_GetItem (whichever fits) of (seq, i). */
+static IslHandle item(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    (void)m;
+    if (nargs != 2) return IslErr_SetString(ctx, ctx->h_TypeError, "item(seq, i)");
+    IslSsize i = IslLong_AsSsize(ctx, args[1]);
+    if (i == -1 && IslErr_Occurred(ctx)) return ISL_NULL;
+    return IslTuple_Check(ctx, args[0]) ? IslTuple_GetItem(ctx, args[0], i) : IslList_GetItem(ctx, args[0], i);
+}
+ISL_DEF_METH_O(ints_def, "ints", ints, "");
+ISL_DEF_METH_FASTCALL(item_def, "item", item, "");
 ISL_DEF_METH_O(kinds_def, "kinds", kinds, "");
 ISL_DEF_METH_NOARGS(flags_def, "flags", flags, "");
 ISL_DEF_METH_FASTCALL(dup_close_def, "dup_close", dup_close, "");
@@ -65,7 +105,7 @@ ISL_DEF_METH_O(close_last_def, "close_last", close_last, "");
 ISL_DEF_METH_O(keep_def, "keep", keep, "");
 ISL_DEF_METH_NOARGS(kept_def, "kept", kept, "");
 """
-METHODS = ["kinds_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
+METHODS = ["ints_def", "item_def", "kinds_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
 
 
 @pytest.fixture(params=["fast", "slow"])
@@ -80,8 +120,8 @@ def test_refcounts_match_either_way(run, fast_paths):
     kind, name = fast_paths
     run(f"""
         import sys, weakref
-        # The runtime offers the inline object header on every CPython isles supports.
-        assert mod.flags() & 2, mod.flags()
+        # The runtime offers the inline header, ints and items on every CPython isles supports.
+        assert mod.flags() & 14 == 14, mod.flags()
         class Obj: pass
         o = Obj()
         before = sys.getrefcount(o)
@@ -134,4 +174,47 @@ def test_type_checks_and_sizes_match_either_way(run, fast_paths):
         assert mod.kinds([]) == "11000000 0" and mod.kinds([1, 2, 3]) == "11000000 3"
         assert mod.kinds(L([1])) == "10000000 1"
         assert mod.kinds({}) == "00010000 -1" and mod.kinds(D()) == "00010000 -1"
+    """, name)
+
+
+def test_ints_match_either_way(run, fast_paths):
+    _, name = fast_paths
+    run("""
+        class I(int): pass
+        class Idx:
+            def __index__(self): return 7
+        M = (1 << 63) - 1
+        cases = {
+            0: "0 0 0 0 ", 1: "1 1 1 1 ", -1: "-1 OverflowError -1 OverflowError ",
+            (1 << 30) - 1: f"{(1 << 30) - 1} " * 4, -(1 << 30) + 1: f"{-(1 << 30) + 1} OverflowError " * 2,
+            1 << 30: f"{1 << 30} " * 4, -(1 << 30): f"{-(1 << 30)} OverflowError " * 2,
+            M: f"{M} " * 4, M + 1: f"OverflowError {M + 1} OverflowError {M + 1} ",
+            -M - 1: f"{-M - 1} OverflowError " * 2, 1 << 64: "OverflowError " * 4,
+            True: "1 1 1 1 ", I(-5): "-5 OverflowError -5 OverflowError ", Idx(): "7 7 7 7 ",
+            1.5: "TypeError " * 4, "7": "TypeError " * 4, None: "TypeError " * 4,
+        }
+        for x, want in cases.items():
+            assert mod.ints(x) == want, (x, mod.ints(x), want)
+    """, name)
+
+
+def test_items_match_either_way(run, fast_paths):
+    _, name = fast_paths
+    run("""
+        import sys
+        import islhelpers as t
+        class L(list): pass
+        class T(tuple): pass
+        o = object()
+        for seq in ([1, o, 3], (1, o, 3), L([1, o, 3]), T((1, o, 3))):
+            before = sys.getrefcount(o)
+            for _ in range(50):
+                assert mod.item(seq, 1) is o
+            assert sys.getrefcount(o) == before, type(seq)
+            assert mod.item(seq, 0) == 1 and mod.item(seq, 2) == 3
+            for bad in (-1, 3, 1 << 40, -(1 << 40)):
+                t.raises(IndexError, mod.item, seq, bad)
+        t.raises(IndexError, mod.item, [], 0)
+        t.raises(IndexError, mod.item, (), 0)
+        t.raises(TypeError, mod.item, {1: 2}, 1)
     """, name)

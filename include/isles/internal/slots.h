@@ -7,7 +7,7 @@
 
 #include "isles/stable/context.h"
 
-#define ISL_CONTEXT_N_SLOTS 181
+#define ISL_CONTEXT_N_SLOTS 182
 #define ISL_CONTEXT_HEADER_WORDS 4
 
 /* X(slot, field) for every constant; the backend supplies the object. */
@@ -196,6 +196,7 @@
     X(178, ctx_Mapping_Items, Mapping_Items) \
     X(179, ctx_List_Sort, List_Sort) \
     X(180, ctx_Sequence_CompareKeyedItem, Sequence_CompareKeyedItem) \
+    X(181, ctx_Arg_UnpackSpec, Arg_UnpackSpec) \
 
 /* X(slot, "name") for every slot, in order. */
 #define ISL_FOR_EACH_SLOT_NAME(X) \
@@ -380,6 +381,7 @@
     X(178, "IslMapping_Items") \
     X(179, "IslList_Sort") \
     X(180, "IslSequence_CompareKeyedItem") \
+    X(181, "IslArg_UnpackSpec") \
 
 #ifdef __cplusplus
 namespace isles::internal::impl {
@@ -518,6 +520,7 @@ int Arg_ParseTupleAndDict(IslContext *ctx, IslHandle args, IslHandle kwargs, Isl
 IslHandle Mapping_Items(IslContext *ctx, IslHandle mapping);
 int List_Sort(IslContext *ctx, IslHandle list);
 int Sequence_CompareKeyedItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle key, IslHandle other, int op, int other_first);
+int Arg_UnpackSpec(IslContext *ctx, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, IslHandle *values);
 }  // namespace isles::internal::impl
 #endif
 #endif

@@ -60,7 +60,7 @@ typedef struct {
     uint32_t abi_minor;
     const char *runtime_version;
     _IslPyObject *(*module_init)(const IslModuleDef *def, uint32_t abi_major, uint32_t abi_minor);
-    /* ABI 0.2: */
+    /* ABI 0.3 (0.2 runtimes end before it): */
     _IslLayout layout;
 } _IslBackendApi;
 
@@ -217,7 +217,7 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
     _IslPyObject *def = api ? api->module_init(standin->isl, standin->abi_major, standin->abi_minor) : NULL;
     if (def) {
 #ifndef _ISL_TEST_SLOW_PATHS /* tests: as on a runtime that publishes no layout */
-        if (api->abi_minor >= 2) {
+        if (api->abi_minor >= 3) { /* `layout` is new in 0.3 */
             __atomic_store_n(&_IslLayout_Running.module_state, api->layout.module_state, __ATOMIC_RELAXED);
             __atomic_store_n(&_IslLayout_Running.type_module, api->layout.type_module, __ATOMIC_RELAXED);
         }

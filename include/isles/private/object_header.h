@@ -10,7 +10,17 @@
  * lists, the size. The type and size words are what the stable ABI's own
  * Py_TYPE and Py_SIZE read. A runtime for a CPython laid out otherwise
  * leaves the bit clear, and the same binary then calls the context: the
- * layout is switched on at run time, never assumed at build time. */
+ * layout is switched on at run time, never assumed at build time.
+ *
+ * Two further bits extend the promise to what lies after the header, and are
+ * set only together with ISL_CONTEXT_INLINE_HEADER:
+ *   ISL_CONTEXT_INLINE_INTS   an exact int has a tag word after its header,
+ *       below 16 for a compact int (at most one digit), whose low two bits
+ *       give the sign (0 positive, 1 zero, 2 negative), then its first
+ *       30-bit digit as a uint32 (IslLong_As* read compact ints inline);
+ *   ISL_CONTEXT_INLINE_ITEMS  an exact list keeps a pointer to its item
+ *       array after the size word; an exact tuple keeps its items there
+ *       (IslList_GetItem, IslTuple_GetItem read in range items inline). */
 #ifndef ISLES_PRIVATE_OBJECT_HEADER_H
 #define ISLES_PRIVATE_OBJECT_HEADER_H
 
@@ -22,8 +32,12 @@
  * (_ISL_TEST_SLOW_PATHS). */
 #if UINTPTR_MAX == UINT64_MAX && !defined(_ISL_TEST_SLOW_PATHS)
 #define _ISL_INLINE_HEADER ISL_CONTEXT_INLINE_HEADER
+#define _ISL_INLINE_INTS ISL_CONTEXT_INLINE_INTS
+#define _ISL_INLINE_ITEMS ISL_CONTEXT_INLINE_ITEMS
 #else
 #define _ISL_INLINE_HEADER 0u
+#define _ISL_INLINE_INTS 0u
+#define _ISL_INLINE_ITEMS 0u
 #endif
 
 static inline IslHandle _IslHandle_FromBits(intptr_t bits) {
@@ -56,5 +70,17 @@ static inline int _IslRefcount_DecUnlessLast(intptr_t o) {
     *rc -= 1;
     return 1;
 }
+
+/* The value of the exact int at `o` into *v when it is compact: 1, else 0. */
+static inline int _IslLong_CompactValue(intptr_t o, int64_t *v) {
+    uintptr_t tag = ((const uintptr_t *)o)[2];
+    if (tag >= 16) return 0;
+    *v = (int64_t)(1 - (intptr_t)(tag & 3)) * (int64_t)((const uint32_t *)o)[6];
+    return 1;
+}
+
+/* The item arrays of the exact list and the exact tuple at `o`. */
+static inline const intptr_t *_IslList_Items(intptr_t o) { return (const intptr_t *)((const intptr_t *)o)[3]; }
+static inline const intptr_t *_IslTuple_Items(intptr_t o) { return (const intptr_t *)o + 3; }
 
 #endif

@@ -12,7 +12,7 @@
 #define ISL_ABI_VERSION_MAJOR 0
 #endif
 #ifndef ISL_ABI_VERSION_MINOR
-#define ISL_ABI_VERSION_MINOR 2
+#define ISL_ABI_VERSION_MINOR 3
 #endif
 
 #ifdef __cplusplus
@@ -207,6 +207,7 @@ struct IslContext {
     IslHandle (*ctx_Mapping_Items)(IslContext *, IslHandle);  /* slot 178 */
     int (*ctx_List_Sort)(IslContext *, IslHandle);  /* slot 179 */
     int (*ctx_Sequence_CompareKeyedItem)(IslContext *, IslHandle, IslSsize, IslHandle, IslHandle, int, int);  /* slot 180 */
+    int (*ctx_Arg_UnpackSpec)(IslContext *, const IslHandle *, size_t, IslHandle, IslArgSpec *, IslHandle *);  /* slot 181 */
 };
 
 /* A per-CPython build (ISL_UNSTABLE_API) compiles the functions marked
@@ -312,13 +313,37 @@ static inline IslHandle IslLong_FromSsize(IslContext *ctx, IslSsize value) { ret
 static inline IslHandle IslLong_FromSize(IslContext *ctx, size_t value) { return ctx->ctx_Long_FromSize(ctx, value); }
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int64_t IslLong_AsInt64(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_AsInt64(ctx, h); }
+static inline int64_t IslLong_AsInt64(IslContext *ctx, IslHandle h) {
+    int64_t _v;
+    if ((ctx->flags & _ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
+        _IslLong_CompactValue(h._i, &_v))
+        return _v;
+    return ctx->ctx_Long_AsInt64(ctx, h);
+}
 #endif
-static inline uint64_t IslLong_AsUInt64(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_AsUInt64(ctx, h); }
+static inline uint64_t IslLong_AsUInt64(IslContext *ctx, IslHandle h) {
+    int64_t _v;
+    if ((ctx->flags & _ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
+        _IslLong_CompactValue(h._i, &_v) && _v >= 0)
+        return (uint64_t)_v;
+    return ctx->ctx_Long_AsUInt64(ctx, h);
+}
 #ifndef ISL_UNSTABLE_API
-static inline IslSsize IslLong_AsSsize(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_AsSsize(ctx, h); }
+static inline IslSsize IslLong_AsSsize(IslContext *ctx, IslHandle h) {
+    int64_t _v;
+    if ((ctx->flags & _ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
+        _IslLong_CompactValue(h._i, &_v))
+        return (IslSsize)_v;
+    return ctx->ctx_Long_AsSsize(ctx, h);
+}
 #endif
-static inline size_t IslLong_AsSize(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_AsSize(ctx, h); }
+static inline size_t IslLong_AsSize(IslContext *ctx, IslHandle h) {
+    int64_t _v;
+    if ((ctx->flags & _ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
+        _IslLong_CompactValue(h._i, &_v) && _v >= 0)
+        return (size_t)_v;
+    return ctx->ctx_Long_AsSize(ctx, h);
+}
 static inline IslHandle IslNumber_Index(IslContext *ctx, IslHandle h) { return ctx->ctx_Number_Index(ctx, h); }
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslFloat_FromDouble(IslContext *ctx, double value) { return ctx->ctx_Float_FromDouble(ctx, value); }
@@ -337,7 +362,15 @@ static inline const char *IslBytes_AsString(IslContext *ctx, IslHandle h) { retu
 static inline IslSsize IslBytes_Size(IslContext *ctx, IslHandle h) { return ctx->ctx_Bytes_Size(ctx, h); }
 static inline IslHandle IslTuple_New(IslContext *ctx, const IslHandle *items, IslSsize n) { return ctx->ctx_Tuple_New(ctx, items, n); }
 #ifndef ISL_UNSTABLE_API
-static inline IslHandle IslTuple_GetItem(IslContext *ctx, IslHandle tuple, IslSsize index) { return ctx->ctx_Tuple_GetItem(ctx, tuple, index); }
+static inline IslHandle IslTuple_GetItem(IslContext *ctx, IslHandle tuple, IslSsize index) {
+    if ((ctx->flags & _ISL_INLINE_ITEMS) && tuple._i && _IslObject_TypeBits(tuple._i) == ctx->h_TupleType._i &&
+        (size_t)index < (size_t)_IslVarObject_Size(tuple._i)) {
+        intptr_t _item = _IslTuple_Items(tuple._i)[index];
+        _IslRefcount_Inc(_item);
+        return _IslHandle_FromBits(_item);
+    }
+    return ctx->ctx_Tuple_GetItem(ctx, tuple, index);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline IslSsize IslTuple_Size(IslContext *ctx, IslHandle tuple) {
@@ -352,7 +385,15 @@ static inline int IslList_Append(IslContext *ctx, IslHandle list, IslHandle item
 #endif
 static inline int IslList_Insert(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item) { return ctx->ctx_List_Insert(ctx, list, index, item); }
 #ifndef ISL_UNSTABLE_API
-static inline IslHandle IslList_GetItem(IslContext *ctx, IslHandle list, IslSsize index) { return ctx->ctx_List_GetItem(ctx, list, index); }
+static inline IslHandle IslList_GetItem(IslContext *ctx, IslHandle list, IslSsize index) {
+    if ((ctx->flags & _ISL_INLINE_ITEMS) && list._i && _IslObject_TypeBits(list._i) == ctx->h_ListType._i &&
+        (size_t)index < (size_t)_IslVarObject_Size(list._i)) {
+        intptr_t _item = _IslList_Items(list._i)[index];
+        _IslRefcount_Inc(_item);
+        return _IslHandle_FromBits(_item);
+    }
+    return ctx->ctx_List_GetItem(ctx, list, index);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslList_SetItem(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item) { return ctx->ctx_List_SetItem(ctx, list, index, item); }
@@ -521,6 +562,7 @@ static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsi
 static inline IslHandle IslMapping_Items(IslContext *ctx, IslHandle mapping) { return ctx->ctx_Mapping_Items(ctx, mapping); }
 static inline int IslList_Sort(IslContext *ctx, IslHandle list) { return ctx->ctx_List_Sort(ctx, list); }
 static inline int IslSequence_CompareKeyedItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle key, IslHandle other, int op, int other_first) { return ctx->ctx_Sequence_CompareKeyedItem(ctx, seq, index, key, other, op, other_first); }
+static inline int IslArg_UnpackSpec(IslContext *ctx, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, IslHandle *values) { return ctx->ctx_Arg_UnpackSpec(ctx, args, nargs, kwnames, spec, values); }
 
 #ifdef __cplusplus
 }

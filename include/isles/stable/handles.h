@@ -31,9 +31,14 @@ typedef struct { intptr_t _f; } IslField;
  * INLINE_HEADER: handles are the object pointers and objects start with the
  * header described in isles/private/object_header.h, so reference counting
  * (IslHandle_Dup/Close, IslField_Load/Store), exact-type checks and
- * IslList_Size/IslTuple_Size need no call in the common case. */
+ * IslList_Size/IslTuple_Size need no call in the common case.
+ * INLINE_INTS, INLINE_ITEMS (only with INLINE_HEADER): compact ints and the
+ * items of lists and tuples are laid out as that header describes too, so
+ * IslLong_As* and IslList/Tuple_GetItem read them inline. */
 #define ISL_CONTEXT_DEBUG_HANDLES 1u
 #define ISL_CONTEXT_INLINE_HEADER 2u
+#define ISL_CONTEXT_INLINE_INTS 4u
+#define ISL_CONTEXT_INLINE_ITEMS 8u
 
 /* Defined in module.h, type.h and the runtime; declared here because
  * context.h's functions take pointers to them. */
