@@ -60,7 +60,7 @@ class Function:
     variadic: bool
     sig: str
     unstable: str | None = None  # inline body for per-CPython builds (unstable tier)
-    universal: str | None = None  # inline prologue of the universal build, gated by ctx->flags bits
+    universal: str | None = None  # inline prologue of the universal build, gated by _ISL_INLINE_ON
 
     @property
     def field(self) -> str:  # IslLong_FromInt64 -> ctx_Long_FromInt64

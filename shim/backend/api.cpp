@@ -13,13 +13,14 @@ namespace isles::internal {
 // A trampoline finds its context from `self` with loads instead of
 // PyModule_GetState: module->md_state, or a defining class's ht_module.
 // Only what CPython itself keeps as plain pointers, and both are read only
-// from objects the runtime created.
+// from objects the runtime created. The context itself is then the module's
+// own copy, inside its state (loader.cpp).
 const _IslBackendApi backend_api = {
     ISL_ABI_VERSION_MAJOR,
     ISL_ABI_VERSION_MINOR,
     "isles._backend_" ISL_STR(ISL_BACKEND_TAG),
     module_init,
     {static_cast<IslSsize>(offsetof(PyModuleObject, md_state)),
-     static_cast<IslSsize>(offsetof(PyHeapTypeObject, ht_module))},
+     static_cast<IslSsize>(offsetof(PyHeapTypeObject, ht_module)), kStateContextOffset, kInlineFlags},
 };
 }  // namespace isles::internal

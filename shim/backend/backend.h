@@ -7,6 +7,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -34,11 +35,33 @@ inline int module_add(PyObject *module, const char *name, PyObject *value) {
     return r;
 }
 
+// What isles/private/object_header.h promises (ISL_CONTEXT_INLINE_*) holds
+// for CPython 3.12 and 3.13 in 64-bit builds with a GIL and no reference
+// tracing. A backend for any other CPython must check it again before
+// widening this. Every context carries these bits, and the runtime publishes
+// them as _IslLayout.inline_flags: a future debug mode must clear both.
+#if PY_VERSION_HEX >= 0x030c0000 && PY_VERSION_HEX < 0x030e0000 && SIZEOF_VOID_P == 8 && \
+    !defined(Py_GIL_DISABLED) && !defined(Py_REF_DEBUG) && !defined(Py_TRACE_REFS)
+// The words object_header.h reads, where this CPython's headers put them.
+static_assert(offsetof(PyObject, ob_type) == 8 && offsetof(PyVarObject, ob_size) == 16, "object header");
+static_assert(offsetof(PyLongObject, long_value.lv_tag) == 16 && offsetof(PyLongObject, long_value.ob_digit) == 24 &&
+                  sizeof(digit) == 4 && PyLong_SHIFT == 30 && _PyLong_NON_SIZE_BITS == 3 && _PyLong_SIGN_MASK == 3,
+              "compact int");
+static_assert(offsetof(PyListObject, ob_item) == 24 && offsetof(PyTupleObject, ob_item) == 24, "list and tuple items");
+constexpr unsigned kInlineFlags = ISL_CONTEXT_INLINE_HEADER | ISL_CONTEXT_INLINE_INTS | ISL_CONTEXT_INLINE_ITEMS;
+#else
+constexpr unsigned kInlineFlags = 0;
+#endif
+
+// Where an isles module keeps its own copy of the context in its state:
+// right after the header (published as _IslLayout.state_context).
+constexpr IslSsize kStateContextOffset = sizeof(_IslModuleStateHeader);
+
 // One per interpreter that imported the backend: owns that interpreter's
 // context. Kept alive by the backend module and by every isles module of
 // the interpreter, so a context outlives every function that can see it.
 struct Runtime {
-    IslContext ctx;            // first: IslContext* <-> Runtime*
+    IslContext ctx;            // the original; isles modules hold copies (ctx._runtime leads back here)
     PyInterpreterState *interp;
     struct BackendState *backend = nullptr;  // while the backend module lives
     long refs;                 // touched only under this interpreter's GIL
@@ -48,7 +71,7 @@ struct Runtime {
     Py_ssize_t last_offset = 0;
 
     static Runtime *create();  // for the current interpreter
-    static Runtime *of(IslContext *ctx) { return reinterpret_cast<Runtime *>(ctx); }
+    static Runtime *of(IslContext *ctx) { return static_cast<Runtime *>(ctx->_runtime); }
     void incref() { ++refs; }
     void decref();
 };

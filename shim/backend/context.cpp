@@ -1,27 +1,9 @@
 // Per-interpreter contexts: filled from the manifest's slot table.
 #include "backend.h"
 
-#include <cstddef>
 #include <new>
 
 namespace isles::internal {
-namespace {
-// isles/private/object_header.h's protocol is CPython 3.12's and 3.13's in 64-bit
-// builds with a GIL and no reference tracing. A backend for any other CPython
-// must check the protocol again before widening this.
-#if PY_VERSION_HEX >= 0x030c0000 && PY_VERSION_HEX < 0x030e0000 && SIZEOF_VOID_P == 8 && \
-    !defined(Py_GIL_DISABLED) && !defined(Py_REF_DEBUG) && !defined(Py_TRACE_REFS)
-// The words object_header.h reads, where this CPython's headers put them.
-static_assert(offsetof(PyObject, ob_type) == 8 && offsetof(PyVarObject, ob_size) == 16, "object header");
-static_assert(offsetof(PyLongObject, long_value.lv_tag) == 16 && offsetof(PyLongObject, long_value.ob_digit) == 24 &&
-                  sizeof(digit) == 4 && PyLong_SHIFT == 30 && _PyLong_NON_SIZE_BITS == 3 && _PyLong_SIGN_MASK == 3,
-              "compact int");
-static_assert(offsetof(PyListObject, ob_item) == 24 && offsetof(PyTupleObject, ob_item) == 24, "list and tuple items");
-constexpr unsigned inline_flags = ISL_CONTEXT_INLINE_HEADER | ISL_CONTEXT_INLINE_INTS | ISL_CONTEXT_INLINE_ITEMS;
-#else
-constexpr unsigned inline_flags = 0;
-#endif
-}  // namespace
 
 Runtime *Runtime::create() {
     auto *rt = new (std::nothrow) Runtime{};
@@ -32,7 +14,7 @@ Runtime *Runtime::create() {
     IslContext &ctx = rt->ctx;
     ctx.abi_major = ISL_ABI_VERSION_MAJOR;
     ctx.abi_minor = ISL_ABI_VERSION_MINOR;
-    ctx.flags = inline_flags;
+    ctx.flags = kInlineFlags;
     ctx.n_slots = ISL_CONTEXT_N_SLOTS;
     ctx._runtime = rt;
     // Singletons, builtin types and exceptions are immortal statics on 3.12+,

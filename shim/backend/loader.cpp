@@ -1,6 +1,7 @@
 // The universal loader: turns an extension's IslModuleDef into a
 // multi-phase CPython module definition, once per process, and binds each
 // module object to the context of the interpreter that imports it.
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,13 +56,28 @@ _IslModuleStateHeader *header_of(PyObject *module) {
     return static_cast<_IslModuleStateHeader *>(PyModule_GetState(module));
 }
 
+// The module's own copy of its interpreter's context follows the header, so
+// 0.3 trampolines find it at a fixed offset (_IslLayout.state_context)
+// instead of loading the header's pointer; extensions built earlier follow
+// that pointer, which points at the copy. Then the author's state, aligned
+// as malloc aligns.
+struct ModuleStatePrefix {
+    _IslModuleStateHeader header;
+    IslContext context;
+};
+constexpr size_t kAuthorStateOffset =
+    (sizeof(ModuleStatePrefix) + alignof(std::max_align_t) - 1) / alignof(std::max_align_t) * alignof(std::max_align_t);
+static_assert(offsetof(ModuleStatePrefix, context) == kStateContextOffset, "where _IslLayout says the context is");
+
+char *author_state(_IslModuleStateHeader *hdr) { return reinterpret_cast<char *>(hdr) + kAuthorStateOffset; }
+
 // The IslFields of the author's state (IslModuleDef.state_fields, ABI 0.2).
 template <class F>
 void for_each_state_field(PyObject *module, F &&f) {
     BuiltModule *b = built_of(module);
     _IslModuleStateHeader *hdr = header_of(module);
     if (!b || !hdr || b->abi_minor < 2 || !b->isl->state_fields) return;
-    char *state = reinterpret_cast<char *>(hdr + 1);
+    char *state = author_state(hdr);
     for (const IslMember *m = b->isl->state_fields; m->kind != ISL_MEMBER_END; ++m)
         if (m->kind == ISL_MEMBER_FIELD || m->kind == ISL_MEMBER_HIDDEN)
             f(*reinterpret_cast<PyObject **>(state + m->offset));
@@ -126,7 +142,7 @@ BuiltModule *build(const IslModuleDef *isl, uint32_t abi_major, uint32_t abi_min
     b->def = {PyModuleDef_HEAD_INIT,
               isl->name,
               isl->doc,
-              static_cast<Py_ssize_t>(sizeof(_IslModuleStateHeader) + isl->state_size),
+              static_cast<Py_ssize_t>(kAuthorStateOffset + isl->state_size),
               b->methods.data(),
               b->slots,
               traverse_module,
@@ -171,7 +187,9 @@ int exec_module(PyObject *module) {
         return -1;
     }
     rt->incref();
-    hdr->ctx = &rt->ctx;
+    auto *prefix = reinterpret_cast<ModuleStatePrefix *>(hdr);
+    prefix->context = rt->ctx;
+    hdr->ctx = &prefix->context;
     if (add_constants(module, b->isl) < 0) return -1;
     if (b->isl->exec) {
         int r = b->isl->exec(hdr->ctx, H(module));
@@ -189,7 +207,7 @@ void free_module(void *m) {
     _IslModuleStateHeader *hdr = header_of(module);
     if (!b || !hdr || !hdr->ctx) return;
     clear_module(module);
-    if (b->isl->free_state) b->isl->free_state(hdr + 1);
+    if (b->isl->free_state) b->isl->free_state(author_state(hdr));
     Runtime::of(hdr->ctx)->decref();
     hdr->ctx = nullptr;
 }
@@ -222,7 +240,7 @@ const IslModuleDef *isles_def_of(PyObject *module) {
     return b ? b->isl : nullptr;
 }
 
-void *author_state_of(PyObject *module) { return header_of(module) + 1; }
+void *author_state_of(PyObject *module) { return author_state(header_of(module)); }
 
 namespace impl {
 void *Module_GetState(IslContext *, IslHandle module) {
@@ -233,7 +251,7 @@ void *Module_GetState(IslContext *, IslHandle module) {
                          m ? Py_TYPE(m)->tp_name : "the null handle");
         return nullptr;
     }
-    return header_of(m) + 1;
+    return author_state(header_of(m));
 }
 }  // namespace impl
 

@@ -51,8 +51,12 @@ extern const unsigned long Py_Version;
 /* The runtime's entry table, published per interpreter as the capsule
  * isles._backend_cpXY._api. The first two fields are frozen forever. */
 typedef struct {
-    IslSsize module_state; /* offset of a module object's state pointer, or 0 */
-    IslSsize type_module;  /* offset of a heap type's module pointer, or 0 */
+    IslSsize module_state;  /* offset of a module object's state pointer, or 0 */
+    IslSsize type_module;   /* offset of a heap type's module pointer, or 0 */
+    IslSsize state_context; /* offset in an isles module's state of its own copy of
+                               the context; set whenever module_state is */
+    IslSsize inline_flags;  /* the ISL_CONTEXT_INLINE_* bits every context of this
+                               process carries, for as long as it runs */
 } _IslLayout;
 
 typedef struct {
@@ -70,7 +74,6 @@ typedef struct {
  * PyModule_GetState instead. The offsets describe the running CPython, the
  * same for every interpreter, so a plain process-wide copy is right; relaxed
  * atomics keep interpreters initializing at once well defined. */
-#define _ISL_WEAK_HIDDEN __attribute__((weak, visibility("hidden")))
 _ISL_WEAK_HIDDEN _IslLayout _IslLayout_Running;
 
 /* Leads every isles module's state (PyModule_GetState); the author's state
@@ -95,9 +98,11 @@ _ISL_INLINE _IslPyObject *_IslHandle_AsObject(IslHandle h) { return (_IslPyObjec
 _ISL_COLD IslContext *_IslModule_ContextByCall(_IslPyObject *module) {
     return ((_IslModuleStateHeader *)PyModule_GetState(module))->ctx;
 }
-/* The context of a module whose state pointer sits `off` bytes in. */
+/* The context of a module whose state pointer sits `off` bytes in: the
+ * copy in its state, found without loading the header's pointer to it. */
 _ISL_INLINE IslContext *_IslModule_ContextAt(_IslPyObject *module, IslSsize off) {
-    return (*(_IslModuleStateHeader **)((char *)module + off))->ctx;
+    IslSsize in_state = __atomic_load_n(&_IslLayout_Running.state_context, __ATOMIC_RELAXED);
+    return (IslContext *)(*(char **)((char *)module + off) + in_state);
 }
 _ISL_INLINE IslContext *_IslModule_Context(_IslPyObject *module) {
     IslSsize off = __atomic_load_n(&_IslLayout_Running.module_state, __ATOMIC_RELAXED);
@@ -218,8 +223,12 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
     if (def) {
 #ifndef _ISL_TEST_SLOW_PATHS /* tests: as on a runtime that publishes no layout */
         if (api->abi_minor >= 3) { /* `layout` is new in 0.3 */
-            __atomic_store_n(&_IslLayout_Running.module_state, api->layout.module_state, __ATOMIC_RELAXED);
+            /* module_state last: it switches the fast path on. (A module's
+             * trampolines run only after some init in their own thread.) */
+            __atomic_store_n(&_IslInline_Running, (uint32_t)api->layout.inline_flags, __ATOMIC_RELAXED);
+            __atomic_store_n(&_IslLayout_Running.state_context, api->layout.state_context, __ATOMIC_RELAXED);
             __atomic_store_n(&_IslLayout_Running.type_module, api->layout.type_module, __ATOMIC_RELAXED);
+            __atomic_store_n(&_IslLayout_Running.module_state, api->layout.module_state, __ATOMIC_RELEASE);
         }
 #endif
         return def;

@@ -40,6 +40,16 @@
 #define _ISL_INLINE_ITEMS 0u
 #endif
 
+/* One per extension binary (merged across its files, never exported). */
+#define _ISL_WEAK_HIDDEN __attribute__((weak, visibility("hidden")))
+
+/* The inline promises (ISL_CONTEXT_INLINE_*) the runtime makes for every
+ * context in the process, copied from its _IslLayout at module init; 0
+ * before. Read instead of ctx->flags so that an inline path needs no load
+ * through the context. */
+_ISL_WEAK_HIDDEN uint32_t _IslInline_Running;
+#define _ISL_INLINE_ON(BITS) (__atomic_load_n(&_IslInline_Running, __ATOMIC_RELAXED) & (BITS))
+
 static inline IslHandle _IslHandle_FromBits(intptr_t bits) {
     IslHandle h;
     h._i = bits;

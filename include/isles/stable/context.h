@@ -218,7 +218,7 @@ struct IslContext {
 
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) {
-    if (ctx->flags & _ISL_INLINE_HEADER) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER)) {
         _IslRefcount_Inc(h._i);
         return h;
     }
@@ -227,7 +227,7 @@ static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) {
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline void IslHandle_Close(IslContext *ctx, IslHandle h) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && _IslRefcount_DecUnlessLast(h._i))
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && _IslRefcount_DecUnlessLast(h._i))
         return;
     ctx->ctx_Handle_Close(ctx, h);
 }
@@ -246,56 +246,56 @@ static inline int IslObject_TypeCheck(IslContext *ctx, IslHandle h, IslHandle ty
 static inline int IslObject_IsInstance(IslContext *ctx, IslHandle h, IslHandle cls) { return ctx->ctx_Object_IsInstance(ctx, h, cls); }
 #ifndef ISL_UNSTABLE_API
 static inline int IslLong_Check(IslContext *ctx, IslHandle h) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i)
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i)
         return 1;
     return ctx->ctx_Long_Check(ctx, h);
 }
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslFloat_Check(IslContext *ctx, IslHandle h) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_FloatType._i)
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_FloatType._i)
         return 1;
     return ctx->ctx_Float_Check(ctx, h);
 }
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslStr_Check(IslContext *ctx, IslHandle h) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_StrType._i)
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_StrType._i)
         return 1;
     return ctx->ctx_Str_Check(ctx, h);
 }
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslBytes_Check(IslContext *ctx, IslHandle h) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_BytesType._i)
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_BytesType._i)
         return 1;
     return ctx->ctx_Bytes_Check(ctx, h);
 }
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslTuple_Check(IslContext *ctx, IslHandle h) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_TupleType._i)
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_TupleType._i)
         return 1;
     return ctx->ctx_Tuple_Check(ctx, h);
 }
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslList_Check(IslContext *ctx, IslHandle h) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_ListType._i)
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_ListType._i)
         return 1;
     return ctx->ctx_List_Check(ctx, h);
 }
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslList_CheckExact(IslContext *ctx, IslHandle h) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i)
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i)
         return _IslObject_TypeBits(h._i) == ctx->h_ListType._i;
     return ctx->ctx_List_CheckExact(ctx, h);
 }
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslDict_Check(IslContext *ctx, IslHandle h) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_DictType._i)
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_DictType._i)
         return 1;
     return ctx->ctx_Dict_Check(ctx, h);
 }
@@ -315,7 +315,7 @@ static inline IslHandle IslLong_FromSize(IslContext *ctx, size_t value) { return
 #ifndef ISL_UNSTABLE_API
 static inline int64_t IslLong_AsInt64(IslContext *ctx, IslHandle h) {
     int64_t _v;
-    if ((ctx->flags & _ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
+    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
         _IslLong_CompactValue(h._i, &_v))
         return _v;
     return ctx->ctx_Long_AsInt64(ctx, h);
@@ -323,7 +323,7 @@ static inline int64_t IslLong_AsInt64(IslContext *ctx, IslHandle h) {
 #endif
 static inline uint64_t IslLong_AsUInt64(IslContext *ctx, IslHandle h) {
     int64_t _v;
-    if ((ctx->flags & _ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
+    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
         _IslLong_CompactValue(h._i, &_v) && _v >= 0)
         return (uint64_t)_v;
     return ctx->ctx_Long_AsUInt64(ctx, h);
@@ -331,7 +331,7 @@ static inline uint64_t IslLong_AsUInt64(IslContext *ctx, IslHandle h) {
 #ifndef ISL_UNSTABLE_API
 static inline IslSsize IslLong_AsSsize(IslContext *ctx, IslHandle h) {
     int64_t _v;
-    if ((ctx->flags & _ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
+    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
         _IslLong_CompactValue(h._i, &_v))
         return (IslSsize)_v;
     return ctx->ctx_Long_AsSsize(ctx, h);
@@ -339,7 +339,7 @@ static inline IslSsize IslLong_AsSsize(IslContext *ctx, IslHandle h) {
 #endif
 static inline size_t IslLong_AsSize(IslContext *ctx, IslHandle h) {
     int64_t _v;
-    if ((ctx->flags & _ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
+    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
         _IslLong_CompactValue(h._i, &_v) && _v >= 0)
         return (size_t)_v;
     return ctx->ctx_Long_AsSize(ctx, h);
@@ -363,7 +363,7 @@ static inline IslSsize IslBytes_Size(IslContext *ctx, IslHandle h) { return ctx-
 static inline IslHandle IslTuple_New(IslContext *ctx, const IslHandle *items, IslSsize n) { return ctx->ctx_Tuple_New(ctx, items, n); }
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslTuple_GetItem(IslContext *ctx, IslHandle tuple, IslSsize index) {
-    if ((ctx->flags & _ISL_INLINE_ITEMS) && tuple._i && _IslObject_TypeBits(tuple._i) == ctx->h_TupleType._i &&
+    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && tuple._i && _IslObject_TypeBits(tuple._i) == ctx->h_TupleType._i &&
         (size_t)index < (size_t)_IslVarObject_Size(tuple._i)) {
         intptr_t _item = _IslTuple_Items(tuple._i)[index];
         _IslRefcount_Inc(_item);
@@ -374,7 +374,7 @@ static inline IslHandle IslTuple_GetItem(IslContext *ctx, IslHandle tuple, IslSs
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline IslSsize IslTuple_Size(IslContext *ctx, IslHandle tuple) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && tuple._i && _IslObject_TypeBits(tuple._i) == ctx->h_TupleType._i)
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && tuple._i && _IslObject_TypeBits(tuple._i) == ctx->h_TupleType._i)
         return _IslVarObject_Size(tuple._i);
     return ctx->ctx_Tuple_Size(ctx, tuple);
 }
@@ -386,7 +386,7 @@ static inline int IslList_Append(IslContext *ctx, IslHandle list, IslHandle item
 static inline int IslList_Insert(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item) { return ctx->ctx_List_Insert(ctx, list, index, item); }
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslList_GetItem(IslContext *ctx, IslHandle list, IslSsize index) {
-    if ((ctx->flags & _ISL_INLINE_ITEMS) && list._i && _IslObject_TypeBits(list._i) == ctx->h_ListType._i &&
+    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && list._i && _IslObject_TypeBits(list._i) == ctx->h_ListType._i &&
         (size_t)index < (size_t)_IslVarObject_Size(list._i)) {
         intptr_t _item = _IslList_Items(list._i)[index];
         _IslRefcount_Inc(_item);
@@ -400,7 +400,7 @@ static inline int IslList_SetItem(IslContext *ctx, IslHandle list, IslSsize inde
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline IslSsize IslList_Size(IslContext *ctx, IslHandle list) {
-    if ((ctx->flags & _ISL_INLINE_HEADER) && list._i && _IslObject_TypeBits(list._i) == ctx->h_ListType._i)
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && list._i && _IslObject_TypeBits(list._i) == ctx->h_ListType._i)
         return _IslVarObject_Size(list._i);
     return ctx->ctx_List_Size(ctx, list);
 }
@@ -491,7 +491,7 @@ static inline void *IslType_GetModuleState(IslContext *ctx, IslHandle obj, const
 static inline IslHandle IslType_GenericNew(IslContext *ctx, IslHandle type) { return ctx->ctx_Type_GenericNew(ctx, type); }
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField field) {
-    if (ctx->flags & _ISL_INLINE_HEADER) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER)) {
         _IslRefcount_Inc(field._f);
         return _IslHandle_FromBits(field._f);
     }
@@ -500,7 +500,7 @@ static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline void IslField_Store(IslContext *ctx, IslHandle owner, IslField *field, IslHandle value) {
-    if (ctx->flags & _ISL_INLINE_HEADER) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER)) {
         IslHandle old = _IslHandle_FromBits(field->_f);
         _IslRefcount_Inc(value._i);
         field->_f = value._i;
