@@ -96,6 +96,15 @@ static IslHandle item(IslContext *ctx, IslHandle m, const IslHandle *args, size_
     if (i == -1 && IslErr_Occurred(ctx)) return ISL_NULL;
     return IslTuple_Check(ctx, args[0]) ? IslTuple_GetItem(ctx, args[0], i) : IslList_GetItem(ctx, args[0], i);
 }
+/* IslList_Swap(seq, i, j), then None. */
+static IslHandle swap(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    (void)m;
+    if (nargs != 3) return IslErr_SetString(ctx, ctx->h_TypeError, "swap(list, i, j)");
+    IslSsize i = IslLong_AsSsize(ctx, args[1]), j = IslLong_AsSsize(ctx, args[2]);
+    if (IslErr_Occurred(ctx) || IslList_Swap(ctx, args[0], i, j) < 0) return ISL_NULL;
+    return IslHandle_Dup(ctx, ctx->h_None);
+}
+ISL_DEF_METH_FASTCALL(swap_def, "swap", swap, "");
 ISL_DEF_METH_O(ints_def, "ints", ints, "");
 ISL_DEF_METH_FASTCALL(item_def, "item", item, "");
 ISL_DEF_METH_O(kinds_def, "kinds", kinds, "");
@@ -105,7 +114,7 @@ ISL_DEF_METH_O(close_last_def, "close_last", close_last, "");
 ISL_DEF_METH_O(keep_def, "keep", keep, "");
 ISL_DEF_METH_NOARGS(kept_def, "kept", kept, "");
 """
-METHODS = ["ints_def", "item_def", "kinds_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
+METHODS = ["swap_def", "ints_def", "item_def", "kinds_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
 
 
 @pytest.fixture(params=["fast", "slow"])
@@ -199,6 +208,7 @@ def test_ints_match_either_way(run, fast_paths):
 
 
 def test_items_match_either_way(run, fast_paths):
+    """IslList_GetItem, IslTuple_GetItem and IslList_Swap."""
     _, name = fast_paths
     run("""
         import sys
@@ -214,6 +224,16 @@ def test_items_match_either_way(run, fast_paths):
             assert mod.item(seq, 0) == 1 and mod.item(seq, 2) == 3
             for bad in (-1, 3, 1 << 40, -(1 << 40)):
                 t.raises(IndexError, mod.item, seq, bad)
+        for seq in ([1, o, 3], L([1, o, 3])):
+            before = sys.getrefcount(o)
+            mod.swap(seq, 0, 1)
+            assert seq == [o, 1, 3] and sys.getrefcount(o) == before
+            mod.swap(seq, 2, 2)
+            assert seq == [o, 1, 3]
+            for i, j in ((0, 3), (3, 0), (-1, 0), (0, -1), (1 << 40, 0)):
+                t.raises(IndexError, mod.swap, seq, i, j)
+            assert seq == [o, 1, 3]
+        t.raises(TypeError, mod.swap, (1, 2), 0, 1)
         t.raises(IndexError, mod.item, [], 0)
         t.raises(IndexError, mod.item, (), 0)
         t.raises(TypeError, mod.item, {1: 2}, 1)

@@ -1,6 +1,6 @@
 /* isles private tier: what universal builds read of an object inline.
  * Never call these directly; IslHandle_Dup/Close, IslField_Load/Store, the
- * type checks and IslList_Size expand to them.
+ * type checks, list and tuple sizes and items, and IslLong_As* expand to them.
  *
  * A runtime sets ISL_CONTEXT_INLINE_HEADER in a context only where this
  * holds: handles are the object pointers, and objects start with the header
@@ -20,13 +20,14 @@
  *       30-bit digit as a uint32 (IslLong_As* read compact ints inline);
  *   ISL_CONTEXT_INLINE_ITEMS  an exact list keeps a pointer to its item
  *       array after the size word; an exact tuple keeps its items there
- *       (IslList_GetItem, IslTuple_GetItem read in range items inline). */
+ *       (IslList_GetItem, IslTuple_GetItem read in-range items inline, and
+ *       IslList_Swap exchanges them there). */
 #ifndef ISLES_PRIVATE_OBJECT_HEADER_H
 #define ISLES_PRIVATE_OBJECT_HEADER_H
 
 #include <stdint.h>
 
-/* The flag bit universal code tests: 0 where the protocol cannot apply to
+/* The flag bits universal code tests: 0 where the protocol cannot apply to
  * this binary (32-bit), so the compiler drops the inline path, and in the
  * builds with which isles tests the paths every other runtime takes
  * (_ISL_TEST_SLOW_PATHS). */
@@ -90,7 +91,7 @@ static inline int _IslLong_CompactValue(intptr_t o, int64_t *v) {
 }
 
 /* The item arrays of the exact list and the exact tuple at `o`. */
-static inline const intptr_t *_IslList_Items(intptr_t o) { return (const intptr_t *)((const intptr_t *)o)[3]; }
+static inline intptr_t *_IslList_Items(intptr_t o) { return (intptr_t *)((const intptr_t *)o)[3]; }
 static inline const intptr_t *_IslTuple_Items(intptr_t o) { return (const intptr_t *)o + 3; }
 
 #endif

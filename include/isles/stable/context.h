@@ -406,7 +406,16 @@ static inline IslSsize IslList_Size(IslContext *ctx, IslHandle list) {
 }
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslList_Swap(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j) { return ctx->ctx_List_Swap(ctx, list, i, j); }
+static inline int IslList_Swap(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && list._i && _IslObject_TypeBits(list._i) == ctx->h_ListType._i &&
+        (size_t)i < (size_t)_IslVarObject_Size(list._i) && (size_t)j < (size_t)_IslVarObject_Size(list._i)) {
+        intptr_t *_items = (intptr_t *)_IslList_Items(list._i), _a = _items[i];
+        _items[i] = _items[j];
+        _items[j] = _a;
+        return 0;
+    }
+    return ctx->ctx_List_Swap(ctx, list, i, j);
+}
 #endif
 static inline IslHandle IslDict_New(IslContext *ctx) { return ctx->ctx_Dict_New(ctx); }
 #ifndef ISL_UNSTABLE_API
