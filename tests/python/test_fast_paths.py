@@ -105,6 +105,29 @@ static IslHandle swap(IslContext *ctx, IslHandle m, const IslHandle *args, size_
     return IslHandle_Dup(ctx, ctx->h_None);
 }
 ISL_DEF_METH_FASTCALL(swap_def, "swap", swap, "");
+/* Every operator of IslList_CompareItems(seq, i, j) and, against seq[i],
+ * IslSequence_CompareItem(seq, j, seq[i]) both ways, as a string of 0/1/E. */
+static IslHandle compare(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    (void)m;
+    if (nargs != 3) return IslErr_SetString(ctx, ctx->h_TypeError, "compare(list, i, j)");
+    IslSsize i = IslLong_AsSsize(ctx, args[1]), j = IslLong_AsSsize(ctx, args[2]);
+    if (IslErr_Occurred(ctx)) return ISL_NULL;
+    IslHandle x = IslList_GetItem(ctx, args[0], i);
+    if (IslHandle_IsNull(x)) return ISL_NULL;
+    char buf[24];
+    for (int op = ISL_LT; op <= ISL_GE; op++) {
+        int r[3] = {IslList_CompareItems(ctx, args[0], i, j, op), IslSequence_CompareItem(ctx, args[0], j, x, op, 1),
+                    IslSequence_CompareItem(ctx, args[0], j, x, op, 0)};
+        for (int k = 0; k < 3; k++) {
+            buf[3 * op + k] = r[k] < 0 ? 'E' : (char)('0' + r[k]);
+            if (r[k] < 0) IslErr_Clear(ctx);
+        }
+    }
+    buf[18] = 0;
+    IslHandle_Close(ctx, x);
+    return IslStr_FromUTF8(ctx, buf);
+}
+ISL_DEF_METH_FASTCALL(compare_def, "compare", compare, "");
 ISL_DEF_METH_O(ints_def, "ints", ints, "");
 ISL_DEF_METH_FASTCALL(item_def, "item", item, "");
 ISL_DEF_METH_O(kinds_def, "kinds", kinds, "");
@@ -114,7 +137,7 @@ ISL_DEF_METH_O(close_last_def, "close_last", close_last, "");
 ISL_DEF_METH_O(keep_def, "keep", keep, "");
 ISL_DEF_METH_NOARGS(kept_def, "kept", kept, "");
 """
-METHODS = ["swap_def", "ints_def", "item_def", "kinds_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
+METHODS = ["compare_def", "swap_def", "ints_def", "item_def", "kinds_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
 
 
 @pytest.fixture(params=["fast", "slow"])
@@ -237,4 +260,27 @@ def test_items_match_either_way(run, fast_paths):
         t.raises(IndexError, mod.item, [], 0)
         t.raises(IndexError, mod.item, (), 0)
         t.raises(TypeError, mod.item, {1: 2}, 1)
+    """, name)
+
+
+def test_comparisons_match_either_way(run, fast_paths):
+    """IslList_CompareItems and IslSequence_CompareItem, which compare two
+    compact ints of a list inline, against Python's own operators."""
+    _, name = fast_paths
+    run("""
+        import operator
+        class I(int): pass
+        ops = (operator.lt, operator.le, operator.eq, operator.ne, operator.gt, operator.ge)
+        def want(a, b):
+            return "".join(f"{int(op(a, b))}{int(op(a, b))}{int(op(b, a))}" for op in ops)
+        edge = [0, 1, -1, 7, -7, (1 << 30) - 1, 1 << 30, -(1 << 30) + 1, -(1 << 30), 1 << 62, -(1 << 62), 1 << 100,
+                True, False, I(3), 2.5, -0.0]
+        for a in edge:
+            for b in edge:
+                got = mod.compare([a, b], 0, 1)
+                assert got == want(a, b), (a, b, got, want(a, b))
+        assert mod.compare([5, 5], 0, 0) == want(5, 5)
+        got = mod.compare([1, "x"], 0, 1)           # no ordering: TypeError, except == and !=
+        assert got[:6] == "EEEEEE" and got[6:12] == "000111" and got[12:] == "EEEEEE", got
+        assert mod.compare([1, None, 3], 0, 2) == want(1, 3)
     """, name)

@@ -21,7 +21,9 @@
  *   ISL_CONTEXT_INLINE_ITEMS  an exact list keeps a pointer to its item
  *       array after the size word; an exact tuple keeps its items there
  *       (IslList_GetItem, IslTuple_GetItem read in-range items inline, and
- *       IslList_Swap exchanges them there). */
+ *       IslList_Swap exchanges them there).
+ * With both, IslList_CompareItems and IslSequence_CompareItem compare two
+ * compact ints of a list inline. */
 #ifndef ISLES_PRIVATE_OBJECT_HEADER_H
 #define ISLES_PRIVATE_OBJECT_HEADER_H
 
@@ -50,6 +52,9 @@
  * through the context. */
 _ISL_WEAK_HIDDEN uint32_t _IslInline_Running;
 #define _ISL_INLINE_ON(BITS) (__atomic_load_n(&_IslInline_Running, __ATOMIC_RELAXED) & (BITS))
+/* Every one of BITS (none of which is compiled out) is on. */
+#define _ISL_INLINE_ALL(BITS) \
+    ((BITS) != 0 && (__atomic_load_n(&_IslInline_Running, __ATOMIC_RELAXED) & (BITS)) == (BITS))
 
 static inline IslHandle _IslHandle_FromBits(intptr_t bits) {
     IslHandle h;
@@ -88,6 +93,24 @@ static inline int _IslLong_CompactValue(intptr_t o, int64_t *v) {
     if (tag >= 16) return 0;
     *v = (int64_t)(1 - (intptr_t)(tag & 3)) * (int64_t)((const uint32_t *)o)[6];
     return 1;
+}
+
+/* 1 with its value in *v when the object at `o` is an exact compact int
+ * (`long_type`: the int type's bits), else 0. */
+static inline int _IslObject_CompactInt(intptr_t o, intptr_t long_type, int64_t *v) {
+    return _IslObject_TypeBits(o) == long_type && _IslLong_CompactValue(o, v);
+}
+
+/* `a op b` for ISL_LT..ISL_GE (0..5), as int's own comparison answers it. */
+static inline int _IslInt64_Compare(int64_t a, int64_t b, int op) {
+    switch (op) {
+        case 0: return a < b;
+        case 1: return a <= b;
+        case 2: return a == b;
+        case 3: return a != b;
+        case 4: return a > b;
+        default: return a >= b;
+    }
 }
 
 /* The item arrays of the exact list and the exact tuple at `o`. */

@@ -561,10 +561,27 @@ static inline void IslRecursion_Leave(IslContext *ctx) { ctx->ctx_Recursion_Leav
 static inline int IslCallable_Check(IslContext *ctx, IslHandle obj) { return ctx->ctx_Callable_Check(ctx, obj); }
 static inline IslHandle IslStr_FromFormatFloat(IslContext *ctx, double value, char format_code, int precision) { return ctx->ctx_Str_FromFormatFloat(ctx, value, format_code, precision); }
 #ifndef ISL_UNSTABLE_API
-static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j, int op) { return ctx->ctx_List_CompareItems(ctx, list, i, j, op); }
+static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j, int op) {
+    int64_t _a, _b;
+    if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_INTS) && list._i &&
+        _IslObject_TypeBits(list._i) == ctx->h_ListType._i && (size_t)i < (size_t)_IslVarObject_Size(list._i) &&
+        (size_t)j < (size_t)_IslVarObject_Size(list._i) && (unsigned)op <= ISL_GE &&
+        _IslObject_CompactInt(_IslList_Items(list._i)[i], ctx->h_LongType._i, &_a) &&
+        _IslObject_CompactInt(_IslList_Items(list._i)[j], ctx->h_LongType._i, &_b))
+        return _IslInt64_Compare(_a, _b, op);
+    return ctx->ctx_List_CompareItems(ctx, list, i, j, op);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first) { return ctx->ctx_Sequence_CompareItem(ctx, seq, index, other, op, other_first); }
+static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first) {
+    int64_t _a, _b;
+    if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_INTS) && seq._i && other._i &&
+        _IslObject_TypeBits(seq._i) == ctx->h_ListType._i && (size_t)index < (size_t)_IslVarObject_Size(seq._i) &&
+        (unsigned)op <= ISL_GE && _IslObject_CompactInt(_IslList_Items(seq._i)[index], ctx->h_LongType._i, &_a) &&
+        _IslObject_CompactInt(other._i, ctx->h_LongType._i, &_b))
+        return other_first ? _IslInt64_Compare(_b, _a, op) : _IslInt64_Compare(_a, _b, op);
+    return ctx->ctx_Sequence_CompareItem(ctx, seq, index, other, op, other_first);
+}
 #endif
 #define IslArg_ParseSpec(ctx, ...) ((ctx)->ctx_Arg_ParseSpec((ctx), __VA_ARGS__))
 #define IslArg_ParseTupleAndDict(ctx, ...) ((ctx)->ctx_Arg_ParseTupleAndDict((ctx), __VA_ARGS__))
