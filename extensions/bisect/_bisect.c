@@ -15,6 +15,49 @@ typedef struct {
     IslSsize lo, hi;
 } bisect_args;
 
+/* type(o).__name__, which CPython's messages print (its tp_name). */
+static IslHandle type_name(IslContext *ctx, IslHandle o) {
+    IslHandle type = IslObject_Type(ctx, o);
+    if (IslHandle_IsNull(type)) return type;
+    IslHandle name = IslObject_GetAttrString(ctx, type, "__name__");
+    IslHandle_Close(ctx, type);
+    return name;
+}
+
+/* hi as CPython's optional Py_ssize_t converter takes it: None keeps the
+ * default; anything with __index__ converts (its own errors pass through);
+ * the rest is refused. 0, or -1 with an exception. */
+static int convert_hi(IslContext *ctx, IslHandle hi, IslSsize *out) {
+    if (IslObject_Is(ctx, hi, ctx->h_None)) return 0;
+    IslHandle index = ISL_NULL;
+    if (!IslLong_Check(ctx, hi)) {
+        IslHandle type = IslObject_Type(ctx, hi);
+        int has_index = IslHandle_IsNull(type) ? -1 : IslObject_HasAttrString(ctx, type, "__index__");
+        IslHandle_Close(ctx, type);
+        if (has_index <= 0) {
+            IslHandle name = has_index < 0 ? ISL_NULL : type_name(ctx, hi);
+            if (!IslHandle_IsNull(name))
+                IslErr_Format(ctx, ctx->h_TypeError, "argument should be integer or None, not '%S'", name);
+            IslHandle_Close(ctx, name);
+            return -1;
+        }
+        index = IslNumber_Index(ctx, hi);
+        if (IslHandle_IsNull(index)) return -1;
+    }
+    *out = IslLong_AsSsize(ctx, IslHandle_IsNull(index) ? hi : index);
+    IslHandle_Close(ctx, index);
+    if (*out == -1 && IslErr_Occurred(ctx)) {
+        if (IslErr_ExceptionMatches(ctx, ctx->h_OverflowError)) {
+            IslHandle name = type_name(ctx, hi);
+            if (!IslHandle_IsNull(name))
+                IslErr_Format(ctx, ctx->h_OverflowError, "cannot fit '%S' into an index-sized integer", name);
+            IslHandle_Close(ctx, name);
+        }
+        return -1;
+    }
+    return 0;
+}
+
 /* Parses (a, x, lo=0, hi=None, *, key=None) as CPython does. */
 static int parse_bisect_args(IslContext *ctx, IslArgSpec *spec, const IslHandle *args, size_t nargs,
                              IslHandle kwnames, bisect_args *out) {
@@ -33,20 +76,7 @@ static int parse_bisect_args(IslContext *ctx, IslArgSpec *spec, const IslHandle 
     out->x = v[1];
     /* lo as Argument Clinic's Py_ssize_t converter takes it: any __index__ */
     if (!IslHandle_IsNull(lo) && (out->lo = IslLong_AsSsize(ctx, lo)) == -1 && IslErr_Occurred(ctx)) return -1;
-    if (!IslHandle_IsNull(hi) && !IslObject_Is(ctx, hi, ctx->h_None)) {
-        out->hi = IslLong_AsSsize(ctx, hi);
-        if (out->hi == -1 && IslErr_Occurred(ctx)) {
-            if (IslErr_ExceptionMatches(ctx, ctx->h_TypeError)) {
-                const char *fname = spec->format;  /* the name follows the format's ':' */
-                for (const char *f = spec->format; *f; ++f)
-                    if (*f == ':') fname = f + 1;
-                IslErr_Clear(ctx);
-                IslErr_Format(ctx, ctx->h_TypeError, "%s() argument 'hi' must be an integer or None, not %T", fname,
-                              hi);
-            }
-            return -1;
-        }
-    }
+    if (!IslHandle_IsNull(hi) && convert_hi(ctx, hi, &out->hi) < 0) return -1;
     if (!IslHandle_IsNull(key) && !IslObject_Is(ctx, key, ctx->h_None)) out->key = key;
     return 0;
 }

@@ -229,13 +229,22 @@ bool match_args(const IslHandle *args, size_t nargs, PyObject *kw, const Spec &s
         size_t i = next < c.n ? next : 0, tries = 0;
         for (; tries < c.n; ++tries, i = i + 1 == c.n ? 0 : i + 1)
             if (keyword_is(spec.keywords[i], name, static_cast<size_t>(len))) break;
+        // The wording of this CPython's own Argument Clinic parser.
         if (tries == c.n) {
-            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%s'", fn, name);
+#if PY_VERSION_HEX >= 0x030d0000
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", fn, key);
+#else
+            PyErr_Format(PyExc_TypeError, "'%S' is an invalid keyword argument for %s()", key, fn);
+#endif
             return false;
         }
         next = i + 1;
         if (values[i]) {
-            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fn, name);
+            if (i < nargs)
+                PyErr_Format(PyExc_TypeError, "argument for %s() given by name ('%S') and position (%zu)", fn, key,
+                             i + 1);
+            else  // a kwnames tuple naming it twice: only C callers can build one
+                PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%S'", fn, key);
             return false;
         }
         values[i] = O(args[nargs + k]);

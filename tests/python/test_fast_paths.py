@@ -16,6 +16,19 @@ static IslHandle flags(IslContext *ctx, IslHandle m) {
     (void)m;
     return IslLong_FromInt64(ctx, (int64_t)ctx->flags);
 }
+/* The promises this binary's inline paths test (0 in the slow-path build). */
+static IslHandle inline_running(IslContext *ctx, IslHandle m) {
+    (void)m;
+    return IslLong_FromInt64(ctx, (int64_t)_IslInline_Running);
+}
+/* IslObject_Vectorcall with a flag bit in nargs: refused, never passed on. */
+static IslHandle vectorcall_flag(IslContext *ctx, IslHandle m, IslHandle f) {
+    (void)m;
+    IslHandle args[1] = {f};
+    return IslObject_Vectorcall(ctx, f, args, 1 | ((size_t)1 << (8 * sizeof(size_t) - 1)), ISL_NULL);
+}
+ISL_DEF_METH_NOARGS(inline_running_def, "inline_running", inline_running, "");
+ISL_DEF_METH_O(vectorcall_flag_def, "vectorcall_flag", vectorcall_flag, "");
 /* n handles to `obj` opened, then closed: the count must come back. */
 static IslHandle dup_close(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
     (void)m;
@@ -128,6 +141,28 @@ static IslHandle compare(IslContext *ctx, IslHandle m, const IslHandle *args, si
     return IslStr_FromUTF8(ctx, buf);
 }
 ISL_DEF_METH_FASTCALL(compare_def, "compare", compare, "");
+/* compare_raw(list, i, j, op): IslList_CompareItems with any indexes and
+ * operator; with j None, IslSequence_CompareItem(list, i, list[0], op, 0). */
+static IslHandle compare_raw(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    (void)m;
+    if (nargs != 4) return IslErr_SetString(ctx, ctx->h_TypeError, "compare_raw(list, i, j, op)");
+    IslSsize i = IslLong_AsSsize(ctx, args[1]);
+    int op = (int)IslLong_AsInt64(ctx, args[3]);
+    if (IslErr_Occurred(ctx)) return ISL_NULL;
+    int r;
+    if (IslObject_Is(ctx, args[2], ctx->h_None)) {
+        IslHandle first = IslList_GetItem(ctx, args[0], 0);
+        if (IslHandle_IsNull(first)) return ISL_NULL;
+        r = IslSequence_CompareItem(ctx, args[0], i, first, op, 0);
+        IslHandle_Close(ctx, first);
+    } else {
+        IslSsize j = IslLong_AsSsize(ctx, args[2]);
+        if (j == -1 && IslErr_Occurred(ctx)) return ISL_NULL;
+        r = IslList_CompareItems(ctx, args[0], i, j, op);
+    }
+    return r < 0 ? ISL_NULL : IslBool_FromBool(ctx, r);
+}
+ISL_DEF_METH_FASTCALL(compare_raw_def, "compare_raw", compare_raw, "");
 ISL_DEF_METH_O(ints_def, "ints", ints, "");
 ISL_DEF_METH_FASTCALL(item_def, "item", item, "");
 ISL_DEF_METH_O(kinds_def, "kinds", kinds, "");
@@ -137,7 +172,7 @@ ISL_DEF_METH_O(close_last_def, "close_last", close_last, "");
 ISL_DEF_METH_O(keep_def, "keep", keep, "");
 ISL_DEF_METH_NOARGS(kept_def, "kept", kept, "");
 """
-METHODS = ["compare_def", "swap_def", "ints_def", "item_def", "kinds_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
+METHODS = ["compare_raw_def", "inline_running_def", "vectorcall_flag_def", "compare_def", "swap_def", "ints_def", "item_def", "kinds_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
 
 
 @pytest.fixture(params=["fast", "slow"])
@@ -152,8 +187,12 @@ def test_refcounts_match_either_way(run, fast_paths):
     kind, name = fast_paths
     run(f"""
         import sys, weakref
-        # The runtime offers the inline header, ints and items on every CPython isles supports.
+        # The runtime offers the inline header, ints and items on every CPython isles supports,
+        # and the fast build's inline paths see the promise (the slow build never copies it).
         assert mod.flags() & 14 == 14, mod.flags()
+        assert mod.inline_running() == (14 if "{kind}" == "fast" else 0), mod.inline_running()
+        import islhelpers as t
+        t.raises(SystemError, mod.vectorcall_flag, print, match="bad argument count")
         class Obj: pass
         o = Obj()
         before = sys.getrefcount(o)
@@ -269,6 +308,7 @@ def test_comparisons_match_either_way(run, fast_paths):
     _, name = fast_paths
     run("""
         import operator
+        import islhelpers as t
         class I(int): pass
         ops = (operator.lt, operator.le, operator.eq, operator.ne, operator.gt, operator.ge)
         def want(a, b):
@@ -283,4 +323,14 @@ def test_comparisons_match_either_way(run, fast_paths):
         got = mod.compare([1, "x"], 0, 1)           # no ordering: TypeError, except == and !=
         assert got[:6] == "EEEEEE" and got[6:12] == "000111" and got[12:] == "EEEEEE", got
         assert mod.compare([1, None, 3], 0, 2) == want(1, 3)
+        # The inline guards: indexes out of range or negative, a bad operator.
+        for bad in ((0, 2), (2, 0), (-1, 0), (0, -1), (1 << 40, 0)):
+            t.raises(IndexError, mod.compare_raw, [1, 2], *bad, 0)
+        for op in (6, -1):
+            t.raises(SystemError, mod.compare_raw, [1, 2], 0, 1, op, match=f"bad comparison operator {op}")
+            t.raises(SystemError, mod.compare_raw, [1, 2], 1, None, op, match=f"bad comparison operator {op}")
+        for bad in (2, 1 << 40):
+            t.raises(IndexError, mod.compare_raw, [1, 2], bad, None, 0)
+        assert mod.compare_raw([1, 2], -1, None, 4) is True      # a negative index counts from the end
+        assert mod.compare_raw([1, 2], 1, None, 4) is True and mod.compare_raw([1, 2], 0, 1, 0) is True
     """, name)

@@ -1,5 +1,6 @@
 """The ports against CPython's own accelerators: the same call gives the
-same result, or raises the same exception type (messages may differ).
+same result, or raises the same exception type (and, for _bisect's argument
+errors, the same message).
 
 CPython's _bisect/_heapq are loaded from the stdlib (lib-dynload) while the
 ports come from build/ports, in both interpreter modes."""
@@ -89,6 +90,47 @@ for cases, cpy, isl in ((BISECT, cpy_bisect, isl_bisect), (HEAPQ, cpy_heapq, isl
         want, got = outcome(lambda: call(cpy)), outcome(lambda: call(isl))
         if want != got:
             differences.append(f"{label}: CPython {want!r}, isles {got!r}")
+assert not differences, "\n".join(differences)
+
+# Argument errors: the same type and the same message, as Argument Clinic
+# words it on this CPython.
+def message(call):
+    try:
+        return ("ok", call())
+    except Exception as exc:
+        return (type(exc), str(exc))
+class Idx:
+    def __init__(self, v): self.v = v
+    def __index__(self): return self.v
+class BadIdx:
+    def __index__(self): raise TypeError("boom")
+class NotCallable: pass
+ARGUMENTS = {
+    "hi=1.5": lambda b: b.bisect_right([1], 1, hi=1.5),
+    "hi='x'": lambda b: b.bisect_right([1], 1, hi="x"),
+    "hi=2**100": lambda b: b.bisect_right([1], 1, 0, 2**100),
+    "hi=-2**100": lambda b: b.bisect_right([1], 1, 0, -2**100),
+    "hi=Idx(2**100)": lambda b: b.bisect_right([1], 1, hi=Idx(2**100)),
+    "hi=BadIdx()": lambda b: b.bisect_left([1], 1, hi=BadIdx()),
+    "hi=Idx(1), lo=Idx(0)": lambda b: b.bisect_left([1, 2], 2, lo=Idx(0), hi=Idx(1)),
+    "hi=True": lambda b: b.bisect_left([1, 2], 2, hi=True),
+    "lo=1.5": lambda b: b.bisect_left([1], 1, lo=1.5),
+    "lo=None": lambda b: b.bisect_left([1], 1, lo=None),
+    "lo=2**100": lambda b: b.bisect_left([1], 1, 2**100),
+    "lo=BadIdx()": lambda b: b.bisect_left([1], 1, BadIdx()),
+    "x twice": lambda b: b.bisect_right([1], 1, x=2),
+    "a twice": lambda b: b.insort_left([1], 1, a=[2]),
+    "unknown keyword": lambda b: b.bisect_left([1], 1, foo=1),
+    "missing x": lambda b: b.bisect_left([1]),
+    "missing x by keyword": lambda b: b.bisect_left(a=[1]),
+    "too many": lambda b: b.bisect_left([1], 1, 0, 1, 5),
+    "key=NotCallable()": lambda b: b.bisect_left([1, 2], 1, key=NotCallable()),
+}
+differences = []
+for label, call in ARGUMENTS.items():
+    want, got = message(lambda: call(cpy_bisect)), message(lambda: call(isl_bisect))
+    if want != got:
+        differences.append(f"{label}: CPython {want!r}, isles {got!r}")
 assert not differences, "\n".join(differences)
 '''
 

@@ -76,8 +76,9 @@ typedef struct {
  * atomics keep interpreters initializing at once well defined. */
 _ISL_WEAK_HIDDEN _IslLayout _IslLayout_Running;
 
-/* Leads every isles module's state (PyModule_GetState); the author's state
- * follows at offset sizeof(_IslModuleStateHeader). */
+/* Leads every isles module's state (PyModule_GetState). The runtime puts the
+ * module's own copy of the context after it (_IslLayout.state_context), then
+ * the author's state; `ctx` points at the copy. */
 typedef struct {
     IslContext *ctx;
     void *_runtime;
@@ -223,8 +224,10 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
     if (def) {
 #ifndef _ISL_TEST_SLOW_PATHS /* tests: as on a runtime that publishes no layout */
         if (api->abi_minor >= 3) { /* `layout` is new in 0.3 */
-            /* module_state last: it switches the fast path on. (A module's
-             * trampolines run only after some init in their own thread.) */
+            /* module_state last: it switches the fast path on. Relaxed loads
+             * suffice: an interpreter runs this init before its module exists,
+             * storing the same values as any other, and its other threads see
+             * them after the GIL hand-over that lets them run. */
             __atomic_store_n(&_IslInline_Running, (uint32_t)api->layout.inline_flags, __ATOMIC_RELAXED);
             __atomic_store_n(&_IslLayout_Running.state_context, api->layout.state_context, __ATOMIC_RELAXED);
             __atomic_store_n(&_IslLayout_Running.type_module, api->layout.type_module, __ATOMIC_RELAXED);
@@ -238,39 +241,31 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
 }
 
 /* One trampoline per method: CPython's calling convention in, handles out.
- * Each is written once as CALL, using ctx_, and compiled twice: the hot copy
- * reads the context where the runtime's layout says the module keeps it (two
- * loads), and its cold twin asks PyModule_GetState, for a runtime that
- * publishes no layout. Both end in a tail call of the author's function. */
-#define _ISL_MODULE_TRAMPOLINE(TNAME, PARAMS, ARGS, CALL) \
-    _ISL_COLD _IslPyObject *TNAME##_bycall PARAMS { \
-        IslContext *ctx_ = ((_IslModuleStateHeader *)PyModule_GetState(self))->ctx; \
-        CALL; \
-    } \
+ * The context comes from where the runtime's layout says the module keeps
+ * it (loads only), or, for a runtime that publishes no layout, from a cold
+ * call of PyModule_GetState. The author's function has this one caller, so
+ * the compiler inlines it here. */
+#define _ISL_MODULE_TRAMPOLINE(TNAME, PARAMS, CALL) \
     static _IslPyObject *TNAME PARAMS { \
-        IslSsize off_ = __atomic_load_n(&_IslLayout_Running.module_state, __ATOMIC_RELAXED); \
-        if (__builtin_expect(off_ == 0, 0)) return TNAME##_bycall ARGS; \
-        IslContext *ctx_ = _IslModule_ContextAt(self, off_); \
+        IslContext *ctx_ = _IslModule_Context(self); \
         CALL; \
     }
 #define _IslTrampoline_NoArgs(TNAME, IMPL) \
-    _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *unused_), (self, unused_), \
+    _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *unused_), \
         IslCFunction_NoArgs impl_ = (IMPL); (void)unused_; \
         return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self))))
 #define _IslTrampoline_O(TNAME, IMPL) \
-    _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *arg), (self, arg), \
+    _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *arg), \
         IslCFunction_O impl_ = (IMPL); \
         return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), _IslHandle_FromObject(arg))))
 #define _IslTrampoline_Fastcall(TNAME, IMPL) \
     _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs), \
-        (self, args, nargs), \
         IslCFunction_Fastcall impl_ = (IMPL); \
         return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), (const IslHandle *)args, \
                                          (size_t)nargs)))
 #define _IslTrampoline_Keywords(TNAME, IMPL) \
     _ISL_MODULE_TRAMPOLINE(TNAME, \
         (_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs, _IslPyObject *kwnames), \
-        (self, args, nargs, kwnames), \
         IslCFunction_Keywords impl_ = (IMPL); \
         return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), (const IslHandle *)args, \
                                          (size_t)nargs, _IslHandle_FromObject(kwnames))))

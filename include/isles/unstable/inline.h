@@ -175,7 +175,7 @@ static inline IslSsize IslObject_Hash(IslContext *ctx, IslHandle obj) {
     return ctx->ctx_Object_Hash(ctx, obj);
 }
 static inline IslHandle IslObject_Vectorcall(IslContext *ctx, IslHandle callable, const IslHandle *args, size_t nargs, IslHandle kwnames) {
-    if (IslUnstable_AsPyObject(callable) && (!IslUnstable_AsPyObject(kwnames) || PyTuple_Check(IslUnstable_AsPyObject(kwnames))))
+    if (IslUnstable_AsPyObject(callable) && (!IslUnstable_AsPyObject(kwnames) || PyTuple_Check(IslUnstable_AsPyObject(kwnames))) && nargs <= (size_t)PY_SSIZE_T_MAX)
         return IslUnstable_FromPyObject(PyObject_Vectorcall(IslUnstable_AsPyObject(callable), (PyObject *const *)args, nargs, IslUnstable_AsPyObject(kwnames)));
     return ctx->ctx_Object_Vectorcall(ctx, callable, args, nargs, kwnames);
 }
