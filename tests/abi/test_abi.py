@@ -306,6 +306,7 @@ def test_one_file_for_every_cpython():
 
 
 PINNED_0_1 = pathlib.Path(__file__).parent / "pinned" / "abi-0.1" / "include"
+PINNED_0_2 = pathlib.Path(__file__).parent / "pinned" / "abi-0.2" / "include"
 OLD_MODULE = r"""
 #include <isles/isles.h>
 typedef struct { int64_t calls; } State;
@@ -342,6 +343,33 @@ def test_extension_built_for_an_older_minor_loads(run, ext_dir):
             m.add(1)
         except TypeError as e:
             assert "add()" in str(e)
+        """)
+
+
+def test_extension_built_for_0_2_loads(run, ext_dir):
+    """The xxlimited port (a type with a buffer and attributes, a str
+    subclass, an exception, module-state fields), built against the released
+    0.2 headers, runs on the current runtime in both interpreter modes: a 0.2
+    binary reads no layout from the runtime and finds its context through
+    the state header, whatever follows it in the state."""
+    assert "#define ISL_ABI_VERSION_MINOR 2" in (PINNED_0_2 / "isles/stable/context.h").read_text()
+    source = (ROOT / "extensions" / "xxlimited" / "xxlimited.c").read_text()
+    path = compile_shared(source, "xxlimited", ext_dir / "abi-0.2", include=PINNED_0_2,
+                          flags=[f"-I{ROOT / 'extensions' / 'xxlimited'}"])
+    run(f"""
+        import gc, importlib.machinery, importlib.util, isles
+        assert isles.backend().abi_version[1] > 2
+        loader = importlib.machinery.ExtensionFileLoader("xxlimited", {str(path)!r})
+        m = importlib.util.module_from_spec(importlib.util.spec_from_loader("xxlimited", loader))
+        loader.exec_module(m)
+        xxo = m.Xxo()
+        xxo.foo = [xxo]            # a cycle through the instance's attributes
+        assert xxo.foo[0] is xxo and m.foo(1, 2) == 3
+        assert xxo.demo(7) is None and bytes(memoryview(xxo)) == bytes(10) and xxo.x_exports == 0
+        assert issubclass(m.Str, str) and m.Str("abcd").upper() == "ABCD"
+        assert issubclass(m.Error, Exception)
+        del xxo
+        gc.collect()
         """)
 
 

@@ -1,0 +1,76 @@
+/* isles stable tier: handles, the context type, sizes, comparison operators.
+ * Nothing here names CPython: the stable tier compiles without Python.h. */
+#ifndef ISLES_STABLE_HANDLES_H
+#define ISLES_STABLE_HANDLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An opaque reference to a Python object, valid in the interpreter (and
+ * context) that produced it. A struct, so it cannot be mixed up with
+ * integers or pointers; in release mode it is exactly as large as a pointer
+ * and passed in a register. Compare handles with IslObject_Is, never by bits. */
+typedef struct { intptr_t _i; } IslHandle;
+
+/* The per-interpreter table every API call goes through; see context.h. */
+typedef struct IslContext IslContext;
+
+/* A reference to an object kept inside an instance or a module state. Read
+ * it with IslField_Load and write it with IslField_Store; zero means empty.
+ * It must be listed as an ISL_MEMBER_FIELD so isles can traverse it. */
+typedef struct { intptr_t _f; } IslField;
+
+/* IslContext.flags: set when the context's handles are tracked ids rather
+ * than the object pointers (debug mode), so that what release mode can do
+ * inline (IslObject_Is) must go through the context. */
+#define ISL_CONTEXT_DEBUG_HANDLES 1u
+
+/* Defined in module.h, type.h and the runtime; declared here because
+ * context.h's functions take pointers to them. */
+typedef struct IslModuleDef IslModuleDef;
+typedef struct IslTypeDef IslTypeDef;
+/* An incremental str builder (IslStrBuilder_*), owned by the runtime. */
+typedef struct IslStrBuilder IslStrBuilder;
+
+/* An argument format and its keywords for IslArg_ParseSpec, declared once:
+ *   static IslArgSpec spec = ISL_ARGSPEC("OO|n:f", keywords);
+ * The runtime compiles the format into the private fields on first use
+ * (safely, from any interpreter); never touch them. */
+typedef struct {
+    const char *format;
+    const char *const *keywords;
+    int _state;          /* 0 = not compiled, 1 = being compiled, 2 = compiled */
+    uint64_t _compiled[10];
+} IslArgSpec;
+#define ISL_ARGSPEC(FORMAT, KEYWORDS) {FORMAT, KEYWORDS, 0, {0}}
+
+/* Signed size, the width of CPython's Py_ssize_t. */
+typedef intptr_t IslSsize;
+
+#ifdef __cplusplus
+#define ISL_NULL (IslHandle{0})
+#else
+#define ISL_NULL ((IslHandle){0})
+#endif
+
+/* 1 for the null handle, which signals an error (or "absent") where documented. */
+static inline int IslHandle_IsNull(IslHandle h) { return h._i == 0; }
+
+/* Operators for IslObject_RichCompare[Bool]. */
+enum {
+    ISL_LT = 0,
+    ISL_LE = 1,
+    ISL_EQ = 2,
+    ISL_NE = 3,
+    ISL_GT = 4,
+    ISL_GE = 5
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif
