@@ -479,6 +479,17 @@ IslHandle Sequence_Tuple(IslContext *, IslHandle o) {
     return result(PySequence_Tuple(O(o)));
 }
 namespace {
+// key(item) op other, or other op key(item): the keyed step's call and
+// comparison. Takes over the reference to `item`, held while the key runs.
+inline int compare_keyed(PyObject *key, PyObject *item, PyObject *other, int op, int other_first) {
+    PyObject *keyed = call_one_arg(key, item);
+    Py_DECREF(item);
+    if (!keyed) return -1;
+    int r = other_first ? compare_bool(other, keyed, op) : compare_bool(keyed, other, op);
+    Py_DECREF(keyed);
+    return r;
+}
+
 [[gnu::noinline]] int compare_keyed_item_general(IslHandle s, IslSsize index, IslHandle key, IslHandle other, int op,
                                                  int other_first) {
     PyObject *seq = O(s), *item;
@@ -494,13 +505,7 @@ namespace {
         item = Py_NewRef(PyList_GET_ITEM(seq, index));
     else
         item = PySequence_GetItem(seq, index);
-    if (!item) return -1;
-    PyObject *keyed = call_one_arg(O(key), item);
-    Py_DECREF(item);
-    if (!keyed) return -1;
-    int r = other_first ? compare_bool(O(other), keyed, op) : compare_bool(keyed, O(other), op);
-    Py_DECREF(keyed);
-    return r;
+    return item ? compare_keyed(O(key), item, O(other), op, other_first) : -1;
 }
 }  // namespace
 
@@ -512,14 +517,8 @@ int Sequence_CompareKeyedItem(IslContext *, IslHandle s, IslSsize index, IslHand
     if (!(seq && o && k && PyList_CheckExact(seq) &&
           static_cast<size_t>(index) < static_cast<size_t>(PyList_GET_SIZE(seq)) && op >= Py_LT && op <= Py_GE))
         return compare_keyed_item_general(s, index, key, other, op, other_first);
-    PyObject *item = Py_NewRef(PyList_GET_ITEM(seq, index));  // the key may drop it from the list
-    PyObject *keyed = call_one_arg(k, item);
-    Py_DECREF(item);
-    if (!keyed) return -1;
-    PyObject *x = other_first ? o : keyed, *y = other_first ? keyed : o;
-    int r = compare_bool(x, y, op);
-    Py_DECREF(keyed);
-    return r;
+    // The key may drop the item from the list: it is held until the key returns.
+    return compare_keyed(k, Py_NewRef(PyList_GET_ITEM(seq, index)), o, op, other_first);
 }
 int Callable_Check(IslContext *, IslHandle o) { return O(o) && PyCallable_Check(O(o)); }
 

@@ -27,6 +27,7 @@
 #ifndef ISLES_PRIVATE_OBJECT_HEADER_H
 #define ISLES_PRIVATE_OBJECT_HEADER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The flag bits universal code tests: 0 where the protocol cannot apply to
@@ -67,6 +68,12 @@ static inline intptr_t _IslObject_TypeBits(intptr_t o) { return ((const intptr_t
 
 /* The size word of the variable-size object at `o`. */
 static inline intptr_t _IslVarObject_Size(intptr_t o) { return ((const intptr_t *)o)[2]; }
+
+/* 1 when `o` is not 0, is exactly of the type whose bits are `type`, and
+ * `i` indexes within its size word (lists and tuples), else 0. */
+static inline int _IslVarObject_InRange(intptr_t o, intptr_t type, intptr_t i) {
+    return o && _IslObject_TypeBits(o) == type && (size_t)i < (size_t)_IslVarObject_Size(o);
+}
 
 /* One more reference to the object at `o` (none for 0). */
 static inline void _IslRefcount_Inc(intptr_t o) {

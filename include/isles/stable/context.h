@@ -315,32 +315,28 @@ static inline IslHandle IslLong_FromSize(IslContext *ctx, size_t value) { return
 #ifndef ISL_UNSTABLE_API
 static inline int64_t IslLong_AsInt64(IslContext *ctx, IslHandle h) {
     int64_t _v;
-    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
-        _IslLong_CompactValue(h._i, &_v))
+    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_CompactInt(h._i, ctx->h_LongType._i, &_v))
         return _v;
     return ctx->ctx_Long_AsInt64(ctx, h);
 }
 #endif
 static inline uint64_t IslLong_AsUInt64(IslContext *ctx, IslHandle h) {
     int64_t _v;
-    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
-        _IslLong_CompactValue(h._i, &_v) && _v >= 0)
+    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_CompactInt(h._i, ctx->h_LongType._i, &_v) && _v >= 0)
         return (uint64_t)_v;
     return ctx->ctx_Long_AsUInt64(ctx, h);
 }
 #ifndef ISL_UNSTABLE_API
 static inline IslSsize IslLong_AsSsize(IslContext *ctx, IslHandle h) {
     int64_t _v;
-    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
-        _IslLong_CompactValue(h._i, &_v))
+    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_CompactInt(h._i, ctx->h_LongType._i, &_v))
         return (IslSsize)_v;
     return ctx->ctx_Long_AsSsize(ctx, h);
 }
 #endif
 static inline size_t IslLong_AsSize(IslContext *ctx, IslHandle h) {
     int64_t _v;
-    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i &&
-        _IslLong_CompactValue(h._i, &_v) && _v >= 0)
+    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_CompactInt(h._i, ctx->h_LongType._i, &_v) && _v >= 0)
         return (size_t)_v;
     return ctx->ctx_Long_AsSize(ctx, h);
 }
@@ -363,8 +359,7 @@ static inline IslSsize IslBytes_Size(IslContext *ctx, IslHandle h) { return ctx-
 static inline IslHandle IslTuple_New(IslContext *ctx, const IslHandle *items, IslSsize n) { return ctx->ctx_Tuple_New(ctx, items, n); }
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslTuple_GetItem(IslContext *ctx, IslHandle tuple, IslSsize index) {
-    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && tuple._i && _IslObject_TypeBits(tuple._i) == ctx->h_TupleType._i &&
-        (size_t)index < (size_t)_IslVarObject_Size(tuple._i)) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && _IslVarObject_InRange(tuple._i, ctx->h_TupleType._i, index)) {
         intptr_t _item = _IslTuple_Items(tuple._i)[index];
         _IslRefcount_Inc(_item);
         return _IslHandle_FromBits(_item);
@@ -386,8 +381,7 @@ static inline int IslList_Append(IslContext *ctx, IslHandle list, IslHandle item
 static inline int IslList_Insert(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item) { return ctx->ctx_List_Insert(ctx, list, index, item); }
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslList_GetItem(IslContext *ctx, IslHandle list, IslSsize index) {
-    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && list._i && _IslObject_TypeBits(list._i) == ctx->h_ListType._i &&
-        (size_t)index < (size_t)_IslVarObject_Size(list._i)) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && _IslVarObject_InRange(list._i, ctx->h_ListType._i, index)) {
         intptr_t _item = _IslList_Items(list._i)[index];
         _IslRefcount_Inc(_item);
         return _IslHandle_FromBits(_item);
@@ -407,8 +401,8 @@ static inline IslSsize IslList_Size(IslContext *ctx, IslHandle list) {
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslList_Swap(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j) {
-    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && list._i && _IslObject_TypeBits(list._i) == ctx->h_ListType._i &&
-        (size_t)i < (size_t)_IslVarObject_Size(list._i) && (size_t)j < (size_t)_IslVarObject_Size(list._i)) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && _IslVarObject_InRange(list._i, ctx->h_ListType._i, i) &&
+        _IslVarObject_InRange(list._i, ctx->h_ListType._i, j)) {
         intptr_t *_items = (intptr_t *)_IslList_Items(list._i), _a = _items[i];
         _items[i] = _items[j];
         _items[j] = _a;
@@ -563,9 +557,8 @@ static inline IslHandle IslStr_FromFormatFloat(IslContext *ctx, double value, ch
 #ifndef ISL_UNSTABLE_API
 static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j, int op) {
     int64_t _a, _b;
-    if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_INTS) && list._i &&
-        _IslObject_TypeBits(list._i) == ctx->h_ListType._i && (size_t)i < (size_t)_IslVarObject_Size(list._i) &&
-        (size_t)j < (size_t)_IslVarObject_Size(list._i) && (unsigned)op <= ISL_GE &&
+    if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_INTS) && _IslVarObject_InRange(list._i, ctx->h_ListType._i, i) &&
+        _IslVarObject_InRange(list._i, ctx->h_ListType._i, j) && (unsigned)op <= ISL_GE &&
         _IslObject_CompactInt(_IslList_Items(list._i)[i], ctx->h_LongType._i, &_a) &&
         _IslObject_CompactInt(_IslList_Items(list._i)[j], ctx->h_LongType._i, &_b))
         return _IslInt64_Compare(_a, _b, op);
@@ -575,8 +568,8 @@ static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize
 #ifndef ISL_UNSTABLE_API
 static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first) {
     int64_t _a, _b;
-    if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_INTS) && seq._i && other._i &&
-        _IslObject_TypeBits(seq._i) == ctx->h_ListType._i && (size_t)index < (size_t)_IslVarObject_Size(seq._i) &&
+    if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_INTS) && other._i &&
+        _IslVarObject_InRange(seq._i, ctx->h_ListType._i, index) &&
         (unsigned)op <= ISL_GE && _IslObject_CompactInt(_IslList_Items(seq._i)[index], ctx->h_LongType._i, &_a) &&
         _IslObject_CompactInt(other._i, ctx->h_LongType._i, &_b))
         return other_first ? _IslInt64_Compare(_b, _a, op) : _IslInt64_Compare(_a, _b, op);
