@@ -1,8 +1,13 @@
 /* The call-overhead probes on the raw C-API (METH_NOARGS, METH_O,
  * METH_FASTCALL), the baseline for calls_isles.c. Multi-phase init and
- * per-interpreter-GIL support, like the isles modules. */
+ * per-interpreter-GIL support, like the isles modules. Built twice by
+ * bench/callcost.py, under two names: the second copy is the harness's
+ * null control. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#define CONCAT_(a, b) a##b
+#define CONCAT(a, b) CONCAT_(a, b)
 
 static PyObject *noargs(PyObject *m, PyObject *unused) {
     (void)m;
@@ -52,5 +57,5 @@ static PyModuleDef_Slot slots[] = {
     {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
     {0, NULL},
 };
-static PyModuleDef def = {PyModuleDef_HEAD_INIT, "calls_capi", NULL, 0, methods, slots, NULL, NULL, NULL};
-PyMODINIT_FUNC PyInit_calls_capi(void) { return PyModuleDef_Init(&def); }
+static PyModuleDef def = {PyModuleDef_HEAD_INIT, MODNAME_STR, NULL, 0, methods, slots, NULL, NULL, NULL};
+PyMODINIT_FUNC CONCAT(PyInit_, MODNAME)(void) { return PyModuleDef_Init(&def); }
