@@ -31,11 +31,8 @@ static int convert_hi(IslContext *ctx, IslHandle hi, IslSsize *out) {
     if (IslObject_Is(ctx, hi, ctx->h_None)) return 0;
     IslHandle index = ISL_NULL;
     if (!IslLong_Check(ctx, hi)) {
-        IslHandle type = IslObject_Type(ctx, hi);
-        int has_index = IslHandle_IsNull(type) ? -1 : IslObject_HasAttrString(ctx, type, "__index__");
-        IslHandle_Close(ctx, type);
-        if (has_index <= 0) {
-            IslHandle name = has_index < 0 ? ISL_NULL : type_name(ctx, hi);
+        if (!IslIndex_Check(ctx, hi)) {
+            IslHandle name = type_name(ctx, hi);
             if (!IslHandle_IsNull(name))
                 IslErr_Format(ctx, ctx->h_TypeError, "argument should be integer or None, not '%S'", name);
             IslHandle_Close(ctx, name);

@@ -45,7 +45,6 @@ typedef struct {
     IslField dialect_type;
     IslField reader_type;
     IslField writer_type;
-    IslField complex_type;
     int64_t field_limit;
     int minor; /* CPython 3.<minor> */
 } CsvState;
@@ -185,10 +184,7 @@ static int set_quoting(IslContext *ctx, int *target, IslHandle src) {
         *target = QUOTE_MINIMAL;
         return 0;
     }
-    IslHandle t = IslObject_Type(ctx, src);
-    int exact = IslObject_Is(ctx, t, ctx->h_LongType);
-    IslHandle_Close(ctx, t);
-    if (!exact) {
+    if (!IslObject_TypeIs(ctx, src, ctx->h_LongType)) {
         IslErr_SetString(ctx, ctx->h_TypeError, "\"quoting\" must be an integer");
         return -1;
     }
@@ -992,20 +988,9 @@ static int join_append(IslContext *ctx, CsvState *st, IslHandle self, Writer *w,
     return 0;
 }
 
-static int is_number(IslContext *ctx, CsvState *st, IslHandle obj) {
-    if (IslLong_Check(ctx, obj) || IslFloat_Check(ctx, obj)) return 1;
-    if (IslStr_Check(ctx, obj) || IslObject_Is(ctx, obj, ctx->h_None)) return 0;
-    IslHandle t = IslObject_Type(ctx, obj);
-    if (IslHandle_IsNull(t)) return -1;
-    static const char *const names[] = {"__index__", "__int__", "__float__"};
-    int r = 0;
-    for (int i = 0; i < 3 && r == 0; i++) r = IslObject_HasAttrString(ctx, t, names[i]);
-    IslHandle_Close(ctx, t);
-    if (r != 0) return r;
-    IslHandle ct = IslField_Load(ctx, obj, st->complex_type);
-    r = IslObject_TypeCheck(ctx, obj, ct);
-    IslHandle_Close(ctx, ct);
-    return r;
+/* PyNumber_Check, with the common cases inline. */
+static int is_number(IslContext *ctx, IslHandle obj) {
+    return IslLong_Check(ctx, obj) || IslFloat_Check(ctx, obj) || IslNumber_Check(ctx, obj);
 }
 
 /* Appends one item of a row; 0, or -1 with an exception. */
@@ -1015,9 +1000,7 @@ static int append_item(IslContext *ctx, CsvState *st, IslHandle self, Writer *w,
     int quoted;
     switch (w->quoting) {
     case QUOTE_NONNUMERIC:
-        quoted = is_number(ctx, st, item);
-        if (quoted < 0) return -1;
-        quoted = !quoted;
+        quoted = !is_number(ctx, item);
         break;
     case QUOTE_ALL: quoted = 1; break;
     case QUOTE_STRINGS: quoted = is_str; break;
@@ -1047,11 +1030,7 @@ static IslHandle writerow(IslContext *ctx, CsvState *st, IslHandle self, Writer 
     w->rec_kind = w->base_kind;
     int null_field = 0;
     int fast = IslList_CheckExact(ctx, row);
-    if (!fast && IslTuple_Check(ctx, row)) {
-        IslHandle t = IslObject_Type(ctx, row);
-        fast = IslObject_Is(ctx, t, ctx->h_TupleType);
-        IslHandle_Close(ctx, t);
-    }
+    if (!fast) fast = IslObject_TypeIs(ctx, row, ctx->h_TupleType);
     if (fast) {
         /* Indexes like list's iterator: str() of an item may change the list. */
         IslSsize n;
@@ -1335,10 +1314,7 @@ static IslHandle csv_field_size_limit(IslContext *ctx, IslHandle module, const I
     if (!st || !IslArg_Parse(ctx, args, nargs, kwnames, "|O:field_size_limit", limit_kw, &limit)) return ISL_NULL;
     int64_t old = st->field_limit;
     if (!IslHandle_IsNull(limit)) {
-        IslHandle t = IslObject_Type(ctx, limit);
-        int exact = IslObject_Is(ctx, t, ctx->h_LongType);
-        IslHandle_Close(ctx, t);
-        if (!exact) return IslErr_SetString(ctx, ctx->h_TypeError, "limit must be an integer");
+        if (!IslObject_TypeIs(ctx, limit, ctx->h_LongType)) return IslErr_SetString(ctx, ctx->h_TypeError, "limit must be an integer");
         int64_t v = IslLong_AsInt64(ctx, limit);
         if (v == -1 && IslErr_Occurred(ctx)) {
             if (IslErr_ExceptionMatches(ctx, ctx->h_OverflowError)) {
@@ -1397,12 +1373,7 @@ static int csv_exec(IslContext *ctx, IslHandle module) {
     IslHandle_Close(ctx, minor);
     if (IslErr_Occurred(ctx)) return -1;
 
-    IslHandle builtins = IslImport_ImportModule(ctx, "builtins");
-    if (IslHandle_IsNull(builtins)) return -1;
-    IslHandle complex = IslObject_GetAttrString(ctx, builtins, "complex");
-    IslHandle_Close(ctx, builtins);
-    if (keep(ctx, module, &st->complex_type, complex, NULL) < 0 ||
-        keep(ctx, module, &st->error, IslErr_NewException(ctx, "_csv.Error", ISL_NULL, NULL), "Error") < 0 ||
+    if (keep(ctx, module, &st->error, IslErr_NewException(ctx, "_csv.Error", ISL_NULL, NULL), "Error") < 0 ||
         keep(ctx, module, &st->dialects, IslDict_New(ctx), "_dialects") < 0 ||
         keep(ctx, module, &st->dialect_type, IslType_FromDef(ctx, module, &Dialect_def, ISL_NULL), "Dialect") < 0 ||
         keep(ctx, module, &st->reader_type, IslType_FromDef(ctx, module, &Reader_def, ISL_NULL), "Reader") < 0 ||
@@ -1414,7 +1385,7 @@ static int csv_exec(IslContext *ctx, IslHandle module) {
 static const IslMember csv_state_fields[] = {
     ISL_MEMBER_HIDDEN_FIELD(CsvState, error),       ISL_MEMBER_HIDDEN_FIELD(CsvState, dialects),
     ISL_MEMBER_HIDDEN_FIELD(CsvState, dialect_type), ISL_MEMBER_HIDDEN_FIELD(CsvState, reader_type),
-    ISL_MEMBER_HIDDEN_FIELD(CsvState, writer_type),  ISL_MEMBER_HIDDEN_FIELD(CsvState, complex_type),
+    ISL_MEMBER_HIDDEN_FIELD(CsvState, writer_type),
     {0},
 };
 

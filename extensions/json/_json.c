@@ -1183,13 +1183,6 @@ static int enc_key_value(Enc *e, int *first, IslHandle key, IslHandle value, Isl
     return enc_obj(e, value, level);
 }
 
-static int is_exact_dict(IslContext *ctx, IslHandle obj) {
-    IslHandle t = IslObject_Type(ctx, obj);
-    int r = IslObject_Is(ctx, t, ctx->h_DictType);
-    IslHandle_Close(ctx, t);
-    return r;
-}
-
 static int enc_dict(Enc *e, IslHandle dct, IslSsize level) {
     IslContext *ctx = e->ctx;
     IslSsize size = IslDict_Size(ctx, dct);
@@ -1204,7 +1197,7 @@ static int enc_dict(Enc *e, IslHandle dct, IslSsize level) {
         level++;
         if (enc_newline_indent(e, level) < 0) goto fail;
     }
-    if (e->sort_keys || !is_exact_dict(ctx, dct)) {
+    if (e->sort_keys || !IslObject_TypeIs(ctx, dct, ctx->h_DictType)) {
         items = IslMapping_Items(ctx, dct);
         if (IslHandle_IsNull(items)) goto fail;
         if (e->sort_keys && IslList_Sort(ctx, items) < 0) goto fail;

@@ -121,6 +121,11 @@ int Object_TypeCheck(IslContext *, IslHandle h, IslHandle type) {
     if (!expect(O(type) && PyType_Check(O(type)), "IslObject_TypeCheck", "a type", O(type))) return -1;
     return PyObject_TypeCheck(O(h), reinterpret_cast<PyTypeObject *>(O(type)));
 }
+int Object_TypeIs(IslContext *, IslHandle h, IslHandle type) {
+    return O(h) && reinterpret_cast<PyObject *>(Py_TYPE(O(h))) == O(type);
+}
+int Number_Check(IslContext *, IslHandle h) { return O(h) && PyNumber_Check(O(h)); }
+int Index_Check(IslContext *, IslHandle h) { return O(h) && PyIndex_Check(O(h)); }
 int Object_IsInstance(IslContext *, IslHandle h, IslHandle cls) {
     if (!not_null(O(h), "IslObject_IsInstance") || !not_null(O(cls), "IslObject_IsInstance")) return -1;
     return PyObject_IsInstance(O(h), O(cls));

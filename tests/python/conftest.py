@@ -3,7 +3,11 @@ inline C, and running Python code in each interpreter mode.
 
 Every test that takes `run` executes twice: in the main interpreter and in a
 fresh own-GIL sub-interpreter (own GIL, own obmalloc, strict extension
-checks), with the same extension binary.
+checks), with the same extension binary. Every test that takes `make_module`
+runs once per build of its inline C: the universal binary and the
+per-CPython unstable-tier build of the same source (-DISL_UNSTABLE_API);
+a test about the universal build alone says so with
+@pytest.mark.universal_only.
 """
 import hashlib
 import os
@@ -11,6 +15,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 
 import pytest
@@ -21,6 +26,7 @@ INCLUDE = ROOT / "include"
 PORTS = BUILD / "ports"
 PYTHONPATH = BUILD / "python"
 MODES = ["main", "sub"]
+ABIS = ["universal", "unstable"]
 
 
 def all_pythons():
@@ -38,15 +44,22 @@ def c_compiler():
     pytest.skip("no C compiler found")
 
 
-def compile_shared(source, name, outdir, *, lang="c", flags=(), include=INCLUDE):
+def extension_file(name, abi="universal"):
+    return f"{name}.abi3.so" if abi == "universal" else name + sysconfig.get_config_var("EXT_SUFFIX")
+
+
+def compile_shared(source, name, outdir, *, lang="c", flags=(), include=INCLUDE, abi="universal"):
     """Compiles `source` into outdir/<name>.abi3.so with only the isles headers
-    (those under `include`: the current ones unless told otherwise)."""
+    (those under `include`: the current ones unless told otherwise), or, for
+    abi="unstable", into a module for this CPython alone with Python.h too."""
     outdir.mkdir(parents=True, exist_ok=True)
     src = outdir / f"{name}.{lang}"
     src.write_text(source)
-    out = outdir / f"{name}.abi3.so"
+    out = outdir / extension_file(name, abi)
     cc = c_compiler() if lang == "c" else (os.environ.get("CXX") or "c++")
     std = "-std=c11" if lang == "c" else "-std=c++17"
+    if abi == "unstable":
+        flags = ["-DISL_UNSTABLE_API", "-I" + sysconfig.get_paths()["include"], *flags]
     cmd = [cc, std, "-shared", "-fPIC", "-O1", "-fvisibility=hidden", "-Wall", "-Werror", "-pedantic",
            "-Wno-unused-function", f"-I{include}", *flags, str(src), "-o", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -74,25 +87,37 @@ def ext_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("isles_ext")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "universal_only: make_module builds the universal binary alone")
+
+
+def pytest_generate_tests(metafunc):
+    if "abi" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("universal_only")
+        metafunc.parametrize("abi", ABIS[:1] if only else ABIS)
+
+
 @pytest.fixture
-def make_module(ext_dir):
-    """make_module(body, methods=[...]) -> the module name, built into ext_dir.
+def make_module(ext_dir, abi):
+    """make_module(body, methods=[...]) -> the module name, built into ext_dir
+    for this test's ABI mode (`abi`).
 
     `body` is C defining implementations and ISL_DEF_METH_* entries; `methods`
-    names those entries. The name derives from the source, so each distinct
-    module is built once per session and never clashes in sys.modules.
+    names those entries. The name derives from the source and the mode, so
+    each distinct module is built once per session and never clashes in
+    sys.modules.
     """
     def build(body, methods=(), *, state_size=0, exec_fn="NULL", constants="NULL", free_fn="NULL", flags=(),
               prefix="isltest", state_fields="NULL"):
         body = textwrap.dedent(body)
         fields = dict(state_size=state_size, exec_fn=exec_fn, constants=constants, free_fn=free_fn,
                       state_fields=state_fields)
-        key = hashlib.sha1(repr((body, methods, fields, flags)).encode()).hexdigest()[:12]
+        key = hashlib.sha1(repr((body, methods, fields, flags, abi)).encode()).hexdigest()[:12]
         name = f"{prefix}_{key}"
-        if not (ext_dir / f"{name}.abi3.so").exists():
+        if not (ext_dir / extension_file(name, abi)).exists():
             src = MODULE_TEMPLATE.format(body=body, name=name, methods="".join(f"&{m}, " for m in methods),
                                          **fields)
-            compile_shared(src, name, ext_dir, flags=flags)
+            compile_shared(src, name, ext_dir, flags=flags, abi=abi)
         return name
     return build
 

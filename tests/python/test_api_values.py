@@ -40,6 +40,15 @@ static IslHandle checks(IslContext *ctx, IslHandle m, IslHandle a) {
     buf[6] = '0' + IslList_CheckExact(ctx, a); buf[7] = '0' + IslDict_Check(ctx, a);
     return IslStr_FromUTF8AndSize(ctx, buf, 8);
 }
+/* type(a) is t exactly (0 for the null handle), PyNumber_Check, PyIndex_Check */
+static IslHandle kinds(IslContext *ctx, IslHandle m, IslHandle const *args, size_t nargs) {
+    if (nargs != 2) return IslErr_SetString(ctx, ctx->h_TypeError, "kinds(value, type)");
+    char buf[4] = {'0' + IslObject_TypeIs(ctx, args[0], args[1]), '0' + IslNumber_Check(ctx, args[0]),
+                   '0' + IslIndex_Check(ctx, args[0]),
+                   '0' + (IslObject_TypeIs(ctx, ISL_NULL, args[1]) + IslNumber_Check(ctx, ISL_NULL) +
+                          IslIndex_Check(ctx, ISL_NULL))};
+    return IslStr_FromUTF8AndSize(ctx, buf, 4);
+}
 static IslHandle constants(IslContext *ctx, IslHandle m) {
     IslHandle items[5] = {ctx->h_None, ctx->h_True, ctx->h_False, ctx->h_NotImplemented, ctx->h_Ellipsis};
     return IslTuple_New(ctx, items, 5);
@@ -65,12 +74,13 @@ ISL_DEF_METH_O(double_def, "double", roundtrip_double, "");
 ISL_DEF_METH_O(bool_def, "to_bool", to_bool, "");
 ISL_DEF_METH_O(index_def, "index", index_of, "");
 ISL_DEF_METH_O(checks_def, "checks", checks, "");
+ISL_DEF_METH_FASTCALL(kinds_def, "kinds", kinds, "");
 ISL_DEF_METH_NOARGS(constants_def, "constants", constants, "");
 ISL_DEF_METH_NOARGS(types_def, "types", types, "");
 ISL_DEF_METH_O(dup_def, "dup_is", dup_is, "");
 """
 NUMBER_METHODS = ["i64_def", "u64_def", "ssize_def", "size_def", "double_def", "bool_def", "index_def",
-                  "checks_def", "constants_def", "types_def", "dup_def"]
+                  "checks_def", "kinds_def", "constants_def", "types_def", "dup_def"]
 
 
 def test_numbers(run, make_module):
@@ -99,6 +109,14 @@ def test_numbers(run, make_module):
         assert mod.checks([]) == "00000110" and mod.checks({}) == "00000001"
         class L(list): pass
         assert mod.checks(L()) == "00000100"
+        class I(int): pass
+        class F:
+            def __float__(self): return 1.0
+        for value, of, want in [(1, int, "1110"), (True, int, "0110"), (I(2), int, "0110"), (I(2), I, "1110"),
+                                (1.5, float, "1100"), (1j, complex, "1100"), (Idx(), Idx, "1110"), (F(), F, "1100"),
+                                ("1", str, "1000"), ({}, dict, "1000"), (L(), list, "0000"), (None, 3, "0000"),
+                                (b"", None, "0000")]:
+            assert mod.kinds(value, of) == want, (value, of, mod.kinds(value, of), want)
         assert mod.constants() == (None, True, False, NotImplemented, Ellipsis)
         assert mod.types() == (object, type, int, float, bool, str, bytes, tuple, list, dict)
         assert mod.dup_is(object()) is True

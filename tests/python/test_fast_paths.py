@@ -72,6 +72,13 @@ static IslHandle kinds(IslContext *ctx, IslHandle m, IslHandle x) {
              IslStr_Check(ctx, x), IslBytes_Check(ctx, x), (int)n);
     return IslStr_FromUTF8(ctx, buf);
 }
+/* type(x) is tuple, type(x) is int, PyIndex_Check(x) */
+static IslHandle exact(IslContext *ctx, IslHandle m, IslHandle x) {
+    (void)m;
+    char buf[3] = {'0' + IslObject_TypeIs(ctx, x, ctx->h_TupleType), '0' + IslObject_TypeIs(ctx, x, ctx->h_LongType),
+                   '0' + IslIndex_Check(ctx, x)};
+    return IslStr_FromUTF8AndSize(ctx, buf, 3);
+}
 /* IslLong_AsInt64, _AsUInt64, _AsSsize, _AsSize of x: each value, or the
  * exception's name. */
 static IslHandle ints(IslContext *ctx, IslHandle m, IslHandle x) {
@@ -166,13 +173,14 @@ ISL_DEF_METH_FASTCALL(compare_raw_def, "compare_raw", compare_raw, "");
 ISL_DEF_METH_O(ints_def, "ints", ints, "");
 ISL_DEF_METH_FASTCALL(item_def, "item", item, "");
 ISL_DEF_METH_O(kinds_def, "kinds", kinds, "");
+ISL_DEF_METH_O(exact_def, "exact", exact, "");
 ISL_DEF_METH_NOARGS(flags_def, "flags", flags, "");
 ISL_DEF_METH_FASTCALL(dup_close_def, "dup_close", dup_close, "");
 ISL_DEF_METH_O(close_last_def, "close_last", close_last, "");
 ISL_DEF_METH_O(keep_def, "keep", keep, "");
 ISL_DEF_METH_NOARGS(kept_def, "kept", kept, "");
 """
-METHODS = ["compare_raw_def", "inline_running_def", "vectorcall_flag_def", "compare_def", "swap_def", "ints_def", "item_def", "kinds_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
+METHODS = ["compare_raw_def", "inline_running_def", "vectorcall_flag_def", "compare_def", "swap_def", "ints_def", "item_def", "kinds_def", "exact_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
 
 
 @pytest.fixture(params=["fast", "slow"])
@@ -245,6 +253,12 @@ def test_type_checks_and_sizes_match_either_way(run, fast_paths):
         assert mod.kinds([]) == "11000000 0" and mod.kinds([1, 2, 3]) == "11000000 3"
         assert mod.kinds(L([1])) == "10000000 1"
         assert mod.kinds({}) == "00010000 -1" and mod.kinds(D()) == "00010000 -1"
+        class X:
+            def __index__(self): return 1
+        exact = [((), "100"), (T(), "000"), (1, "011"), (True, "001"), (I(3), "001"), (X(), "001"), (1.0, "000"),
+                 ("1", "000")]
+        for x, want in exact:
+            assert mod.exact(x) == want, (x, mod.exact(x), want)
     """, name)
 
 

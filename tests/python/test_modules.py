@@ -3,6 +3,7 @@ loader: version negotiation, a missing runtime, and many interpreters."""
 import os
 import subprocess
 import sys
+import sysconfig
 import textwrap
 
 import pytest
@@ -42,10 +43,12 @@ static const IslModuleConstant consts[] = {
 """
 
 
-def test_method_kinds_and_constants(run, make_module):
+def test_method_kinds_and_constants(run, make_module, abi):
     name = make_module(KINDS, ["noargs_def", "one_def", "fast_def", "kw_def", "self_def"], constants="consts")
+    suffix = ".abi3.so" if abi == "universal" else sysconfig.get_config_var("EXT_SUFFIX")
     run(f"""
         import islhelpers as t
+        assert mod.__file__.endswith("{suffix}"), mod.__file__  # the ABI mode's own build
         assert mod.noargs() == "noargs" and mod.one(5) == 5
         t.raises(TypeError, mod.noargs, 1, match="takes no arguments")
         t.raises(TypeError, mod.one, match="takes exactly one argument")

@@ -7,7 +7,7 @@
 
 #include "isles/stable/context.h"
 
-#define ISL_CONTEXT_N_SLOTS 182
+#define ISL_CONTEXT_N_SLOTS 185
 #define ISL_CONTEXT_HEADER_WORDS 4
 
 /* X(slot, field) for every constant; the backend supplies the object. */
@@ -197,6 +197,9 @@
     X(179, ctx_List_Sort, List_Sort) \
     X(180, ctx_Sequence_CompareKeyedItem, Sequence_CompareKeyedItem) \
     X(181, ctx_Arg_UnpackSpec, Arg_UnpackSpec) \
+    X(182, ctx_Object_TypeIs, Object_TypeIs) \
+    X(183, ctx_Number_Check, Number_Check) \
+    X(184, ctx_Index_Check, Index_Check) \
 
 /* X(slot, "name") for every slot, in order. */
 #define ISL_FOR_EACH_SLOT_NAME(X) \
@@ -382,6 +385,9 @@
     X(179, "IslList_Sort") \
     X(180, "IslSequence_CompareKeyedItem") \
     X(181, "IslArg_UnpackSpec") \
+    X(182, "IslObject_TypeIs") \
+    X(183, "IslNumber_Check") \
+    X(184, "IslIndex_Check") \
 
 #ifdef __cplusplus
 namespace isles::internal::impl {
@@ -521,6 +527,9 @@ IslHandle Mapping_Items(IslContext *ctx, IslHandle mapping);
 int List_Sort(IslContext *ctx, IslHandle list);
 int Sequence_CompareKeyedItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle key, IslHandle other, int op, int other_first);
 int Arg_UnpackSpec(IslContext *ctx, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, IslHandle *values);
+int Object_TypeIs(IslContext *ctx, IslHandle h, IslHandle type);
+int Number_Check(IslContext *ctx, IslHandle h);
+int Index_Check(IslContext *ctx, IslHandle h);
 }  // namespace isles::internal::impl
 #endif
 #endif

@@ -208,6 +208,9 @@ struct IslContext {
     int (*ctx_List_Sort)(IslContext *, IslHandle);  /* slot 179 */
     int (*ctx_Sequence_CompareKeyedItem)(IslContext *, IslHandle, IslSsize, IslHandle, IslHandle, int, int);  /* slot 180 */
     int (*ctx_Arg_UnpackSpec)(IslContext *, const IslHandle *, size_t, IslHandle, IslArgSpec *, IslHandle *);  /* slot 181 */
+    int (*ctx_Object_TypeIs)(IslContext *, IslHandle, IslHandle);  /* slot 182 */
+    int (*ctx_Number_Check)(IslContext *, IslHandle);  /* slot 183 */
+    int (*ctx_Index_Check)(IslContext *, IslHandle);  /* slot 184 */
 };
 
 /* A per-CPython build (ISL_UNSTABLE_API) compiles the functions marked
@@ -582,6 +585,23 @@ static inline IslHandle IslMapping_Items(IslContext *ctx, IslHandle mapping) { r
 static inline int IslList_Sort(IslContext *ctx, IslHandle list) { return ctx->ctx_List_Sort(ctx, list); }
 static inline int IslSequence_CompareKeyedItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle key, IslHandle other, int op, int other_first) { return ctx->ctx_Sequence_CompareKeyedItem(ctx, seq, index, key, other, op, other_first); }
 static inline int IslArg_UnpackSpec(IslContext *ctx, const IslHandle *args, size_t nargs, IslHandle kwnames, IslArgSpec *spec, IslHandle *values) { return ctx->ctx_Arg_UnpackSpec(ctx, args, nargs, kwnames, spec, values); }
+#ifndef ISL_UNSTABLE_API
+static inline int IslObject_TypeIs(IslContext *ctx, IslHandle h, IslHandle type) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i)
+        return _IslObject_TypeBits(h._i) == type._i;
+    return ctx->ctx_Object_TypeIs(ctx, h, type);
+}
+#endif
+#ifndef ISL_UNSTABLE_API
+static inline int IslNumber_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Number_Check(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
+static inline int IslIndex_Check(IslContext *ctx, IslHandle h) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i)
+        return 1;
+    return ctx->ctx_Index_Check(ctx, h);
+}
+#endif
 
 #ifdef __cplusplus
 }

@@ -259,6 +259,7 @@ static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize
         op >= Py_LT && op <= Py_GE) {
         PyObject *a = PyList_GET_ITEM(l, i), *b = PyList_GET_ITEM(l, j);
         PyTypeObject *t = Py_TYPE(a);
+        if (a == b && (op == Py_EQ || op == Py_NE)) return op == Py_EQ; /* identity first, as RichCompareBool */
         if (t == Py_TYPE(b) && (t == &PyLong_Type || t == &PyFloat_Type)) {
             PyObject *r = t->tp_richcompare(a, b, op);
             if (r == Py_True || r == Py_False) return r == Py_True;
@@ -273,6 +274,7 @@ static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsi
     if (s && x && PyList_CheckExact(s) && index >= 0 && index < PyList_GET_SIZE(s) && op >= Py_LT && op <= Py_GE) {
         PyObject *item = PyList_GET_ITEM(s, index);
         PyTypeObject *t = Py_TYPE(item);
+        if (item == x && (op == Py_EQ || op == Py_NE)) return op == Py_EQ; /* identity first, as RichCompareBool */
         if (t == Py_TYPE(x) && (t == &PyLong_Type || t == &PyFloat_Type)) {
             PyObject *r = other_first ? t->tp_richcompare(x, item, op) : t->tp_richcompare(item, x, op);
             if (r == Py_True || r == Py_False) return r == Py_True;
@@ -281,6 +283,18 @@ static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsi
         }
     }
     return ctx->ctx_Sequence_CompareItem(ctx, seq, index, other, op, other_first);
+}
+static inline int IslObject_TypeIs(IslContext *ctx, IslHandle h, IslHandle type) {
+    (void)ctx;
+    return IslUnstable_AsPyObject(h) && (PyObject *)Py_TYPE(IslUnstable_AsPyObject(h)) == IslUnstable_AsPyObject(type);
+}
+static inline int IslNumber_Check(IslContext *ctx, IslHandle h) {
+    (void)ctx;
+    return IslUnstable_AsPyObject(h) && PyNumber_Check(IslUnstable_AsPyObject(h));
+}
+static inline int IslIndex_Check(IslContext *ctx, IslHandle h) {
+    (void)ctx;
+    return IslUnstable_AsPyObject(h) && PyIndex_Check(IslUnstable_AsPyObject(h));
 }
 
 #ifdef __cplusplus
