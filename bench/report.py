@@ -67,12 +67,15 @@ def callcost_section(out):
             "and nanobind inline small-int conversion and call through their own vectorcall, hence their lead. "
             "nanobind cannot load in sub-interpreters; pybind11 pays for its per-interpreter internals. Every build "
             "aligns its functions to 64 bytes (`-falign-functions=64`): code placement alone moves a "
-            "5-instruction function by +-7% otherwise. The builds run in a new random order every round: in a "
-            "fixed order the build that opens a sweep ran METH_O up to 6% faster than identical code later in "
-            "it. Each ratio is taken within one process (best of the rounds against best of the rounds) and the "
-            "median over several fresh processes is reported: the addresses a process loads the builds at move "
-            "whole rows by several per cent. \"C-API, again\" is the raw C-API source built a second time under "
-            "another name, a null control: its distance from 1.00 is the resolution of the figures.", ""]
+            "5-instruction function by +-7% otherwise. In a fixed order, the first build timed after a change of "
+            "workload ran METH_O up to 6% faster than identical code timed later; so each workload's sweep "
+            "starts with an untimed run of a build no column reports, and the builds run in a new random order "
+            "every round. Each ratio is taken within one process (best of the rounds against best of the rounds) "
+            "and the median over several fresh processes is reported: the addresses a process loads the builds "
+            "at move whole rows by several per cent. \"C-API, again\" is the raw C-API source built a second "
+            "time under another name, a null control: it should read 1.00, and the range of its per-process "
+            "ratios, given under each table, is the noise in one process's ratio (the median over the "
+            "processes is steadier).", ""]
     for n, d in files.items():
         others = [b for b in d.get("builds", []) if b != "C-API"] or ["isles universal", "isles unstable"]
         out.append(f"CPython {version_of(n)} ({machine_line(d)}):")
@@ -84,6 +87,11 @@ def callcost_section(out):
             cells = [f"{ns.get(b, 0):.1f} ns ({r['ratio'][b]:.2f}x)" for b in others] if "ratio" in r \
                 else [f"{r['universal_ratio']:.2f}x", f"{r['unstable_ratio']:.2f}x"]
             out.append(f"| {r['workload']} | {ns.get('C-API', r.get('capi_ns', 0)):.1f} ns | " + " | ".join(cells) + " |")
+        control = [r for r in d["results"] if "C-API, again" in r.get("ratio_per_process", {})]
+        if control:
+            out += ["", "Null control, range of its per-process ratios: " + "; ".join(
+                f"{r['workload'].split(':')[1].strip()} {min(r['ratio_per_process']['C-API, again']):.2f}"
+                f"–{max(r['ratio_per_process']['C-API, again']):.2f}" for r in control) + "."]
         if d.get("skipped"):
             out.append("")
             out += [f"- skipped {k}: {v}" for k, v in d["skipped"].items()]

@@ -1,11 +1,15 @@
 /* The call-overhead probes on the raw C-API (METH_NOARGS, METH_O,
  * METH_FASTCALL), the baseline for calls_isles.c. Multi-phase init and
- * per-interpreter-GIL support, like the isles modules. Built twice by
- * bench/callcost.py, under two names: the second copy is the harness's
- * null control. */
+ * per-interpreter-GIL support, like the isles modules. bench/callcost.py
+ * builds it three times, under three names: the baseline, a null control,
+ * and an untimed warm-up. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#ifndef MODNAME
+#define MODNAME calls_capi
+#define MODNAME_STR "calls_capi"
+#endif
 #define CONCAT_(a, b) a##b
 #define CONCAT(a, b) CONCAT_(a, b)
 

@@ -15,7 +15,9 @@ typedef struct {
     IslSsize lo, hi;
 } bisect_args;
 
-/* type(o).__name__, which CPython's messages print (its tp_name). */
+/* type(o).__name__: what CPython's messages print (tp_name) for classes
+ * defined in Python. C types name their module in tp_name as well
+ * ('decimal.Decimal'), which this does not. */
 static IslHandle type_name(IslContext *ctx, IslHandle o) {
     IslHandle type = IslObject_Type(ctx, o);
     if (IslHandle_IsNull(type)) return type;

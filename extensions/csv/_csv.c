@@ -988,11 +988,6 @@ static int join_append(IslContext *ctx, CsvState *st, IslHandle self, Writer *w,
     return 0;
 }
 
-/* PyNumber_Check, with the common cases inline. */
-static int is_number(IslContext *ctx, IslHandle obj) {
-    return IslLong_Check(ctx, obj) || IslFloat_Check(ctx, obj) || IslNumber_Check(ctx, obj);
-}
-
 /* Appends one item of a row; 0, or -1 with an exception. */
 static int append_item(IslContext *ctx, CsvState *st, IslHandle self, Writer *w, IslHandle item, int *null_field) {
     int is_str = IslStr_Check(ctx, item);
@@ -1000,7 +995,7 @@ static int append_item(IslContext *ctx, CsvState *st, IslHandle self, Writer *w,
     int quoted;
     switch (w->quoting) {
     case QUOTE_NONNUMERIC:
-        quoted = !is_number(ctx, item);
+        quoted = !IslNumber_Check(ctx, item);
         break;
     case QUOTE_ALL: quoted = 1; break;
     case QUOTE_STRINGS: quoted = is_str; break;
@@ -1038,7 +1033,9 @@ static IslHandle writerow(IslContext *ctx, CsvState *st, IslHandle self, Writer 
         if (!items && IslErr_Occurred(ctx)) return ISL_NULL; /* an empty list has no array */
         for (IslSsize i = 0; i < n; i++) {
             IslHandle item = items[i];
-            if (IslStr_Check(ctx, item)) {
+            /* An exact str: quoted under every quoting but QUOTE_MINIMAL and
+             * QUOTE_NONE. A subclass may be a number (QUOTE_NONNUMERIC). */
+            if (IslObject_TypeIs(ctx, item, ctx->h_StrType)) {
                 int kind;
                 IslSsize len;
                 const void *data = IslStr_Data(ctx, item, &kind, &len);

@@ -112,10 +112,17 @@ def test_numbers(run, make_module):
         class I(int): pass
         class F:
             def __float__(self): return 1.0
+        class Meta(type):
+            def __float__(cls): return 1.0  # makes the class a number, not its instances
+        class OnlyMeta(metaclass=Meta): pass
+        class OnlyComplex:
+            def __complex__(self): return 1j
+        class C(complex): pass
         for value, of, want in [(1, int, "1110"), (True, int, "0110"), (I(2), int, "0110"), (I(2), I, "1110"),
                                 (1.5, float, "1100"), (1j, complex, "1100"), (Idx(), Idx, "1110"), (F(), F, "1100"),
                                 ("1", str, "1000"), ({}, dict, "1000"), (L(), list, "0000"), (None, 3, "0000"),
-                                (b"", None, "0000")]:
+                                (b"", None, "0000"), (OnlyMeta(), OnlyMeta, "1000"), (OnlyComplex(), int, "0000"),
+                                (C(1j), complex, "0100"), (None, type(None), "1000")]:
             assert mod.kinds(value, of) == want, (value, of, mod.kinds(value, of), want)
         assert mod.constants() == (None, True, False, NotImplemented, Ellipsis)
         assert mod.types() == (object, type, int, float, bool, str, bytes, tuple, list, dict)

@@ -1,9 +1,10 @@
 """The fast paths a runtime switches on per context (ISL_CONTEXT_INLINE_HEADER,
 _INTS and _ITEMS, the published module layout) and the paths a universal binary takes where
-they are off. The same source is built twice: as usual, and with
+they are off. The same source is built as usual and with
 _ISL_TEST_SLOW_PATHS, which compiles out every inline read of the object header and
-ignores the runtime's layout, as on a runtime that offers neither. Both run
-in the main interpreter and an own-GIL one, and must behave alike."""
+ignores the runtime's layout, as on a runtime that offers neither; each of
+those universal and per CPython (the unstable tier). All four run in the
+main interpreter and an own-GIL one, and must behave alike."""
 import pytest
 
 FAST_PATHS = r"""

@@ -194,21 +194,28 @@ for _ in range(300):
     if a != b:
         mismatches.append(("encoder", doc, opts, a, b))
 
-# csv: random input through both readers, and rows through both writers
+# csv: random input through both readers, and rows (lists, tuples, iterators) through both writers
+import fractions
+class Str(str): pass
+class StrNumber(str):  # a number to PyNumber_Check: unquoted under QUOTE_NONNUMERIC
+    def __float__(self): return 1.0
+fields = ["x", "", None, 1, 2.5, True, 1j, fractions.Fraction(1, 3), "a,b", 'q"q', "l\nm", "\u00e9",
+          Str("s,t"), StrNumber("n")]
 alphabet = ['a', ',', ';', '"', '\\', ' ', '\n', '\r', '\r\n', '\u00e9', '\U0001f600', '1', '.', '\t']
 for _ in range(1500):
     text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20)))
     fmt = dict(delimiter=rnd.choice([",", ";", "\t"]), quotechar=rnd.choice(['"', "'"]),
                escapechar=rnd.choice([None, "\\"]), doublequote=rnd.random() < 0.7,
-               skipinitialspace=rnd.random() < 0.3, strict=rnd.random() < 0.3, quoting=rnd.choice([0, 1, 2, 3]))
+               skipinitialspace=rnd.random() < 0.3, strict=rnd.random() < 0.3, quoting=rnd.choice([0, 1, 2, 3, 4, 5]))
     read = lambda m: (list(m.reader(io.StringIO(text, newline=""), **fmt)))
     a, b = outcome(lambda: read(ccsv)), outcome(lambda: read(icsv))
     if a != b:
         mismatches.append(("reader", text, fmt, a, b))
-    row = [rnd.choice(["x", "", None, 1, 2.5, "a,b", 'q"q', "l\nm", "\u00e9"]) for _ in range(rnd.randint(0, 4))]
+    row = [rnd.choice(fields) for _ in range(rnd.randint(0, 4))]
+    shape = rnd.choice([list, tuple, iter])
     def write(m):
         out = io.StringIO()
-        m.writer(out, **fmt).writerow(row)
+        m.writer(out, **fmt).writerow(shape(row))
         return out.getvalue()
     a, b = outcome(lambda: write(ccsv)), outcome(lambda: write(icsv))
     if a != b:

@@ -593,7 +593,14 @@ static inline int IslObject_TypeIs(IslContext *ctx, IslHandle h, IslHandle type)
 }
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslNumber_Check(IslContext *ctx, IslHandle h) { return ctx->ctx_Number_Check(ctx, h); }
+static inline int IslNumber_Check(IslContext *ctx, IslHandle h) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i) {
+        intptr_t type = _IslObject_TypeBits(h._i);
+        if (type == ctx->h_LongType._i || type == ctx->h_FloatType._i) return 1;
+        if (type == ctx->h_StrType._i || h._i == ctx->h_None._i) return 0;
+    }
+    return ctx->ctx_Number_Check(ctx, h);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslIndex_Check(IslContext *ctx, IslHandle h) {

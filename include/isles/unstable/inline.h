@@ -294,7 +294,9 @@ static inline int IslNumber_Check(IslContext *ctx, IslHandle h) {
 }
 static inline int IslIndex_Check(IslContext *ctx, IslHandle h) {
     (void)ctx;
-    return IslUnstable_AsPyObject(h) && PyIndex_Check(IslUnstable_AsPyObject(h));
+    if (!IslUnstable_AsPyObject(h)) return 0;
+    PyNumberMethods *nb = Py_TYPE(IslUnstable_AsPyObject(h))->tp_as_number;
+    return nb && nb->nb_index;
 }
 
 #ifdef __cplusplus
