@@ -53,6 +53,11 @@ def ports_section(out):
     out += [f"![ports {version_of(n)}](../bench/results/{n.removesuffix('.json')}.png)" for n in files] + [""]
 
 
+def quartiles(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 4], xs[(3 * len(xs)) // 4]
+
+
 def callcost_section(out):
     files = load("callcost-*.json")
     if not files:
@@ -73,9 +78,9 @@ def callcost_section(out):
             "every round. Each ratio is taken within one process (best of the rounds against best of the rounds) "
             "and the median over several fresh processes is reported: the addresses a process loads the builds "
             "at move whole rows by several per cent. \"C-API, again\" is the raw C-API source built a second "
-            "time under another name, a null control: it should read 1.00, and the range of its per-process "
-            "ratios, given under each table, is the noise in one process's ratio (the median over the "
-            "processes is steadier).", ""]
+            "time under another name, a null control: it should read 1.00, and the spread of its per-process "
+            "ratios (the middle half is given under each table) is the noise in one process's ratio; the median "
+            "over the processes is steadier.", ""]
     for n, d in files.items():
         others = [b for b in d.get("builds", []) if b != "C-API"] or ["isles universal", "isles unstable"]
         out.append(f"CPython {version_of(n)} ({machine_line(d)}):")
@@ -87,11 +92,12 @@ def callcost_section(out):
             cells = [f"{ns.get(b, 0):.1f} ns ({r['ratio'][b]:.2f}x)" for b in others] if "ratio" in r \
                 else [f"{r['universal_ratio']:.2f}x", f"{r['unstable_ratio']:.2f}x"]
             out.append(f"| {r['workload']} | {ns.get('C-API', r.get('capi_ns', 0)):.1f} ns | " + " | ".join(cells) + " |")
-        control = [r for r in d["results"] if "C-API, again" in r.get("ratio_per_process", {})]
-        if control:
-            out += ["", "Null control, range of its per-process ratios: " + "; ".join(
-                f"{r['workload'].split(':')[1].strip()} {min(r['ratio_per_process']['C-API, again']):.2f}"
-                f"–{max(r['ratio_per_process']['C-API, again']):.2f}" for r in control) + "."]
+        for build in ("C-API, again", "isles universal"):
+            spread = [r for r in d["results"] if build in r.get("ratio_per_process", {})]
+            if spread:
+                out += ["", f"{build}, middle half of the per-process ratios: " + "; ".join(
+                    "{} {:.3f}–{:.3f}".format(r['workload'].split(':')[1].strip(), *quartiles(r['ratio_per_process'][build]))
+                    for r in spread) + "."]
         if d.get("skipped"):
             out.append("")
             out += [f"- skipped {k}: {v}" for k, v in d["skipped"].items()]
