@@ -527,7 +527,8 @@ int Sequence_CompareKeyedItem(IslContext *, IslHandle s, IslSsize index, IslHand
 }
 int Callable_Check(IslContext *, IslHandle o) { return O(o) && PyCallable_Check(O(o)); }
 
-int Recursion_Enter(IslContext *, const char *where) { return Py_EnterRecursiveCall(where ? where : ""); }
+// Py_EnterRecursiveCall reports failure as 1, not -1 (its && of two checks).
+int Recursion_Enter(IslContext *, const char *where) { return Py_EnterRecursiveCall(where ? where : "") ? -1 : 0; }
 void Recursion_Leave(IslContext *) { Py_LeaveRecursiveCall(); }
 
 // ---- generic objects

@@ -478,3 +478,110 @@ def test_mapping_items_and_sort(run, make_module):
         mod.sort(l)
         assert l == [1, 2, 3]
         """, make_module(ITEMS, ["sorted_items_def", "sort_def"]))
+
+
+ITERATION = r"""
+/* IslDict_Next: the (key, value) pairs, or only keys or only values */
+static IslHandle dict_pairs(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    if (nargs != 2) return IslErr_SetString(ctx, ctx->h_TypeError, "dict_pairs(d, which)");
+    int64_t which = IslLong_AsInt64(ctx, args[1]); /* 0: pairs, 1: keys, 2: values */
+    IslHandle out = IslList_New(ctx);
+    if (IslHandle_IsNull(out)) return ISL_NULL;
+    IslSsize pos = 0;
+    IslHandle k = ISL_NULL, v = ISL_NULL;
+    int r;
+    while ((r = IslDict_Next(ctx, args[0], &pos, which == 2 ? NULL : &k, which == 1 ? NULL : &v)) == 1) {
+        IslHandle pair[2] = {k, v};
+        IslHandle item = which == 1 ? IslHandle_Dup(ctx, k) : which == 2 ? IslHandle_Dup(ctx, v)
+                                                                         : IslTuple_New(ctx, pair, 2);
+        IslHandle_Close(ctx, k);
+        IslHandle_Close(ctx, v);
+        k = v = ISL_NULL;
+        if (IslHandle_IsNull(item) || IslList_Append(ctx, out, item) < 0) r = -1;
+        IslHandle_Close(ctx, item);
+        if (r < 0) break;
+    }
+    if (r < 0) {
+        IslHandle_Close(ctx, out);
+        return ISL_NULL;
+    }
+    return out;
+}
+/* depth(n): n levels of C recursion, each counted by IslRecursion_Enter */
+static IslHandle depth(IslContext *ctx, IslHandle m, IslHandle n) {
+    int64_t left = IslLong_AsInt64(ctx, n);
+    if (left == -1 && IslErr_Occurred(ctx)) return ISL_NULL;
+    if (left == 0) return IslLong_FromInt64(ctx, 0);
+    if (IslRecursion_Enter(ctx, " in depth") < 0) return ISL_NULL;
+    IslHandle next = IslLong_FromInt64(ctx, left - 1);
+    IslHandle r = IslHandle_IsNull(next) ? ISL_NULL : depth(ctx, m, next);
+    IslRecursion_Leave(ctx);
+    IslHandle_Close(ctx, next);
+    if (IslHandle_IsNull(r)) return ISL_NULL;
+    int64_t below = IslLong_AsInt64(ctx, r);
+    IslHandle_Close(ctx, r);
+    return IslLong_FromInt64(ctx, below + 1);
+}
+static IslHandle generic_get(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    if (nargs != 2) return IslErr_SetString(ctx, ctx->h_TypeError, "generic_get(obj, name)");
+    return IslObject_GenericGetAttr(ctx, args[0], args[1]);
+}
+/* generic_set(obj, name[, value]): no value deletes */
+static IslHandle generic_set(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    if (nargs < 2 || nargs > 3) return IslErr_SetString(ctx, ctx->h_TypeError, "generic_set(obj, name[, value])");
+    if (IslObject_GenericSetAttr(ctx, args[0], args[1], nargs == 3 ? args[2] : ISL_NULL) < 0) return ISL_NULL;
+    return IslHandle_Dup(ctx, ctx->h_None);
+}
+static IslHandle add_type(IslContext *ctx, IslHandle m, IslHandle type) {
+    return IslModule_AddType(ctx, m, type) < 0 ? ISL_NULL : IslHandle_Dup(ctx, ctx->h_None);
+}
+ISL_DEF_METH_FASTCALL(dict_pairs_def, "dict_pairs", dict_pairs, "");
+ISL_DEF_METH_O(depth_def, "depth", depth, "");
+ISL_DEF_METH_FASTCALL(generic_get_def, "generic_get", generic_get, "");
+ISL_DEF_METH_FASTCALL(generic_set_def, "generic_set", generic_set, "");
+ISL_DEF_METH_O(add_type_def, "add_type", add_type, "");
+"""
+
+
+def test_dict_iteration_recursion_and_generic_attributes(run, make_module):
+    """IslDict_Next, IslRecursion_Enter/Leave, IslObject_GenericGetAttr/SetAttr
+    and IslModule_AddType against what Python does."""
+    run("""
+        import sys
+        import islhelpers as t
+        d = {"a": 1, 2: [3], None: None}
+        assert mod.dict_pairs(d, 0) == list(d.items())
+        assert mod.dict_pairs(d, 1) == list(d) and mod.dict_pairs(d, 2) == list(d.values())
+        assert mod.dict_pairs({}, 0) == []
+        class D(dict): pass
+        assert mod.dict_pairs(D(x=1), 0) == [("x", 1)]
+        t.raises(TypeError, mod.dict_pairs, [("a", 1)], 0)
+        assert mod.depth(0) == 0 and mod.depth(200) == 200
+        try:
+            mod.depth(10**6)
+        except RecursionError as e:
+            assert str(e).endswith(" in depth"), str(e)
+        else:
+            raise AssertionError("no RecursionError")
+        assert mod.depth(50) == 50  # the levels were all left again
+        class P:
+            cls_attr = "class"
+            @property
+            def prop(self): return "property"
+            def __getattr__(self, name): return "fallback"  # generic lookup does not call it
+        p = P()
+        mod.generic_set(p, "x", 5)
+        assert p.x == 5 and mod.generic_get(p, "x") == 5
+        assert mod.generic_get(p, "cls_attr") == "class" and mod.generic_get(p, "prop") == "property"
+        t.raises(AttributeError, mod.generic_get, p, "missing")
+        mod.generic_set(p, "x")
+        assert "x" not in vars(p)
+        t.raises(AttributeError, mod.generic_set, p, "x")  # deleting what is not there
+        t.raises(AttributeError, mod.generic_set, p, "prop", 1)  # a property without a setter
+        t.raises(TypeError, mod.generic_get, p, 1)
+        class Added: pass
+        mod.add_type(Added)
+        assert mod.Added is Added
+        t.raises(TypeError, mod.add_type, 1)
+        """, make_module(ITERATION, ["dict_pairs_def", "depth_def", "generic_get_def", "generic_set_def",
+                                    "add_type_def"]))

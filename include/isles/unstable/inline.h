@@ -247,7 +247,7 @@ static inline const IslHandle *IslSequence_FastItems(IslContext *ctx, IslHandle 
 }
 static inline int IslRecursion_Enter(IslContext *ctx, const char *where) {
     (void)ctx;
-    return Py_EnterRecursiveCall(where ? where : "");
+    return Py_EnterRecursiveCall(where ? where : "") ? -1 : 0; /* CPython fails with 1 */
 }
 static inline void IslRecursion_Leave(IslContext *ctx) {
     (void)ctx;
