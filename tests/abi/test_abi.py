@@ -105,6 +105,15 @@ def test_header_names_must_be_in_the_manifest(manifest, tmp_path):
     assert "leak.h names CPython's PyObject" in errors
 
 
+def test_every_function_is_called_by_an_api_test(manifest):
+    """The API tests build their inline-C modules universal and unstable, so
+    a function they call has its universal path and its unstable body held
+    to the same behaviour. Each function must be called somewhere there."""
+    sources = "".join(p.read_text() for p in (ROOT / "tests" / "python").glob("test_*.py"))
+    uncalled = [f.name for f in manifest.functions if not re.search(rf"\b{f.name}\s*\(", sources)]
+    assert not uncalled, f"no API test in tests/python calls {uncalled}"
+
+
 def test_generated_files_are_current(manifest):
     assert islgen.check_generated(manifest) == []
     for path, _ in islgen.OUTPUTS.values():

@@ -535,6 +535,20 @@ static IslHandle generic_set(IslContext *ctx, IslHandle m, const IslHandle *args
 static IslHandle add_type(IslContext *ctx, IslHandle m, IslHandle type) {
     return IslModule_AddType(ctx, m, type) < 0 ? ISL_NULL : IslHandle_Dup(ctx, ctx->h_None);
 }
+/* IslSequence_Fast, then its items: (the items as a tuple, whether it was obj itself) */
+static IslHandle fast_items(IslContext *ctx, IslHandle m, IslHandle obj) {
+    IslHandle fast = IslSequence_Fast(ctx, obj, "fast_items() needs an iterable");
+    if (IslHandle_IsNull(fast)) return ISL_NULL;
+    IslSsize n;
+    const IslHandle *items = IslSequence_FastItems(ctx, fast, &n);
+    IslHandle out[2] = {items ? IslTuple_New(ctx, items, n) : ISL_NULL, IslBool_FromBool(ctx, IslObject_Is(ctx, fast, obj))};
+    IslHandle_Close(ctx, fast);
+    IslHandle r = IslHandle_IsNull(out[0]) ? ISL_NULL : IslTuple_New(ctx, out, 2);
+    IslHandle_Close(ctx, out[0]);
+    IslHandle_Close(ctx, out[1]);
+    return r;
+}
+ISL_DEF_METH_O(fast_items_def, "fast_items", fast_items, "");
 ISL_DEF_METH_FASTCALL(dict_pairs_def, "dict_pairs", dict_pairs, "");
 ISL_DEF_METH_O(depth_def, "depth", depth, "");
 ISL_DEF_METH_FASTCALL(generic_get_def, "generic_get", generic_get, "");
@@ -544,11 +558,21 @@ ISL_DEF_METH_O(add_type_def, "add_type", add_type, "");
 
 
 def test_dict_iteration_recursion_and_generic_attributes(run, make_module):
-    """IslDict_Next, IslRecursion_Enter/Leave, IslObject_GenericGetAttr/SetAttr
-    and IslModule_AddType against what Python does."""
+    """IslSequence_Fast, IslDict_Next, IslRecursion_Enter/Leave,
+    IslObject_GenericGetAttr/SetAttr and IslModule_AddType against what
+    Python does."""
     run("""
         import sys
         import islhelpers as t
+        l, tup = [1, "a"], (None,)
+        assert mod.fast_items(l) == ((1, "a"), True) and mod.fast_items(tup) == ((None,), True)
+        assert mod.fast_items([]) == ((), True)
+        assert mod.fast_items(iter("ab")) == (("a", "b"), False) and mod.fast_items({3: 0}) == ((3,), False)
+        t.raises(TypeError, mod.fast_items, 5, match="fast_items.. needs an iterable")
+        def broken():
+            yield 1
+            raise ZeroDivisionError
+        t.raises(ZeroDivisionError, mod.fast_items, broken())
         d = {"a": 1, 2: [3], None: None}
         assert mod.dict_pairs(d, 0) == list(d.items())
         assert mod.dict_pairs(d, 1) == list(d) and mod.dict_pairs(d, 2) == list(d.values())
@@ -583,5 +607,5 @@ def test_dict_iteration_recursion_and_generic_attributes(run, make_module):
         mod.add_type(Added)
         assert mod.Added is Added
         t.raises(TypeError, mod.add_type, 1)
-        """, make_module(ITERATION, ["dict_pairs_def", "depth_def", "generic_get_def", "generic_set_def",
+        """, make_module(ITERATION, ["fast_items_def", "dict_pairs_def", "depth_def", "generic_get_def", "generic_set_def",
                                     "add_type_def"]))
