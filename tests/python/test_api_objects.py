@@ -485,6 +485,8 @@ ITERATION = r"""
 static IslHandle dict_pairs(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
     if (nargs != 2) return IslErr_SetString(ctx, ctx->h_TypeError, "dict_pairs(d, which)");
     int64_t which = IslLong_AsInt64(ctx, args[1]); /* 0: pairs, 1: keys, 2: values */
+    if (which == -1 && IslErr_Occurred(ctx)) return ISL_NULL;
+    if (which < 0 || which > 2) return IslErr_SetString(ctx, ctx->h_ValueError, "which: 0, 1 or 2");
     IslHandle out = IslList_New(ctx);
     if (IslHandle_IsNull(out)) return ISL_NULL;
     IslSsize pos = 0;
@@ -512,7 +514,9 @@ static IslHandle depth(IslContext *ctx, IslHandle m, IslHandle n) {
     int64_t left = IslLong_AsInt64(ctx, n);
     if (left == -1 && IslErr_Occurred(ctx)) return ISL_NULL;
     if (left == 0) return IslLong_FromInt64(ctx, 0);
-    if (IslRecursion_Enter(ctx, " in depth") < 0) return ISL_NULL;
+    int entered = IslRecursion_Enter(ctx, " in depth");
+    if (entered != 0) /* -1 is the one failure; anything else would recurse on */
+        return entered == -1 ? ISL_NULL : IslErr_SetString(ctx, ctx->h_SystemError, "IslRecursion_Enter: not -1");
     IslHandle next = IslLong_FromInt64(ctx, left - 1);
     IslHandle r = IslHandle_IsNull(next) ? ISL_NULL : depth(ctx, m, next);
     IslRecursion_Leave(ctx);
@@ -567,6 +571,8 @@ def test_dict_iteration_recursion_and_generic_attributes(run, make_module):
         l, tup = [1, "a"], (None,)
         assert mod.fast_items(l) == ((1, "a"), True) and mod.fast_items(tup) == ((None,), True)
         assert mod.fast_items([]) == ((), True)
+        class L(list): pass
+        assert mod.fast_items(L([1])) == ((1,), False)  # only an exact list or tuple is used as is
         assert mod.fast_items(iter("ab")) == (("a", "b"), False) and mod.fast_items({3: 0}) == ((3,), False)
         t.raises(TypeError, mod.fast_items, 5, match="fast_items.. needs an iterable")
         def broken():
@@ -580,9 +586,11 @@ def test_dict_iteration_recursion_and_generic_attributes(run, make_module):
         class D(dict): pass
         assert mod.dict_pairs(D(x=1), 0) == [("x", 1)]
         t.raises(TypeError, mod.dict_pairs, [("a", 1)], 0)
+        t.raises(TypeError, mod.dict_pairs, d, "0")
+        t.raises(ValueError, mod.dict_pairs, d, 3)
         assert mod.depth(0) == 0 and mod.depth(200) == 200
         try:
-            mod.depth(10**6)
+            mod.depth(30000)  # past every CPython's C recursion limit (3.13's is under 10000)
         except RecursionError as e:
             assert str(e).endswith(" in depth"), str(e)
         else:
