@@ -162,7 +162,7 @@ def build_all(tmp):
     builds = {
         "C-API": ("calls_capi", compile_module("calls_capi.c", "calls_capi", tmp, python_headers=True)),
         # The null control: the baseline's source again, under another name.
-        # Its ratio, which should be 1, is the resolution of the harness.
+        # It should read 1; the spread of its per-process ratios is the noise.
         CONTROL: ("calls_capi_again", compile_module("calls_capi.c", "calls_capi_again", tmp, python_headers=True)),
         "isles universal": ("calls_universal", compile_module("calls_isles.c", "calls_universal", tmp,
                                                               python_headers=False)),

@@ -1024,8 +1024,7 @@ static IslHandle writerow(IslContext *ctx, CsvState *st, IslHandle self, Writer 
     w->num_fields = 0;
     w->rec_kind = w->base_kind;
     int null_field = 0;
-    int fast = IslList_CheckExact(ctx, row);
-    if (!fast) fast = IslObject_TypeIs(ctx, row, ctx->h_TupleType);
+    int fast = IslList_CheckExact(ctx, row) || IslObject_TypeIs(ctx, row, ctx->h_TupleType);
     if (fast) {
         /* Indexes like list's iterator: str() of an item may change the list. */
         IslSsize n;
