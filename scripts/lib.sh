@@ -8,26 +8,57 @@
 set -euo pipefail
 ISLES_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ISLES_BUILD="$ISLES_ROOT/build"
-ISLES_VERSIONS_DEFAULT="3.12 3.13"
+# Version labels: X.Y, or X.Yd for CPython's debug build (Py_DEBUG) of X.Y.
+ISLES_VERSIONS_DEFAULT="3.12 3.13 3.14 3.15 3.15d"
+# Those taken from Debian's unstable suite (scripts/debian.sh) unless
+# ISLES_PYTHONS names one: pyenv has no 3.14, 3.15 or debug build, and only
+# 3.13.0 of 3.13, where Debian has the newest point release.
+ISLES_DEBIAN_VERSIONS="${ISLES_DEBIAN_VERSIONS-3.13 3.14 3.15 3.15d}"
 ISLES_PIP_PACKAGES="meson ninja meson-python pytest abi3audit pyelftools"
 
 log() { printf '\033[1m[isles]\033[0m %s\n' "$*" >&2; }
 die() { printf '[isles] error: %s\n' "$*" >&2; exit 1; }
+source "$ISLES_ROOT/scripts/debian.sh"
 
-# Prints the path of a CPython X.Y: $ISLES_PYTHONS (space-separated paths)
-# wins, then pyenv's versions, then pythonX.Y on PATH.
+# The label of a CPython binary: X.Y, with a "d" for a debug build.
+python_label() {
+    "$1" -c 'import sys; print("%d.%d%s" % (sys.version_info[:2] + ("d" if hasattr(sys, "gettotalrefcount") else "",)))' 2>/dev/null
+}
+is_debian_version() { [[ " $ISLES_DEBIAN_VERSIONS " == *" $1 "* ]]; }
+
+# Prints the path of the CPython of a label: $ISLES_PYTHONS (space-separated
+# paths) wins, then Debian's (for ISLES_DEBIAN_VERSIONS, once set up by
+# ensure_debian_versions), then pyenv's versions, then pythonX.Y on PATH.
 find_python() {
-    local want="$1" p v
+    local want="$1" p
     for p in ${ISLES_PYTHONS:-}; do
-        v=$("$p" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
-        [ "$v" = "$want" ] && { echo "$p"; return 0; }
+        [ "$(python_label "$p")" = "$want" ] && { echo "$p"; return 0; }
     done
+    if is_debian_version "$want"; then
+        p="$(debian_python "$want")"
+        [ -x "$p" ] && [ "$(python_label "$p")" = "$want" ] && { echo "$p"; return 0; }
+        return 1
+    fi
+    [[ "$want" == *d ]] && return 1
     local root="${PYENV_ROOT:-$HOME/.pyenv}"
     for p in $(ls -d "$root"/versions/"$want".*/bin/python"$want" 2>/dev/null | sort -V -r); do
         [ -x "$p" ] && { echo "$p"; return 0; }
     done
     command -v "python$want" 2>/dev/null && return 0
     return 1
+}
+overridden() {  # true if ISLES_PYTHONS names a CPython of this label
+    local p; for p in ${ISLES_PYTHONS:-}; do [ "$(python_label "$p")" = "$1" ] && return 0; done; return 1
+}
+
+# Sets up (once; cached) the requested versions that come from Debian.
+ensure_debian_versions() {
+    local v want=""
+    for v in ${ISLES_VERSIONS:-$ISLES_VERSIONS_DEFAULT}; do
+        is_debian_version "$v" && ! overridden "$v" && want="$want $v"
+    done
+    [ -z "$want" ] && return 0
+    ( ensure_debian_cpythons $want ) || log "could not set up CPython$want from Debian"
 }
 
 # The CPython versions to use: those of ISLES_VERSIONS (default: every
@@ -36,6 +67,7 @@ find_python() {
 # failure instead of silently testing less.
 isles_versions() {
     local v out=""
+    ensure_debian_versions
     for v in ${ISLES_VERSIONS:-$ISLES_VERSIONS_DEFAULT}; do
         if find_python "$v" >/dev/null; then out="$out $v"; else log "CPython $v not found: skipped"; fi
     done
@@ -44,6 +76,7 @@ isles_versions() {
 }
 isles_missing_versions() {
     local v out=""
+    ensure_debian_versions
     for v in ${ISLES_VERSIONS:-$ISLES_VERSIONS_DEFAULT}; do find_python "$v" >/dev/null || out="$out $v"; done
     echo $out
 }
@@ -57,7 +90,11 @@ ensure_venv() {
     stamp="$ISLES_BUILD/venv/$v/.isles-packages"
     if [ ! -x "$py" ]; then
         log "creating venv for CPython $v"
-        "$(find_python "$v")" -m venv "$ISLES_BUILD/venv/$v"
+        if is_debian_version "$v" && ! overridden "$v"; then
+            debian_make_venv "$v" "$ISLES_BUILD/venv/$v"
+        else
+            "$(find_python "$v")" -m venv "$ISLES_BUILD/venv/$v"
+        fi
     fi
     if [ "$(cat "$stamp" 2>/dev/null)" != "$ISLES_PIP_PACKAGES $extra" ]; then
         log "installing into venv $v: $ISLES_PIP_PACKAGES $extra"

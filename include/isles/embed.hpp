@@ -163,6 +163,10 @@ struct Config {
     // (PyConfig_InitIsolatedConfig, no signal handlers); false: behave like
     // the `python` command (PyConfig_InitPythonConfig).
     bool isolated = true;
+    // PyConfig.home: the prefix of the CPython installation, for one that
+    // lives elsewhere than its build said (a relocated or unpacked CPython).
+    // Empty: CPython finds it from the program's location and its build.
+    std::string home;
 };
 
 // Initializes CPython, imports isles.interpreters, then releases the GIL so

@@ -368,7 +368,9 @@ Runtime::Runtime(const Config &config) {
         PyConfig_InitPythonConfig(&pc);
     // Path discovery (stdlib, site-packages) is left to CPython: setting
     // module_search_paths here would switch it off.
-    PyStatus st = Py_InitializeFromConfig(&pc);
+    PyStatus st = PyStatus_Ok();
+    if (!config.home.empty()) st = PyConfig_SetBytesString(&pc, &pc.home, config.home.c_str());
+    if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&pc);
     PyConfig_Clear(&pc);
     if (PyStatus_Exception(st))
         throw Error(std::string("isles::embed: Py_InitializeFromConfig failed: ") + (st.err_msg ? st.err_msg : "?"));

@@ -55,7 +55,10 @@ bool start_python() {
     }
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
-    PyStatus st = Py_InitializeFromConfig(&config);
+    PyStatus st = PyStatus_Ok();
+    if (const char *home = env("ISLES_PYTHONHOME"))  // a CPython unpacked where its build did not expect
+        st = PyConfig_SetBytesString(&config, &config.home, home);
+    if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(st)) {
         g_setup_error = std::string("Py_InitializeFromConfig failed: ") + (st.err_msg ? st.err_msg : "?");

@@ -386,7 +386,9 @@ int main(int argc, char **argv) {
                         "`meson test -C build/meson` sets both";
     } else {
         try {
-            g_runtime = std::make_unique<em::Runtime>(em::Config{{ports, runtime}});  // ports first
+            em::Config config{{ports, runtime}};  // ports first
+            if (const char *home = env("ISLES_PYTHONHOME")) config.home = home;
+            g_runtime = std::make_unique<em::Runtime>(config);
         } catch (const em::Error &e) {
             g_setup_error = e.what();
         }

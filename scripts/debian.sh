@@ -1,0 +1,161 @@
+# Sourced by lib.sh: CPythons that pyenv does not have, taken from Debian's
+# unstable suite (sid) and made runnable on this older Debian.
+#
+#   build/cpython/apt/     a private apt configuration: its own sources file
+#                          (sid, with the mirror of the machine's own sources),
+#                          lists, cache and an empty dpkg status, so the
+#                          machine's apt state is never read or written
+#   build/cpython/debs/    the downloaded packages
+#   build/cpython/root/    all of them unpacked with dpkg -x; its python3.X is
+#                          patched to start with the unpacked dynamic loader
+#                          and a DT_RPATH to the unpacked libraries
+#
+# One root holds every version, so they share one C library. A second run with
+# the same request downloads and unpacks nothing (root/.isles-request).
+ISLES_CPYTHON="${ISLES_CPYTHON:-$ISLES_BUILD/cpython}"
+ISLES_DEBIAN_SUITE="${ISLES_DEBIAN_SUITE:-sid}"
+
+# The Debian packages for one version label: X.Y, or X.Yd for the debug build.
+debian_packages_for() {
+    local v="${1%d}"
+    local p="python$v libpython$v-stdlib libpython$v-dev python$v-venv libpython$v-testsuite"
+    [ "$1" = "$v" ] || p="$p python$v-dbg libpython$v-dbg"
+    echo "$p"
+}
+
+# The main archive's address in the machine's own apt sources (deb822 files
+# and one-line lists), skipping the security archive.
+debian_mirror() {
+    local f uri
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        uri="$(awk '/^URIs:/ {for (i = 2; i <= NF; i++) if ($i !~ /security/) {print $i; exit}}' "$f")"
+        [ -n "$uri" ] && { echo "${uri%/}"; return 0; }
+    done
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] || continue
+        uri="$(awk '$1 == "deb" {for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {if ($i !~ /security/) print $i; break}}' "$f" | head -1)"
+        [ -n "$uri" ] && { echo "${uri%/}"; return 0; }
+    done
+    return 1
+}
+
+debian_root() { echo "$ISLES_CPYTHON/root"; }
+
+# The interpreter binary of a version label in the private root.
+debian_python() { echo "$(debian_root)/usr/bin/python$1"; }
+
+# Writes the private apt configuration and prints its path.
+debian_apt_config() {
+    local apt="$ISLES_CPYTHON/apt" mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+    mirror="$(debian_mirror)" || die "no Debian mirror in the machine's apt sources"
+    mkdir -p "$apt/etc/sources.list.d" "$apt/etc/preferences.d" "$apt/lists/partial" "$apt/cache/archives/partial"
+    : > "$apt/status"
+    echo "deb [signed-by=$keyring] $mirror $ISLES_DEBIAN_SUITE main" > "$apt/etc/sources.list"
+    cat > "$apt/apt.conf" <<EOF
+Dir::Etc::SourceList "$apt/etc/sources.list";
+Dir::Etc::SourceParts "$apt/etc/sources.list.d";
+Dir::Etc::Preferences "$apt/etc/preferences";
+Dir::Etc::PreferencesParts "$apt/etc/preferences.d";
+Dir::State::Lists "$apt/lists";
+Dir::State::status "$apt/status";
+Dir::Cache "$apt/cache";
+Debug::NoLocking "true";
+APT::Install-Recommends "false";
+Acquire::Languages "none";
+EOF
+    echo "$apt/apt.conf"
+}
+
+# Debian's tools this needs, installed from the machine's own sources.
+ensure_debian_tools() {
+    local missing="" t
+    for t in apt-get dpkg-deb patchelf; do command -v "$t" >/dev/null || missing="$missing $t"; done
+    [ -z "$missing" ] && return 0
+    log "installing patchelf with apt"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq patchelf >/dev/null
+}
+
+# Makes sure the private root holds the given version labels (X.Y or X.Yd).
+ensure_debian_cpythons() {
+    local labels="$*" request root conf pkgs v
+    root="$(debian_root)"
+    request="$ISLES_DEBIAN_SUITE: $(for v in $labels; do debian_packages_for "$v"; done | tr ' ' '\n' | sort -u | tr '\n' ' ')"
+    [ "$(cat "$root/.isles-request" 2>/dev/null)" = "$request" ] && return 0
+    ensure_debian_tools
+    log "CPython $labels from Debian $ISLES_DEBIAN_SUITE (a private apt configuration, unpacked into $root)"
+    conf="$(debian_apt_config)"
+    APT_CONFIG="$conf" apt-get update -qq >/dev/null 2>&1 || APT_CONFIG="$conf" apt-get update -q \
+        || die "apt-get update of Debian $ISLES_DEBIAN_SUITE failed"
+    # apt's own resolver against an empty status: every library the packages
+    # need, as the suite's metadata says today.
+    pkgs="$(APT_CONFIG="$conf" apt-get install -s ${request#*:} 2>&1 | awk '/^Inst / {print $2}')"
+    [ -n "$pkgs" ] || { APT_CONFIG="$conf" apt-get install -s ${request#*:} >&2; die "apt could not resolve ${request#*:}"; }
+    mkdir -p "$ISLES_CPYTHON/debs"
+    # Only what is not in the cache yet (apt names each file it would fetch).
+    local fetch
+    fetch="$(cd "$ISLES_CPYTHON/debs" && APT_CONFIG="$conf" apt-get download --print-uris $pkgs \
+             | awk '{print $2}' | while read -r f; do [ -s "$f" ] || echo "${f%%_*}"; done)"
+    if [ -n "$fetch" ]; then
+        (cd "$ISLES_CPYTHON/debs" && APT_CONFIG="$conf" apt-get download -qq $fetch 2>"$ISLES_CPYTHON/download.log") \
+            || { cat "$ISLES_CPYTHON/download.log" >&2; die "apt-get download failed"; }
+    fi
+    rm -rf "$root"; mkdir -p "$root"
+    local p deb
+    for p in $pkgs; do
+        deb="$(ls -t "$ISLES_CPYTHON/debs/${p%%:*}"_*.deb 2>/dev/null | head -1)"
+        [ -n "$deb" ] || die "apt-get download left no package file for $p"
+        # dpkg -x, less the detached debug symbols (hundreds of MiB, never read here)
+        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$root" --exclude=./usr/lib/debug \
+            || die "unpacking $deb failed"
+    done
+    for v in $labels; do debian_relocate "$v"; done
+    echo "$request" > "$root/.isles-request"
+}
+
+# Makes python<label> of the root run here and describe itself truthfully.
+debian_relocate() {
+    local label="$1" root py libdir loader multiarch d
+    root="$(debian_root)"; py="$(debian_python "$label")"
+    [ -x "$py" ] || die "Debian's packages for CPython $label have no $py"
+    libdir="$root/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine | sed 's/-pc-/-/; s/-unknown-/-/')"
+    loader="$(ls "$libdir"/ld-linux*.so.* 2>/dev/null | head -1)"
+    [ -n "$loader" ] || die "no dynamic loader in $libdir"
+    # DT_RPATH, not DT_RUNPATH: only the former also serves what lib-dynload
+    # modules load (libssl, libffi, ...).
+    patchelf --set-interpreter "$loader" --force-rpath --set-rpath "$libdir" "$py"
+    multiarch="$(basename "$libdir")"
+    # Debian's Python.h includes a pyconfig.h that includes the real one from
+    # a multiarch directory only /usr/include would reach: put the real one
+    # in its place, so `-I$(sysconfig include)` is enough, as elsewhere.
+    d="python${label}"
+    [ -f "$root/usr/include/$multiarch/$d/pyconfig.h" ] \
+        && cp "$root/usr/include/$multiarch/$d/pyconfig.h" "$root/usr/include/$d/pyconfig.h"
+    # The build-time paths (/usr) in sysconfig data and pkg-config files name
+    # the machine's own /usr: point them at the root.
+    local f
+    for f in "$root/usr/lib/python${label%d}"/_sysconfigdata_*"$multiarch".py \
+             "$root/usr/lib/python${label%d}"/_sysconfig_vars_*"$multiarch".json \
+             "$root/usr/lib/python${label%d}"/build-details*.json \
+             "$libdir"/pkgconfig/python-"${label%d}"*.pc; do
+        [ -f "$f" ] || continue
+        grep -q "$root/usr" "$f" && continue
+        sed -i -E "s#(['\" =:-]|-[IL])/usr(/|['\"]|\$)#\1$root/usr\2#g" "$f"
+    done
+    rm -rf "$root/usr/lib/python${label%d}"/__pycache__/_sysconfigdata_*
+    "$py" -c 'import sys, ssl, sqlite3, ctypes, sysconfig' \
+        || die "CPython $label from Debian does not start here"
+}
+
+# Makes build/venv/<label> for a Debian CPython: venv without pip (Debian's
+# ensurepip looks for wheels in the machine's /usr/share), then pip from the
+# unpacked wheel.
+debian_make_venv() {
+    local label="$1" dir="$2" wheel
+    "$(debian_python "$label")" -m venv --without-pip "$dir"
+    wheel="$(ls "$(debian_root)"/usr/share/python-wheels/pip-*.whl | sort -V | tail -1)"
+    [ -n "$wheel" ] || die "no pip wheel in Debian's python3-pip-whl"
+    "$dir/bin/python" "$wheel/pip" install -q --disable-pip-version-check --no-index "$wheel"
+}
