@@ -98,7 +98,7 @@ ensure_venv() {
     fi
     if [ "$(cat "$stamp" 2>/dev/null)" != "$ISLES_PIP_PACKAGES $extra" ]; then
         log "installing into venv $v: $ISLES_PIP_PACKAGES $extra"
-        "$py" -m pip install -q --disable-pip-version-check $ISLES_PIP_PACKAGES $extra
+        PYTHONWARNINGS=ignore "$py" -m pip install -q --disable-pip-version-check $ISLES_PIP_PACKAGES $extra
         echo "$ISLES_PIP_PACKAGES $extra" > "$stamp"
     fi
 }

@@ -16,7 +16,7 @@ import tomllib
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "python"))
-from conftest import INCLUDE, PORTS, ROOT, all_pythons, c_compiler, compile_shared  # noqa: E402
+from conftest import INCLUDE, PORTS, ROOT, USE_PORTS, all_pythons, c_compiler, compile_shared  # noqa: E402
 from conftest import ext_dir, mode, run  # noqa: E402,F401  (fixtures: run a module in both interpreter modes)
 
 sys.path.insert(0, str(ROOT / "capi-tiers"))
@@ -297,8 +297,8 @@ def test_one_file_for_every_cpython():
     assert {"_heapq", "_bisect", "_json", "_csv", "xxlimited", "xxlimited_35"} <= set(names)
     imports = "; ".join(f"import {n}" for n in names)
     probe = f"{imports}; __isles_result__ = ' '.join(m.__file__ for m in ({', '.join(names)},))"
-    in_sub = f"import sys; sys.path.insert(0, {str(PORTS)!r})\n{probe}"
-    code = (f"import sys, isles\nsys.path.insert(0, {str(PORTS)!r})\nexec({probe!r})\nprint(__isles_result__)\n"
+    in_sub = f"{USE_PORTS}\n{probe}"
+    code = (f"import sys, isles\n{USE_PORTS}\nexec({probe!r})\nprint(__isles_result__)\n"
             f"print(isles.backend().run_isolated({in_sub!r}))\n")
     seen = {}
     for version, python in sorted(all_pythons().items()):

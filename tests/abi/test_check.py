@@ -12,7 +12,7 @@ import sysconfig
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "python"))
-from conftest import INCLUDE, PORTS, PYTHONPATH, compile_shared  # noqa: E402
+from conftest import INCLUDE, PORTS, PYTHONPATH, TAG, compile_shared  # noqa: E402
 
 sys.path.insert(0, str(PYTHONPATH))
 from isles import check  # noqa: E402
@@ -38,7 +38,7 @@ def test_ports_are_clean():
 
 
 def test_per_cpython_builds_say_so():
-    tag = "cp%d%d" % sys.version_info[:2]
+    tag = TAG
     ports = sorted((PORTS.parent / f"ports-{tag}").glob("*.so"))
     assert len(ports) == len(list(PORTS.glob("*.abi3.so")))
     proc = run_check("--json", *ports)

@@ -26,6 +26,10 @@ INCLUDE = ROOT / "include"
 PORTS = BUILD / "ports"
 PYTHONPATH = BUILD / "python"
 MODES = ["main", "sub"]
+# This CPython's label, as scripts/ name it: X.Y, with "d" for a debug build.
+DEBUG_BUILD = hasattr(sys, "gettotalrefcount")
+LABEL = "%d.%d%s" % (*sys.version_info[:2], "d" if DEBUG_BUILD else "")
+TAG = "cp" + LABEL.replace(".", "")  # cp315d: names build/ports-cp315d and the per-CPython builds
 ABIS = ["universal", "unstable"]
 
 
@@ -33,8 +37,18 @@ def all_pythons():
     """{"3.12": path, ...}: every CPython the suite runs on (set by scripts/test)."""
     spec = os.environ.get("ISLES_TEST_PYTHONS", "")
     found = dict(item.split("=", 1) for item in spec.split() if "=" in item)
-    found.setdefault("%d.%d" % sys.version_info[:2], sys.executable)
+    found.setdefault(LABEL, sys.executable)
     return found
+
+
+# Makes build/ports take the place of CPython's accelerators in the
+# interpreter that runs it, also where they are built in (isles/ports.py).
+USE_PORTS = f"import sys, isles.ports; sys.path.insert(0, {str(PORTS)!r}); isles.ports.install({str(PORTS)!r})"
+
+
+def unstable_ports_dir():
+    """The ports built for this CPython alone (the unstable tier)."""
+    return BUILD / f"ports-{TAG}"
 
 
 def c_compiler():
@@ -159,7 +173,7 @@ def run(mode, ext_dir):
     binds it as `mod` first (ext_dir and build/ports are put on sys.path)."""
     def runner(code, module=None):
         paths = [str(ext_dir), str(PORTS), str(pathlib.Path(__file__).parent)]
-        prelude = f"import sys\nsys.path[:0] = {paths!r}\n"
+        prelude = f"import sys\nsys.path[:0] = {paths!r}\n{USE_PORTS}\n"
         if module:
             prelude += f"import {module} as mod\n"
         return run_in(mode, prelude + textwrap.dedent(code))

@@ -5,6 +5,7 @@ main interpreter or an own-GIL sub-interpreter, and prints a JSON summary.
     python cpython_suite.py heapq --impl isles --mode sub --ports build/ports
 """
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -14,6 +15,10 @@ SUITE = """
 import sys
 if {ports!r}:
     sys.path.insert(0, {ports!r})
+    # Where the accelerators are built into the interpreter (Debian's
+    # CPythons), sys.path cannot shadow them: a finder on sys.meta_path does.
+    import isles.ports
+    isles.ports.install({ports!r})
 import unittest, json
 sys.argv = ["cpython_suite"]
 prog = unittest.main(module="test.test_{name}", exit=False, verbosity=0)
@@ -55,7 +60,11 @@ def main():
         out = isles.backend().run_isolated(code)
     summary = json.loads(out)
     for module, file in zip(modules, summary["files"]):
-        print(f"{a.name} [{a.impl}, {a.mode}]: {module}.__file__ = {file}")
+        digest = ""
+        if os.path.isfile(file):
+            with open(file, "rb") as f:
+                digest = "  sha256 " + hashlib.sha256(f.read()).hexdigest()
+        print(f"{a.name} [{a.impl}, {a.mode}]: {module}.__file__ = {file}{digest}")
     print("ISLES_SUITE " + json.dumps(summary), flush=True)
     status = 0 if summary["run"] and not summary["failures"] and not summary["errors"] else 1
     if a.impl == "cpython" and a.mode == "sub" and sys.version_info[:2] == (3, 12):

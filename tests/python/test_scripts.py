@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import LABEL, ROOT
 
 
 def bash(command, **env):
@@ -16,8 +16,8 @@ def bash(command, **env):
 
 def test_missing_versions_are_listed():
     proc = bash("source scripts/lib.sh; echo \"[$(isles_versions)] [$(isles_missing_versions)]\"",
-                ISLES_VERSIONS="3.99 %d.%d" % sys.version_info[:2])
-    found = "%d.%d" % sys.version_info[:2]
+                ISLES_VERSIONS=f"3.99 {LABEL}")
+    found = LABEL
     assert proc.stdout.strip() == f"[{found}] [3.99]", proc.stdout + proc.stderr
     assert "CPython 3.99 not found: skipped" in proc.stderr
 
@@ -31,7 +31,7 @@ def test_scripts_test_counts_a_missing_version_as_a_failure():
 def test_scripts_demo_quick(tmp_path):
     # --no-build: the suite runs on a build that is already there (staging again
     # would replace build/ports under the other tests).
-    ver = "%d.%d" % sys.version_info[:2]
+    ver = LABEL
     out = tmp_path / "demo.json"
     out.write_text(json.dumps({"3.99": {"kept": True}}))
     bad = bash(f"scripts/demo --no-build --duration 0 --out {out}")

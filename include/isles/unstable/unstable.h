@@ -44,8 +44,13 @@ static inline IslContext *IslUnstable_ModuleContext(PyObject *module) {
     return state ? *(IslContext **)state : NULL;
 }
 
-/* Recorded in the binary (python -m isles check): built for this CPython only. */
+/* Recorded in the binary (python -m isles check): built for this CPython
+ * only, and for its debug build (Py_DEBUG: "d", as in its ABI tag) or not. */
+#ifdef Py_DEBUG
+#define ISL_UNSTABLE_FLAVOUR "unstable-cp" Py_STRINGIFY(PY_MAJOR_VERSION) Py_STRINGIFY(PY_MINOR_VERSION) "d"
+#else
 #define ISL_UNSTABLE_FLAVOUR "unstable-cp" Py_STRINGIFY(PY_MAJOR_VERSION) Py_STRINGIFY(PY_MINOR_VERSION)
+#endif
 
 #ifdef __cplusplus
 }
