@@ -53,6 +53,16 @@ def startup(ports, use_ports):
     """Imports what the work needs and checks where the accelerators came from:
     build/ports (use_ports) or CPython itself (the reference). Returns
     ((module, file), ...)."""
+    if use_ports:  # also where CPython has them built in, which sys.path cannot shadow
+        import sys, isles.ports
+        isles.ports.install(ports)
+        # A spawned child may have imported one already (its start-up code
+        # does, on some CPythons): import those again, from the ports.
+        accels = ("_csv", "_json", "_heapq", "_bisect")
+        if any(a in sys.modules and os.path.dirname(getattr(sys.modules[a], "__file__", "") or "") != ports
+               for a in accels):
+            for n in [n for n in sys.modules if n.split(".")[0] in accels + ("csv", "json", "heapq", "bisect")]:
+                del sys.modules[n]
     import csv, json, json.encoder, json.scanner, heapq, bisect, zlib
     import _csv, _json, _heapq, _bisect
     files = []
@@ -572,6 +582,8 @@ def main():
     if early:
         sys.exit(f"error: {', '.join(early)} imported before build/ports was put on sys.path")
     sys.path.insert(0, args.ports)
+    import isles.ports  # where CPython has the accelerators built in, sys.path alone does not shadow them
+    isles.ports.install(args.ports)
 
     try:
         run(args)
@@ -580,8 +592,8 @@ def main():
 
 
 def run(args):
-    from machine import cpu_model  # bench/ is on sys.path, right after the ports
-    ver = "%d.%d" % sys.version_info[:2]
+    from machine import cpu_model, python_label  # bench/ is on sys.path, right after the ports
+    ver = python_label()
     cores = len(os.sched_getaffinity(0))
     n = args.workers
     counts = worker_counts(n)

@@ -20,7 +20,7 @@ from functools import partial
 from itertools import repeat
 from operator import itemgetter
 
-from machine import cpu_model  # bench/ is sys.path[0] when run as a script
+from machine import cpu_model, python_label  # bench/ is sys.path[0] when run as a script
 
 TARGET = 1.10
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -437,7 +437,7 @@ def main():
     if missing:
         print(f"note: no port of {', '.join(missing)} in {args.ports}: those rows are skipped")
     repeats, sample = (5, 0.01) if args.quick else (15, 0.04)
-    ver = "%d.%d" % sys.version_info[:2]
+    ver = python_label()
     cores = len(os.sched_getaffinity(0))
     impls = load_impls(args.ports)
 

@@ -29,7 +29,7 @@ const char *env(const char *name) {
 }
 
 // Puts the ports, then the runtime, first on the current interpreter's
-// sys.path. Done per interpreter: a sub-interpreter copies the main config,
+// sys.path, and makes the ports replace built-in accelerators. Done per interpreter: a sub-interpreter copies the main config,
 // not its sys.path (and PyConfig_Read no longer computes the stdlib paths
 // since 3.11, so they cannot simply be prepended to module_search_paths).
 bool add_isles_paths() {
@@ -41,7 +41,9 @@ bool add_isles_paths() {
         Py_XDECREF(dir);
         if (rc < 0) return false;
     }
-    return true;
+    // Where CPython has the accelerators built in (Debian's), sys.path cannot
+    // shadow them: isles.ports puts a finder for the ports on sys.meta_path.
+    return PyRun_SimpleString("import sys, isles.ports\nisles.ports.install(sys.path[0])\n") == 0;
 }
 
 // Starts CPython isolated from the environment (no PYTHON* variables, no user

@@ -326,7 +326,9 @@ TEST_F(EmbedApi, ClosesOnScopeExit) {
 }
 
 TEST_F(EmbedApi, PortsImportInAnInterpreter) {
-    const char *code = "import heapq, _heapq, bisect, _bisect, isles\n"
+    // sys.path[0] is build/ports (Config); the finder lets it replace built-in accelerators.
+    const char *code = "import sys, isles.ports\nisles.ports.install(sys.path[0])\n"
+                       "import heapq, _heapq, bisect, _bisect, isles\n"
                        "assert heapq.heappush is _heapq.heappush and bisect.insort is _bisect.insort_right\n"
                        "def smallest(n, xs):\n    return tuple(heapq.nsmallest(n, xs))\n"
                        "def origin():\n    return (_heapq.__file__, _bisect.__file__)\n"
