@@ -78,12 +78,23 @@ ensure_debian_tools() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq patchelf >/dev/null
 }
 
-# Makes sure the private root holds the given version labels (X.Y or X.Yd).
+# Makes sure the private root holds the given version labels (X.Y or X.Yd),
+# besides those it holds already: a run for fewer versions never takes any
+# away. Serialized by a lock, since several runs may share one root.
 ensure_debian_cpythons() {
-    local labels="$*" request root conf pkgs v
+    mkdir -p "$ISLES_CPYTHON"
+    (
+        flock 9
+        _ensure_debian_cpythons "$@"
+    ) 9>"$ISLES_CPYTHON/.lock"
+}
+_ensure_debian_cpythons() {
+    local labels request root conf pkgs v have
     root="$(debian_root)"
-    request="$ISLES_DEBIAN_SUITE: $(for v in $labels; do debian_packages_for "$v"; done | tr ' ' '\n' | sort -u | tr '\n' ' ')"
-    [ "$(cat "$root/.isles-request" 2>/dev/null)" = "$request" ] && return 0
+    have="$(sed -n 's/^labels: //p' "$root/.isles-request" 2>/dev/null)"
+    labels="$(echo $have $* | tr ' ' '\n' | sort -u | xargs)"
+    request="$ISLES_DEBIAN_SUITE: $(for v in $labels; do debian_packages_for "$v"; done | tr ' ' '\n' | sort -u | xargs)"
+    [ "$(sed -n '1p' "$root/.isles-request" 2>/dev/null)" = "$request" ] && return 0
     ensure_debian_tools
     log "CPython $labels from Debian $ISLES_DEBIAN_SUITE (a private apt configuration, unpacked into $root)"
     conf="$(debian_apt_config)"
@@ -112,7 +123,7 @@ ensure_debian_cpythons() {
             || die "unpacking $deb failed"
     done
     for v in $labels; do debian_relocate "$v"; done
-    echo "$request" > "$root/.isles-request"
+    printf '%s\nlabels: %s\n' "$request" "$labels" > "$root/.isles-request"
 }
 
 # Makes python<label> of the root run here and describe itself truthfully.
