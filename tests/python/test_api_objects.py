@@ -69,8 +69,9 @@ static IslHandle reprs(IslContext *ctx, IslHandle m, IslHandle o) {
 static IslHandle types(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
     IslHandle t = IslObject_Type(ctx, args[0]);
     int tc = IslObject_TypeCheck(ctx, args[0], args[1]);
-    int inst = IslObject_IsInstance(ctx, args[0], args[1]);
-    if (tc < 0 || inst < 0) { IslHandle_Close(ctx, t); return ISL_NULL; }
+    /* never call on with an exception set: a debug CPython asserts */
+    int inst = tc < 0 ? -1 : IslObject_IsInstance(ctx, args[0], args[1]);
+    if (inst < 0) { IslHandle_Close(ctx, t); return ISL_NULL; }
     IslHandle out[3] = {t, IslBool_FromBool(ctx, tc), IslBool_FromBool(ctx, inst)};
     IslHandle r = IslTuple_New(ctx, out, 3);
     for (int i = 0; i < 3; i++) IslHandle_Close(ctx, out[i]);
