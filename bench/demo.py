@@ -494,7 +494,7 @@ def write_json(path, version, result):
     except (OSError, ValueError):
         pass
     data[version] = result
-    data = dict(sorted(data.items(), key=lambda kv: [int(x) for x in kv[0].split(".")]))
+    data = dict(sorted(data.items(), key=lambda kv: [int(x.rstrip("d")) for x in kv[0].split(".")] + [kv[0].endswith("d")]))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
