@@ -24,7 +24,8 @@ source "$ISLES_ROOT/scripts/debian.sh"
 python_label() {
     "$1" -c 'import sys; print("%d.%d%s" % (sys.version_info[:2] + ("d" if hasattr(sys, "gettotalrefcount") else "",)))' 2>/dev/null
 }
-is_debian_version() { [[ " $ISLES_DEBIAN_VERSIONS " == *" $1 "* ]]; }
+# Debug builds (X.Yd) come from Debian too: pyenv has none.
+is_debian_version() { [[ " $ISLES_DEBIAN_VERSIONS " == *" $1 "* || "$1" == *d ]]; }
 
 # Prints the path of the CPython of a label: $ISLES_PYTHONS (space-separated
 # paths) wins, then Debian's (for ISLES_DEBIAN_VERSIONS, once set up by
