@@ -31,7 +31,7 @@ namespace isles::internal::layout {
     PY_VERSION_HEX >= 0x030c0000 && PY_VERSION_HEX < 0x03100000
 #define ISL_LAYOUT_CHECKED 1
 constexpr bool kChecked = true;
-constexpr int kMinor = PY_MINOR_VERSION;
+constexpr int kMinor = (PY_VERSION_HEX >> 16) & 0xff;
 #else
 #define ISL_LAYOUT_CHECKED 0
 constexpr bool kChecked = false;
@@ -48,10 +48,8 @@ constexpr bool kRefDebug = false;
 #endif
 
 #if ISL_LAYOUT_CHECKED
-using Object = PyObject;
-
 // ---- the header (ISL_CONTEXT_INLINE_HEADER): type and size words.
-static_assert(offsetof(PyObject, ob_type) == 8 && std::is_same_v<decltype(Object::ob_type), PyTypeObject *>,
+static_assert(offsetof(PyObject, ob_type) == 8 && std::is_same_v<decltype(PyObject::ob_type), PyTypeObject *>,
               "the type is word 1");
 static_assert(offsetof(PyVarObject, ob_size) == 16 && std::is_same_v<decltype(PyVarObject::ob_size), Py_ssize_t>,
               "the size of a variable-size object is word 2");
@@ -61,19 +59,19 @@ static_assert(offsetof(PyVarObject, ob_size) == 16 && std::is_same_v<decltype(Py
 // 0, an object whose low half is negative as int32 is immortal (the test
 // _Py_IsImmortal makes on all four) and is never written, a count of 1 is the
 // last reference, and a mortal count never carries out of the low half.
-#if PY_MINOR_VERSION <= 13
+#if PY_VERSION_HEX < 0x030e0000
 // Word 0 is the Py_ssize_t count; Py_INCREF adds to its low half only
 // (ob_refcnt_split), saturating at the immortal value, all 32 bits set.
-static_assert(offsetof(PyObject, ob_refcnt) == 0 && sizeof(Object::ob_refcnt) == 8, "the count is word 0");
-static_assert(sizeof(Object::ob_refcnt_split) == 8 && _Py_IMMORTAL_REFCNT == UINT32_MAX,
+static_assert(offsetof(PyObject, ob_refcnt) == 0 && sizeof(PyObject::ob_refcnt) == 8, "the count is word 0");
+static_assert(sizeof(PyObject::ob_refcnt_split) == 8 && _Py_IMMORTAL_REFCNT == UINT32_MAX,
               "immortal: the low half all ones, so negative as int32");
 #else
 // 3.14 split word 0: a 32-bit count, then ob_overflow and ob_flags (which
 // immortal and static objects set, and which finalization may leave set on an
 // object made mortal again: so the binary compares the low half, never the
 // word, with 1). Immortality starts at 2^31; immortals start at 3 << 30.
-static_assert(sizeof(Object::ob_refcnt) == 4 && offsetof(PyObject, ob_refcnt) == (PY_BIG_ENDIAN ? 4 : 0) &&
-                  sizeof(Object::ob_refcnt_full) == 8 && offsetof(PyObject, ob_refcnt_full) == 0,
+static_assert(sizeof(PyObject::ob_refcnt) == 4 && offsetof(PyObject, ob_refcnt) == (PY_BIG_ENDIAN ? 4 : 0) &&
+                  sizeof(PyObject::ob_refcnt_full) == 8 && offsetof(PyObject, ob_refcnt_full) == 0,
               "the count is the low half of word 0");
 static_assert(_Py_IMMORTAL_MINIMUM_REFCNT == (1ULL << 31), "immortal from 2^31: the low half's sign bit");
 static_assert((uint32_t)_Py_IMMORTAL_INITIAL_REFCNT >= (1u << 31) &&
