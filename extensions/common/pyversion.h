@@ -10,7 +10,8 @@
 
 #include <isles/isles.h>
 
-/* CPython's PY_VERSION_HEX layout; level is 0xA, 0xB, 0xC or 0xF (final). */
+/* CPython's PY_VERSION_HEX layout; level is 0xA, 0xB, 0xC or 0xF (final),
+ * or 0 to mean "from the first pre-release on". */
 #define PORT_PY_HEX(major, minor, micro, level, serial) \
     ((uint32_t)(major) << 24 | (uint32_t)(minor) << 16 | (uint32_t)(micro) << 8 | (uint32_t)(level) << 4 | (serial))
 
