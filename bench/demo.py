@@ -53,16 +53,18 @@ def startup(ports, use_ports):
     """Imports what the work needs and checks where the accelerators came from:
     build/ports (use_ports) or CPython itself (the reference). Returns
     ((module, file), ...)."""
-    if use_ports:  # also where CPython has them built in, which sys.path cannot shadow
-        import sys, isles.ports
+    if use_ports:
+        # sys.path cannot shadow accelerators CPython compiles in (Debian's): a
+        # finder can. What a spawned child imported before (3.14's spawn
+        # brings in json, heapq and bisect) is imported again through it.
+        import sys
+        import isles.ports
         isles.ports.install(ports)
-        # A spawned child may have imported one already (its start-up code
-        # does, on some CPythons): import those again, from the ports.
-        accels = ("_csv", "_json", "_heapq", "_bisect")
-        if any(a in sys.modules and os.path.dirname(getattr(sys.modules[a], "__file__", "") or "") != ports
-               for a in accels):
-            for n in [n for n in sys.modules if n.split(".")[0] in accels + ("csv", "json", "heapq", "bisect")]:
-                del sys.modules[n]
+        stale = {m for m in ("_csv", "_json", "_heapq", "_bisect") if m in sys.modules and os.path.dirname(
+            os.path.realpath(getattr(sys.modules[m], "__file__", None) or "<built-in>")) != ports}
+        if stale:
+            for name in [n for n in sys.modules if n.split(".")[0] in stale | {"csv", "json", "heapq", "bisect"}]:
+                del sys.modules[name]
     import csv, json, json.encoder, json.scanner, heapq, bisect, zlib
     import _csv, _json, _heapq, _bisect
     files = []
@@ -494,7 +496,7 @@ def write_json(path, version, result):
     except (OSError, ValueError):
         pass
     data[version] = result
-    data = dict(sorted(data.items(), key=lambda kv: [int(x.rstrip("d")) for x in kv[0].split(".")] + [kv[0].endswith("d")]))
+    data = dict(sorted(data.items(), key=lambda kv: [int(x) for x in kv[0].split(".")]))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
@@ -582,7 +584,7 @@ def main():
     if early:
         sys.exit(f"error: {', '.join(early)} imported before build/ports was put on sys.path")
     sys.path.insert(0, args.ports)
-    import isles.ports  # where CPython has the accelerators built in, sys.path alone does not shadow them
+    import isles.ports  # and where CPython compiles the accelerators in (Debian's), a finder
     isles.ports.install(args.ports)
 
     try:
@@ -592,8 +594,8 @@ def main():
 
 
 def run(args):
-    from machine import cpu_model, python_label  # bench/ is on sys.path, right after the ports
-    ver = python_label()
+    from machine import cpu_model  # bench/ is on sys.path, right after the ports
+    ver = "%d.%d" % sys.version_info[:2]
     cores = len(os.sched_getaffinity(0))
     n = args.workers
     counts = worker_counts(n)

@@ -75,7 +75,9 @@ def bound_names(pkg_mod, accel):
                 ("c_make_scanner", pkg_mod.scanner.c_make_scanner)]
     if accel.__name__ == "_csv":
         return [("reader", pkg_mod.reader), ("writer", pkg_mod.writer)]
-    names = {"_heapq": ("heappush", "heappop", "heapify", "heapreplace", "_heapreplace_max"),
+    # 3.14's _heapq has the max-heap functions under public names only
+    max_name = "heapreplace_max" if sys.version_info >= (3, 14) else "_heapreplace_max"
+    names = {"_heapq": ("heappush", "heappop", "heapify", "heapreplace", max_name),
              "_bisect": ("bisect_left", "bisect_right", "insort_left", "insort_right")}[accel.__name__]
     return [(n, vars(pkg_mod)[n]) for n in names]
 

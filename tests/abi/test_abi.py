@@ -245,7 +245,9 @@ def test_headers_compile_as_cpp_and_the_module_runs(tmp_path):
     src = (ROOT / "extensions" / "bisect" / "_bisect.c").read_text().replace("ISL_MODINIT(_bisect,",
                                                                              "ISL_MODINIT(_bisect_cpp,")
     src = src.replace('.name = "_bisect"', '.name = "_bisect_cpp"')
-    compile_shared(src, "_bisect_cpp", tmp_path, lang="cpp", flags=("-std=c++20", "-Wno-missing-field-initializers"))
+    # -I the port's directory, for the headers the ports share (../common/)
+    compile_shared(src, "_bisect_cpp", tmp_path, lang="cpp", flags=("-std=c++20", "-Wno-missing-field-initializers",
+                                                                    f"-I{ROOT / 'extensions' / 'bisect'}"))
     code = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import _bisect_cpp as b; print(b.bisect_left([1, 2, 3], 2))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "1", out.stderr
