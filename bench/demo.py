@@ -496,7 +496,7 @@ def write_json(path, version, result):
     except (OSError, ValueError):
         pass
     data[version] = result
-    data = dict(sorted(data.items(), key=lambda kv: [int(x) for x in kv[0].split(".")]))
+    data = dict(sorted(data.items(), key=lambda kv: [int(x.rstrip("d")) for x in kv[0].split(".")] + [kv[0].endswith("d")]))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
@@ -594,8 +594,8 @@ def main():
 
 
 def run(args):
-    from machine import cpu_model  # bench/ is on sys.path, right after the ports
-    ver = "%d.%d" % sys.version_info[:2]
+    from machine import cpu_model, python_label  # bench/ is on sys.path, right after the ports
+    ver = python_label()
     cores = len(os.sched_getaffinity(0))
     n = args.workers
     counts = worker_counts(n)
