@@ -78,31 +78,23 @@ ensure_debian_tools() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq patchelf >/dev/null
 }
 
-# True when the root's recorded request is for the same suite and names
-# every package of the given request.
-debian_root_has() {
-    local have p
-    have="$(cat "$1/.isles-request" 2>/dev/null)" || return 1
-    [ "${have%%:*}" = "${2%%:*}" ] || return 1
-    for p in ${2#*:}; do [[ " ${have#*:} " == *" $p "* ]] || return 1; done
-}
-
-# Makes sure the private root holds the given version labels (X.Y or X.Yd).
-# When it lacks one, it is unpacked again with what it had and what is asked.
+# Makes sure the private root holds the given version labels (X.Y or X.Yd),
+# besides those it holds already: a run for fewer versions never takes any
+# away. Serialized by a lock, since several runs may share one root.
 ensure_debian_cpythons() {
-    local labels="$*" request root conf pkgs v p
+    mkdir -p "$ISLES_CPYTHON"
+    (
+        flock 9
+        _ensure_debian_cpythons "$@"
+    ) 9>"$ISLES_CPYTHON/.lock"
+}
+_ensure_debian_cpythons() {
+    local labels request root conf pkgs v have
     root="$(debian_root)"
-    request="$ISLES_DEBIAN_SUITE: $(for v in $labels; do debian_packages_for "$v"; done | tr ' ' '\n' | sort -u | tr '\n' ' ')"
-    # A root that already holds every package asked for is kept: several
-    # checkouts may share one (ISLES_CPYTHON), each asking for a subset.
-    debian_root_has "$root" "$request" && return 0
-    local had
-    had="$(cat "$root/.isles-request" 2>/dev/null || true)"
-    [ "${had%%:*}" = "$ISLES_DEBIAN_SUITE" ] \
-        && request="$ISLES_DEBIAN_SUITE: $(echo ${had#*:} ${request#*:} | tr ' ' '\n' | sort -u | tr '\n' ' ')"
-    # the labels of the merged request: python3.X, python3.X-dbg
-    labels="$(for p in ${request#*:}; do [[ "$p" =~ ^python([0-9.]+)(-dbg)?$ ]] \
-              && echo "${BASH_REMATCH[1]}${BASH_REMATCH[2]:+d}" || true; done | sort -u | tr '\n' ' ')"
+    have="$(sed -n 's/^labels: //p' "$root/.isles-request" 2>/dev/null)"
+    labels="$(echo $have $* | tr ' ' '\n' | sort -u | xargs)"
+    request="$ISLES_DEBIAN_SUITE: $(for v in $labels; do debian_packages_for "$v"; done | tr ' ' '\n' | sort -u | xargs)"
+    [ "$(sed -n '1p' "$root/.isles-request" 2>/dev/null)" = "$request" ] && return 0
     ensure_debian_tools
     log "CPython $labels from Debian $ISLES_DEBIAN_SUITE (a private apt configuration, unpacked into $root)"
     conf="$(debian_apt_config)"
@@ -122,7 +114,7 @@ ensure_debian_cpythons() {
             || { cat "$ISLES_CPYTHON/download.log" >&2; die "apt-get download failed"; }
     fi
     rm -rf "$root"; mkdir -p "$root"
-    local deb
+    local p deb
     for p in $pkgs; do
         deb="$(ls -t "$ISLES_CPYTHON/debs/${p%%:*}"_*.deb 2>/dev/null | head -1)"
         [ -n "$deb" ] || die "apt-get download left no package file for $p"
@@ -131,7 +123,7 @@ ensure_debian_cpythons() {
             || die "unpacking $deb failed"
     done
     for v in $labels; do debian_relocate "$v"; done
-    echo "$request" > "$root/.isles-request"
+    printf '%s\nlabels: %s\n' "$request" "$labels" > "$root/.isles-request"
 }
 
 # Makes python<label> of the root run here and describe itself truthfully.
