@@ -12,8 +12,10 @@ namespace isles::internal {
 
 PyObject *type_name(PyObject *type) {
     if (!PyType_Check(type)) type = reinterpret_cast<PyObject *>(Py_TYPE(type));
+    // A metaclass may raise for either lookup: the second must not run with
+    // the first one's error set.
     PyObject *mod = PyObject_GetAttrString(type, "__module__");
-    PyObject *qual = PyObject_GetAttrString(type, "__qualname__");
+    PyObject *qual = mod ? PyObject_GetAttrString(type, "__qualname__") : nullptr;
     PyObject *r = nullptr;
     if (mod && qual && PyUnicode_Check(mod) && PyUnicode_Check(qual)) {
         r = PyUnicode_CompareWithASCIIString(mod, "builtins") == 0 ? Py_NewRef(qual) : PyUnicode_FromFormat("%U.%U", mod, qual);
