@@ -122,3 +122,63 @@ def test_exception_of_a_failed_interpreter_with_a_raising_metaclass(mode):
         __isles_result__ = "|".join(got)
     ''')
     assert out == "<unprintable>: boom|ValueError: plain", out
+
+
+SLOTS = r"""
+static const IslModuleDef test_def;
+static const IslTypeDef Bad_def;
+typedef struct { int calls; } Bad;
+/* Each slot returns a value with an exception set, or fails without one. */
+static IslHandle Bad_iter(IslContext *ctx, IslHandle self) { return IslHandle_Dup(ctx, self); }
+static IslHandle Bad_next(IslContext *ctx, IslHandle self) {
+    Bad *b = (Bad *)IslInstance_Data(ctx, self, &Bad_def);
+    if (!b || b->calls++) return ISL_NULL; /* then stops: no endless loop where nothing checks */
+    IslErr_SetString(ctx, ctx->h_KeyError, "left set");
+    return IslLong_FromInt64(ctx, 1);
+}
+static IslHandle Bad_repr(IslContext *ctx, IslHandle self) { return ISL_NULL; }
+static IslSsize Bad_len(IslContext *ctx, IslHandle self) {
+    IslErr_SetString(ctx, ctx->h_KeyError, "left set");
+    return 3;
+}
+static int Bad_bool(IslContext *ctx, IslHandle self) { return -1; }
+static IslHandle Bad_get(IslContext *ctx, IslHandle self) {
+    IslErr_SetString(ctx, ctx->h_KeyError, "left set");
+    return IslHandle_Dup(ctx, ctx->h_None);
+}
+static const IslGetSet Bad_getsets[] = {{"attr", Bad_get, NULL, NULL}, {NULL, NULL, NULL, NULL}};
+static const IslSlot Bad_slots[] = {
+    {ISL_SLOT_ITER, ISL_FN(Bad_iter)}, {ISL_SLOT_ITERNEXT, ISL_FN(Bad_next)}, {ISL_SLOT_REPR, ISL_FN(Bad_repr)},
+    {ISL_SLOT_LEN, ISL_FN(Bad_len)}, {ISL_SLOT_BOOL, ISL_FN(Bad_bool)}, {ISL_SLOT_END, NULL}};
+static const IslTypeDef Bad_def = {.name = "pending.Bad", .basicsize = sizeof(Bad), .slots = Bad_slots,
+                                   .getsets = Bad_getsets};
+static int exec_(IslContext *ctx, IslHandle module) {
+    IslHandle t = IslType_FromDef(ctx, module, &Bad_def, ISL_NULL);
+    if (IslHandle_IsNull(t)) return -1;
+    int r = IslModule_AddObject(ctx, module, "Bad", t);
+    IslHandle_Close(ctx, t);
+    return r;
+}
+"""
+
+
+def test_slot_results_with_an_error_set(mode, make_module, ext_dir):
+    """An author's slot that returns a value with an exception still set, or
+    fails without setting one, becomes a SystemError at the boundary (as
+    CPython's own calls check them) instead of CPython running on with an
+    exception pending."""
+    name = make_module(SLOTS, [], exec_fn="exec_")
+    out = run_fresh(mode, f"""
+        import {name} as mod
+        got = []
+        for what, call in (("next", lambda: next(mod.Bad())), ("for", lambda: [x for x in mod.Bad()]),
+                           ("repr", lambda: repr(mod.Bad())), ("len", lambda: len(mod.Bad())),
+                           ("bool", lambda: bool(mod.Bad())), ("getset", lambda: mod.Bad().attr)):
+            try:
+                call()
+                got.append(what + ": no error")
+            except SystemError as e:
+                got.append(what + ": " + type(e.__cause__ or e.__context__).__name__)
+        __isles_result__ = "|".join(got)
+    """, paths=[ext_dir])
+    assert out == "next: KeyError|for: KeyError|repr: NoneType|len: KeyError|bool: NoneType|getset: KeyError", out
