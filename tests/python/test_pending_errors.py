@@ -82,7 +82,7 @@ def test_format_type_of_a_raising_metaclass(mode, make_module, ext_dir):
                     raise RuntimeError("no " + attr)
                 return super().__getattribute__(attr)
         class Odd(metaclass=Meta):
-            pass
+            __module__ = "elsewhere"
         got = []
         for refuse in (("__module__",), ("__qualname__",), ("__module__", "__qualname__"), ()):
             Meta.refuse = refuse
@@ -93,8 +93,8 @@ def test_format_type_of_a_raising_metaclass(mode, make_module, ext_dir):
         Meta.refuse = ()
         __isles_result__ = "|".join(got)
     """, paths=[ext_dir])
-    # tp_name where a lookup fails, module.qualname where none does
-    assert out == "T=Odd N=Odd|T=Odd N=Odd|T=Odd N=Odd|T=__main__.Odd N=__main__.Odd", out
+    # the __qualname__ alone without a __module__, tp_name without a __qualname__
+    assert out == "T=Odd N=Odd|T=Odd N=Odd|T=Odd N=Odd|T=elsewhere.Odd N=elsewhere.Odd", out
 
 
 def test_exception_of_a_failed_interpreter_with_a_raising_metaclass(mode):
