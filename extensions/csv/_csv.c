@@ -191,11 +191,13 @@ static int set_char(IslContext *ctx, const CsvState *st, const char *name, uint3
     }
     const char *or_none = allow_none ? " or None" : "";
     if (!IslStr_Check(ctx, src)) {
+        /* 3.14 names the type fully qualified (%T), as its new messages do */
+        if (st->minor >= 14) {
+            IslErr_Format(ctx, ctx->h_TypeError, "\"%s\" must be a unicode character%s, not %T", name, or_none, src);
+            return -1;
+        }
         IslHandle tn = type_name(ctx, src);
-        if (IslHandle_IsNull(tn)) return -1;
-        if (st->minor >= 14)
-            IslErr_Format(ctx, ctx->h_TypeError, "\"%s\" must be a unicode character%s, not %.200S", name, or_none, tn);
-        else
+        if (!IslHandle_IsNull(tn))
             IslErr_Format(ctx, ctx->h_TypeError, "\"%s\" must be string%s, not %.200S", name, or_none, tn);
         IslHandle_Close(ctx, tn);
         return -1;
@@ -222,14 +224,10 @@ static int set_quoting(IslContext *ctx, const CsvState *st, int *target, IslHand
         return 0;
     }
     if (!IslObject_TypeIs(ctx, src, ctx->h_LongType)) {
-        if (st->minor < 14) {
+        if (st->minor >= 14)
+            IslErr_Format(ctx, ctx->h_TypeError, "\"quoting\" must be an integer, not %T", src);
+        else
             IslErr_SetString(ctx, ctx->h_TypeError, "\"quoting\" must be an integer");
-            return -1;
-        }
-        IslHandle tn = type_name(ctx, src);
-        if (!IslHandle_IsNull(tn))
-            IslErr_Format(ctx, ctx->h_TypeError, "\"quoting\" must be an integer, not %.200S", tn);
-        IslHandle_Close(ctx, tn);
         return -1;
     }
     int64_t v = IslLong_AsInt64(ctx, src);
@@ -381,10 +379,7 @@ static IslHandle Dialect_new(IslContext *ctx, IslHandle type, IslHandle args, Is
     } else if (IslStr_Check(ctx, lt)) {
         IslField_Store(ctx, self, &dl->lineterminator, lt);
     } else if (st->minor >= 14) { /* None included */
-        IslHandle tn = type_name(ctx, lt);
-        if (!IslHandle_IsNull(tn))
-            IslErr_Format(ctx, ctx->h_TypeError, "\"lineterminator\" must be a string, not %.200S", tn);
-        IslHandle_Close(ctx, tn);
+        IslErr_Format(ctx, ctx->h_TypeError, "\"lineterminator\" must be a string, not %T", lt);
         goto done;
     } else if (!IslObject_Is(ctx, lt, ctx->h_None)) { /* None: "must be set" below */
         IslErr_SetString(ctx, ctx->h_TypeError, "\"lineterminator\" must be a string");
