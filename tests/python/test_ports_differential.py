@@ -140,98 +140,6 @@ def test_ports_match_cpython(run):
     run(f"PORTS = {str(PORTS)!r}\n" + DIFFERENTIAL)
 
 
-TEXT_DIFFERENTIAL = r'''
-import importlib.machinery, importlib.util, io, random, sys
-
-def load(name, path):
-    loader = importlib.machinery.ExtensionFileLoader(name, path)
-    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(name, path, loader=loader))
-    loader.exec_module(module)
-    return module
-
-def pair(name):
-    spec = importlib.machinery.PathFinder.find_spec(name, [p for p in sys.path if p != PORTS])
-    return load(name, spec.origin), load(name, f"{PORTS}/{name}.abi3.so")
-
-def outcome(call):
-    try:
-        return ("ok", call())
-    except Exception as exc:  # same type and message, StopIteration's value included
-        return ("raised", type(exc).__name__, str(exc), getattr(exc, "value", None))
-
-cjson, ijson = pair("_json")
-ccsv, icsv = pair("_csv")
-import json.decoder
-rnd = random.Random(20261125)
-mismatches = []
-
-# json: random fragments through both scanners and string functions
-pieces = ['[', ']', '{', '}', ',', ':', ' ', '"', '\\', 'u', '0', '1', '-', '.', 'e', 'null', 'true', 'NaN',
-          '\\u00e9', '\\ud834', '\u20ac', '\U0001f600', '"k"', '1.5', '12345678901234567890', 'x', '\x01']
-decoder = json.decoder.JSONDecoder()
-for _ in range(3000):
-    s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
-    idx = rnd.randint(0, len(s)) if rnd.random() < 0.2 else 0
-    for name, call in (("scan", lambda m: m.make_scanner(decoder)(s, idx)),
-                       ("scanstring", lambda m: m.scanstring(s, idx, True)),
-                       ("ascii", lambda m: m.encode_basestring_ascii(s)),
-                       ("plain", lambda m: m.encode_basestring(s))):
-        a, b = outcome(lambda: call(cjson)), outcome(lambda: call(ijson))
-        if a != b:
-            mismatches.append((name, s, idx, a, b))
-
-# json: the encoder over mixed documents and its options
-values = [0, -1, 2**70, 1.5, float("inf"), float("nan"), True, None, "s\u00e9", "", [1, [2]], {"a": 1, "b": [None]},
-          {1: "int key", 2.5: "float key", None: "none key"}, ("t", 1)]
-for _ in range(300):
-    doc = [rnd.choice(values) for _ in range(rnd.randint(0, 5))]
-    opts = dict(sort_keys=rnd.random() < 0.5, skipkeys=rnd.random() < 0.5, allow_nan=rnd.random() < 0.5)
-    def enc(m):
-        encoder = m.make_encoder({}, repr, m.encode_basestring_ascii, None,
-                                 ": ", ", ", opts["sort_keys"], opts["skipkeys"], opts["allow_nan"])
-        return "".join(encoder(doc, 0))
-    a, b = outcome(lambda: enc(cjson)), outcome(lambda: enc(ijson))
-    if a != b:
-        mismatches.append(("encoder", doc, opts, a, b))
-
-# csv: random input through both readers, and rows (lists, tuples, iterators) through both writers
-import fractions
-class Str(str): pass
-class StrNumber(str):  # a number to PyNumber_Check: unquoted under QUOTE_NONNUMERIC
-    def __float__(self): return 1.0
-fields = ["x", "", None, 1, 2.5, True, 1j, fractions.Fraction(1, 3), "a,b", 'q"q', "l\nm", "\u00e9",
-          Str("s,t"), StrNumber("n")]
-alphabet = ['a', ',', ';', '"', '\\', ' ', '\n', '\r', '\r\n', '\u00e9', '\U0001f600', '1', '.', '\t']
-for _ in range(1500):
-    text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20)))
-    fmt = dict(delimiter=rnd.choice([",", ";", "\t"]), quotechar=rnd.choice(['"', "'"]),
-               escapechar=rnd.choice([None, "\\"]), doublequote=rnd.random() < 0.7,
-               skipinitialspace=rnd.random() < 0.3, strict=rnd.random() < 0.3, quoting=rnd.choice([0, 1, 2, 3, 4, 5]))
-    read = lambda m: (list(m.reader(io.StringIO(text, newline=""), **fmt)))
-    a, b = outcome(lambda: read(ccsv)), outcome(lambda: read(icsv))
-    if a != b:
-        mismatches.append(("reader", text, fmt, a, b))
-    row = [rnd.choice(fields) for _ in range(rnd.randint(0, 4))]
-    shape = rnd.choice([list, tuple, iter])
-    def write(m):
-        out = io.StringIO()
-        m.writer(out, **fmt).writerow(shape(row))
-        return out.getvalue()
-    a, b = outcome(lambda: write(ccsv)), outcome(lambda: write(icsv))
-    if a != b:
-        mismatches.append(("writer", row, fmt, a, b))
-assert not mismatches, mismatches[:5]
-'''
-
-
-def test_json_and_csv_match_cpython(run):
-    """Thousands of random json fragments and documents, csv texts and rows:
-    the ports give the same result, or the same exception and message, as
-    CPython's _json and _csv."""
-    from conftest import PORTS
-    run(f"PORTS = {str(PORTS)!r}\n" + TEXT_DIFFERENTIAL)
-
-
 CSV_ARGUMENTS = r'''
 import collections, importlib.machinery, importlib.util, io, re, sys
 
@@ -366,3 +274,95 @@ def test_csv_arguments_match_cpython(run):
     message (or the same dialect), in both interpreter modes."""
     from conftest import PORTS
     run(f"PORTS = {str(PORTS)!r}\n" + CSV_ARGUMENTS)
+
+
+TEXT_DIFFERENTIAL = r'''
+import importlib.machinery, importlib.util, io, random, sys
+
+def load(name, path):
+    loader = importlib.machinery.ExtensionFileLoader(name, path)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(name, path, loader=loader))
+    loader.exec_module(module)
+    return module
+
+def pair(name):
+    spec = importlib.machinery.PathFinder.find_spec(name, [p for p in sys.path if p != PORTS])
+    return load(name, spec.origin), load(name, f"{PORTS}/{name}.abi3.so")
+
+def outcome(call):
+    try:
+        return ("ok", call())
+    except Exception as exc:  # same type and message, StopIteration's value included
+        return ("raised", type(exc).__name__, str(exc), getattr(exc, "value", None))
+
+cjson, ijson = pair("_json")
+ccsv, icsv = pair("_csv")
+import json.decoder
+rnd = random.Random(20261125)
+mismatches = []
+
+# json: random fragments through both scanners and string functions
+pieces = ['[', ']', '{', '}', ',', ':', ' ', '"', '\\', 'u', '0', '1', '-', '.', 'e', 'null', 'true', 'NaN',
+          '\\u00e9', '\\ud834', '\u20ac', '\U0001f600', '"k"', '1.5', '12345678901234567890', 'x', '\x01']
+decoder = json.decoder.JSONDecoder()
+for _ in range(3000):
+    s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+    idx = rnd.randint(0, len(s)) if rnd.random() < 0.2 else 0
+    for name, call in (("scan", lambda m: m.make_scanner(decoder)(s, idx)),
+                       ("scanstring", lambda m: m.scanstring(s, idx, True)),
+                       ("ascii", lambda m: m.encode_basestring_ascii(s)),
+                       ("plain", lambda m: m.encode_basestring(s))):
+        a, b = outcome(lambda: call(cjson)), outcome(lambda: call(ijson))
+        if a != b:
+            mismatches.append((name, s, idx, a, b))
+
+# json: the encoder over mixed documents and its options
+values = [0, -1, 2**70, 1.5, float("inf"), float("nan"), True, None, "s\u00e9", "", [1, [2]], {"a": 1, "b": [None]},
+          {1: "int key", 2.5: "float key", None: "none key"}, ("t", 1)]
+for _ in range(300):
+    doc = [rnd.choice(values) for _ in range(rnd.randint(0, 5))]
+    opts = dict(sort_keys=rnd.random() < 0.5, skipkeys=rnd.random() < 0.5, allow_nan=rnd.random() < 0.5)
+    def enc(m):
+        encoder = m.make_encoder({}, repr, m.encode_basestring_ascii, None,
+                                 ": ", ", ", opts["sort_keys"], opts["skipkeys"], opts["allow_nan"])
+        return "".join(encoder(doc, 0))
+    a, b = outcome(lambda: enc(cjson)), outcome(lambda: enc(ijson))
+    if a != b:
+        mismatches.append(("encoder", doc, opts, a, b))
+
+# csv: random input through both readers, and rows (lists, tuples, iterators) through both writers
+import fractions
+class Str(str): pass
+class StrNumber(str):  # a number to PyNumber_Check: unquoted under QUOTE_NONNUMERIC
+    def __float__(self): return 1.0
+fields = ["x", "", None, 1, 2.5, True, 1j, fractions.Fraction(1, 3), "a,b", 'q"q', "l\nm", "\u00e9",
+          Str("s,t"), StrNumber("n")]
+alphabet = ['a', ',', ';', '"', '\\', ' ', '\n', '\r', '\r\n', '\u00e9', '\U0001f600', '1', '.', '\t']
+for _ in range(1500):
+    text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20)))
+    fmt = dict(delimiter=rnd.choice([",", ";", "\t"]), quotechar=rnd.choice(['"', "'"]),
+               escapechar=rnd.choice([None, "\\"]), doublequote=rnd.random() < 0.7,
+               skipinitialspace=rnd.random() < 0.3, strict=rnd.random() < 0.3, quoting=rnd.choice([0, 1, 2, 3, 4, 5]))
+    read = lambda m: (list(m.reader(io.StringIO(text, newline=""), **fmt)))
+    a, b = outcome(lambda: read(ccsv)), outcome(lambda: read(icsv))
+    if a != b:
+        mismatches.append(("reader", text, fmt, a, b))
+    row = [rnd.choice(fields) for _ in range(rnd.randint(0, 4))]
+    shape = rnd.choice([list, tuple, iter])
+    def write(m):
+        out = io.StringIO()
+        m.writer(out, **fmt).writerow(shape(row))
+        return out.getvalue()
+    a, b = outcome(lambda: write(ccsv)), outcome(lambda: write(icsv))
+    if a != b:
+        mismatches.append(("writer", row, fmt, a, b))
+assert not mismatches, mismatches[:5]
+'''
+
+
+def test_json_and_csv_match_cpython(run):
+    """Thousands of random json fragments and documents, csv texts and rows:
+    the ports give the same result, or the same exception and message, as
+    CPython's _json and _csv."""
+    from conftest import PORTS
+    run(f"PORTS = {str(PORTS)!r}\n" + TEXT_DIFFERENTIAL)
