@@ -35,7 +35,7 @@ from collections import deque
 from functools import partial
 from itertools import repeat
 
-from machine import cpu_model  # bench/ is sys.path[0] when run as a script
+from machine import cpu_model, python_label  # bench/ is sys.path[0] when run as a script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -275,7 +275,7 @@ def main():
     print(f"  ratio: in each process, best time / best raw C-API time; the median over the {processes} processes. "
           f"ns: the best of all. * above the {TARGET:.2f} target for the universal build")
     os.makedirs(args.out_dir, exist_ok=True)
-    out = os.path.join(args.out_dir, "callcost-%d.%d" % sys.version_info[:2])
+    out = os.path.join(args.out_dir, "callcost-" + python_label())
     with open(out + ".json", "w") as f:
         json.dump({"benchmark": "callcost", "target_ratio": TARGET,
                    "machine": {"cores": len(os.sched_getaffinity(0)), "platform": platform.platform(),

@@ -53,6 +53,18 @@ def startup(ports, use_ports):
     """Imports what the work needs and checks where the accelerators came from:
     build/ports (use_ports) or CPython itself (the reference). Returns
     ((module, file), ...)."""
+    if use_ports:
+        # sys.path cannot shadow accelerators CPython compiles in (Debian's): a
+        # finder can. What a spawned child imported before (3.14's spawn
+        # brings in json, heapq and bisect) is imported again through it.
+        import sys
+        import isles.ports
+        isles.ports.install(ports)
+        stale = {m for m in ("_csv", "_json", "_heapq", "_bisect") if m in sys.modules and os.path.dirname(
+            os.path.realpath(getattr(sys.modules[m], "__file__", None) or "<built-in>")) != ports}
+        if stale:
+            for name in [n for n in sys.modules if n.split(".")[0] in stale | {"csv", "json", "heapq", "bisect"}]:
+                del sys.modules[name]
     import csv, json, json.encoder, json.scanner, heapq, bisect, zlib
     import _csv, _json, _heapq, _bisect
     files = []
@@ -572,6 +584,8 @@ def main():
     if early:
         sys.exit(f"error: {', '.join(early)} imported before build/ports was put on sys.path")
     sys.path.insert(0, args.ports)
+    import isles.ports  # and where CPython compiles the accelerators in (Debian's), a finder
+    isles.ports.install(args.ports)
 
     try:
         run(args)

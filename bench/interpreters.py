@@ -32,10 +32,10 @@ import sys
 import threading
 import time
 
-from machine import cpu_model  # bench/ is sys.path[0] when run as a script
+from machine import cpu_model, python_label  # bench/ is sys.path[0] when run as a script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VER = "%d.%d" % sys.version_info[:2]
+VER = python_label()
 MiB = 2 ** 20
 TARGETS = {  # the brief's performance targets
     "roundtrip_us": 10.0,      # channel round trip, small int, main <-> sub-interpreter

@@ -9,3 +9,9 @@ def cpu_model():
             return next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), platform.processor())
     except OSError:
         return platform.processor()
+
+
+def python_label():
+    """X.Y of the running CPython, with "d" for a debug build (as scripts/ name them)."""
+    import sys
+    return "%d.%d%s" % (*sys.version_info[:2], "d" if hasattr(sys, "gettotalrefcount") else "")

@@ -20,7 +20,7 @@ from functools import partial
 from itertools import repeat
 from operator import itemgetter
 
-from machine import cpu_model  # bench/ is sys.path[0] when run as a script
+from machine import cpu_model, python_label  # bench/ is sys.path[0] when run as a script
 
 TARGET = 1.10
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -75,7 +75,9 @@ def bound_names(pkg_mod, accel):
                 ("c_make_scanner", pkg_mod.scanner.c_make_scanner)]
     if accel.__name__ == "_csv":
         return [("reader", pkg_mod.reader), ("writer", pkg_mod.writer)]
-    names = {"_heapq": ("heappush", "heappop", "heapify", "heapreplace", "_heapreplace_max"),
+    # 3.14's _heapq has the max-heap functions under public names only
+    max_name = "heapreplace_max" if sys.version_info >= (3, 14) else "_heapreplace_max"
+    names = {"_heapq": ("heappush", "heappop", "heapify", "heapreplace", max_name),
              "_bisect": ("bisect_left", "bisect_right", "insort_left", "insort_right")}[accel.__name__]
     return [(n, vars(pkg_mod)[n]) for n in names]
 
@@ -437,7 +439,7 @@ def main():
     if missing:
         print(f"note: no port of {', '.join(missing)} in {args.ports}: those rows are skipped")
     repeats, sample = (5, 0.01) if args.quick else (15, 0.04)
-    ver = "%d.%d" % sys.version_info[:2]
+    ver = python_label()
     cores = len(os.sched_getaffinity(0))
     impls = load_impls(args.ports)
 

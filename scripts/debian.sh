@@ -89,17 +89,29 @@ ensure_debian_cpythons() {
     ) 9>"$ISLES_CPYTHON/.lock"
 }
 _ensure_debian_cpythons() {
-    local labels request root conf pkgs v have
+    local labels request root conf pkgs v have absent
     root="$(debian_root)"
-    have="$(sed -n 's/^labels: //p' "$root/.isles-request" 2>/dev/null)"
-    labels="$(echo $have $* | tr ' ' '\n' | sort -u | xargs)"
-    request="$ISLES_DEBIAN_SUITE: $(for v in $labels; do debian_packages_for "$v"; done | tr ' ' '\n' | sort -u | xargs)"
-    [ "$(sed -n '1p' "$root/.isles-request" 2>/dev/null)" = "$request" ] && return 0
+    have="$(sed -n 's/^labels: //p' "$root/.isles-request" 2>/dev/null || true)"
+    absent="$(sed -n 's/^absent: //p' "$root/.isles-request" 2>/dev/null || true)"
+    local todo=""
+    for v in "$@"; do [[ " $have $absent " == *" $v "* ]] || todo="$todo $v"; done
+    [ -z "$todo" ] && [ -n "$have" ] && return 0
     ensure_debian_tools
-    log "CPython $labels from Debian $ISLES_DEBIAN_SUITE (a private apt configuration, unpacked into $root)"
     conf="$(debian_apt_config)"
     APT_CONFIG="$conf" apt-get update -qq >/dev/null 2>&1 || APT_CONFIG="$conf" apt-get update -q \
         || die "apt-get update of Debian $ISLES_DEBIAN_SUITE failed"
+    labels=""
+    for v in $(echo $have "$@" | tr ' ' '\n' | sort -u); do
+        if APT_CONFIG="$conf" apt-cache show $(debian_packages_for "$v") >/dev/null 2>&1; then
+            labels="$labels $v"
+        else
+            log "Debian $ISLES_DEBIAN_SUITE has no CPython $v"; absent="$absent $v"
+        fi
+    done
+    labels="$(echo $labels)"
+    [ -n "$labels" ] || die "Debian $ISLES_DEBIAN_SUITE has none of the CPythons asked for"
+    request="$ISLES_DEBIAN_SUITE: $(for v in $labels; do debian_packages_for "$v"; done | tr ' ' '\n' | sort -u | xargs)"
+    log "CPython $labels from Debian $ISLES_DEBIAN_SUITE (a private apt configuration, unpacked into $root)"
     # apt's own resolver against an empty status: every library the packages
     # need, as the suite's metadata says today.
     pkgs="$(APT_CONFIG="$conf" apt-get install -s ${request#*:} 2>&1 | awk '/^Inst / {print $2}')"
@@ -113,51 +125,58 @@ _ensure_debian_cpythons() {
         (cd "$ISLES_CPYTHON/debs" && APT_CONFIG="$conf" apt-get download -qq $fetch 2>"$ISLES_CPYTHON/download.log") \
             || { cat "$ISLES_CPYTHON/download.log" >&2; die "apt-get download failed"; }
     fi
-    rm -rf "$root"; mkdir -p "$root"
-    local p deb
+    # Unpacked and patched beside the root, then swapped in: processes using
+    # the old root (other runs sharing it) never see it half made.
+    local p deb new="$root.new"
+    rm -rf "$new"; mkdir -p "$new"
     for p in $pkgs; do
         deb="$(ls -t "$ISLES_CPYTHON/debs/${p%%:*}"_*.deb 2>/dev/null | head -1)"
         [ -n "$deb" ] || die "apt-get download left no package file for $p"
         # dpkg -x, less the detached debug symbols (hundreds of MiB, never read here)
-        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$root" --exclude=./usr/lib/debug \
+        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$new" --exclude=./usr/lib/debug \
             || die "unpacking $deb failed"
     done
-    for v in $labels; do debian_relocate "$v"; done
-    printf '%s\nlabels: %s\n' "$request" "$labels" > "$root/.isles-request"
+    for v in $labels; do debian_relocate "$v" "$new"; done
+    rm -rf "$root.old"; [ -d "$root" ] && mv "$root" "$root.old"
+    mv "$new" "$root"; rm -rf "$root.old"
+    for v in $labels; do
+        "$(debian_python "$v")" -c 'import sys, ssl, sqlite3, ctypes, sysconfig' \
+            || die "CPython $v from Debian does not start here"
+    done
+    printf '%s\nlabels: %s\nabsent: %s\n' "$request" "$labels" "$(echo $absent)" > "$root/.isles-request"
 }
 
 # Makes python<label> of the root run here and describe itself truthfully.
 debian_relocate() {
-    local label="$1" root py libdir loader multiarch d
-    root="$(debian_root)"; py="$(debian_python "$label")"
-    [ -x "$py" ] || die "Debian's packages for CPython $label have no $py"
-    libdir="$root/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine | sed 's/-pc-/-/; s/-unknown-/-/')"
-    loader="$(ls "$libdir"/ld-linux*.so.* 2>/dev/null | head -1)"
-    [ -n "$loader" ] || die "no dynamic loader in $libdir"
+    local label="$1" at="$2" root py arch libdir multiarch d
+    root="$(debian_root)"  # the paths written are the final ones; files are edited under $at
+    py="$at/usr/bin/python$label"
+    [ -x "$py" ] || die "Debian's packages for CPython $label have no usr/bin/python$label"
+    multiarch="$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine | sed 's/-pc-/-/; s/-unknown-/-/')"
+    libdir="$root/usr/lib/$multiarch"
+    arch="$(cd "$at/usr/lib/$multiarch" && ls ld-linux*.so.* 2>/dev/null | head -1)"
+    [ -n "$arch" ] || die "no dynamic loader in usr/lib/$multiarch"
     # DT_RPATH, not DT_RUNPATH: only the former also serves what lib-dynload
     # modules load (libssl, libffi, ...).
-    patchelf --set-interpreter "$loader" --force-rpath --set-rpath "$libdir" "$py"
-    multiarch="$(basename "$libdir")"
+    patchelf --set-interpreter "$libdir/$arch" --force-rpath --set-rpath "$libdir" "$py"
     # Debian's Python.h includes a pyconfig.h that includes the real one from
     # a multiarch directory only /usr/include would reach: put the real one
     # in its place, so `-I$(sysconfig include)` is enough, as elsewhere.
     d="python${label}"
-    [ -f "$root/usr/include/$multiarch/$d/pyconfig.h" ] \
-        && cp "$root/usr/include/$multiarch/$d/pyconfig.h" "$root/usr/include/$d/pyconfig.h"
+    [ -f "$at/usr/include/$multiarch/$d/pyconfig.h" ] \
+        && cp "$at/usr/include/$multiarch/$d/pyconfig.h" "$at/usr/include/$d/pyconfig.h"
     # The build-time paths (/usr) in sysconfig data and pkg-config files name
     # the machine's own /usr: point them at the root.
     local f
-    for f in "$root/usr/lib/python${label%d}"/_sysconfigdata_*"$multiarch".py \
-             "$root/usr/lib/python${label%d}"/_sysconfig_vars_*"$multiarch".json \
-             "$root/usr/lib/python${label%d}"/build-details*.json \
-             "$libdir"/pkgconfig/python-"${label%d}"*.pc; do
+    for f in "$at/usr/lib/python${label%d}"/_sysconfigdata_*"$multiarch".py \
+             "$at/usr/lib/python${label%d}"/_sysconfig_vars_*"$multiarch".json \
+             "$at/usr/lib/python${label%d}"/build-details*.json \
+             "$at/usr/lib/$multiarch"/pkgconfig/python-"${label%d}"*.pc; do
         [ -f "$f" ] || continue
         grep -q "$root/usr" "$f" && continue
         sed -i -E "s#(['\" =:-]|-[IL])/usr(/|['\"]|\$)#\1$root/usr\2#g" "$f"
     done
-    rm -rf "$root/usr/lib/python${label%d}"/__pycache__/_sysconfigdata_*
-    "$py" -c 'import sys, ssl, sqlite3, ctypes, sysconfig' \
-        || die "CPython $label from Debian does not start here"
+    rm -rf "$at/usr/lib/python${label%d}"/__pycache__/_sysconfigdata_*
 }
 
 # Makes build/venv/<label> for a Debian CPython: venv without pip (Debian's

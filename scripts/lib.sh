@@ -24,7 +24,8 @@ source "$ISLES_ROOT/scripts/debian.sh"
 python_label() {
     "$1" -c 'import sys; print("%d.%d%s" % (sys.version_info[:2] + ("d" if hasattr(sys, "gettotalrefcount") else "",)))' 2>/dev/null
 }
-is_debian_version() { [[ " $ISLES_DEBIAN_VERSIONS " == *" $1 "* ]]; }
+# Debug builds (X.Yd) come from Debian too: pyenv has none.
+is_debian_version() { [[ " $ISLES_DEBIAN_VERSIONS " == *" $1 "* || "$1" == *d ]]; }
 
 # Prints the path of the CPython of a label: $ISLES_PYTHONS (space-separated
 # paths) wins, then Debian's (for ISLES_DEBIAN_VERSIONS, once set up by
@@ -88,12 +89,18 @@ ensure_venv() {
     local v="$1" extra="${2:-}" py stamp
     py="$(venv_python "$v")"
     stamp="$ISLES_BUILD/venv/$v/.isles-packages"
+    local base; base="$(find_python "$v")" || die "CPython $v not found"
+    # A venv of another CPython of this label (ISLES_PYTHONS changed) is made anew.
+    if [ -x "$py" ] && [ "$(sed -n 's/^home = //p' "$ISLES_BUILD/venv/$v/pyvenv.cfg")" != "$(dirname "$base")" ]; then
+        log "CPython $v is now $base: making its venv anew"
+        rm -rf "$ISLES_BUILD/venv/$v"
+    fi
     if [ ! -x "$py" ]; then
         log "creating venv for CPython $v"
         if is_debian_version "$v" && ! overridden "$v"; then
             debian_make_venv "$v" "$ISLES_BUILD/venv/$v"
         else
-            "$(find_python "$v")" -m venv "$ISLES_BUILD/venv/$v"
+            "$base" -m venv "$ISLES_BUILD/venv/$v"
         fi
     fi
     if [ "$(cat "$stamp" 2>/dev/null)" != "$ISLES_PIP_PACKAGES $extra" ]; then
@@ -113,16 +120,33 @@ ensure_gtest() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgtest-dev pkg-config >/dev/null
 }
 
+# "label version home": which CPython a venv holds.
+venv_identity() {
+    echo "$1 $("$(venv_python "$1")" -c 'import sys; print(sys.version.split()[0])') $(sed -n 's/^home = //p' "$ISLES_BUILD/venv/$1/pyvenv.cfg")"
+}
+
 # Configures (once) and builds build/meson for the given versions, then stages.
 build_all() {
     local versions="$1" pys="" v first
     for v in $versions; do pys="$pys,$(venv_python "$v")"; done
     pys="${pys#,}"
     first="$(echo "$versions" | awk '{print $1}')"
-    local meson="$ISLES_BUILD/venv/$first/bin/meson"
+    local meson="$ISLES_BUILD/venv/$first/bin/meson" seen="$ISLES_BUILD/meson/.isles-pythons" id
+    # Meson keeps what it learnt of each Python: if a venv now holds another
+    # CPython than Meson saw there (a new patch release, or ISLES_PYTHONS),
+    # start a new build directory.
+    [ -f "$seen" ] || rm -rf "$ISLES_BUILD/meson"  # made before this record was kept
+    for v in $versions; do
+        id="$(venv_identity "$v")"
+        if [ -f "$seen" ] && grep -q "^$v " "$seen" && ! grep -qxF "$id" "$seen"; then
+            log "CPython $v changed: configuring Meson anew"; rm -rf "$ISLES_BUILD/meson"
+        fi
+        if [ -d "$ISLES_BUILD/meson" ]; then grep -qxF "$id" "$seen" 2>/dev/null || echo "$id" >> "$seen"; fi
+    done
     if [ ! -f "$ISLES_BUILD/meson/build.ninja" ]; then
         log "configuring Meson for CPython $versions"
         "$meson" setup "$ISLES_BUILD/meson" "$ISLES_ROOT" -Dpythons="$pys" >/dev/null
+        for v in $versions; do venv_identity "$v"; done > "$seen"
     else
         "$meson" configure "$ISLES_BUILD/meson" -Dpythons="$pys" >/dev/null
     fi

@@ -2,6 +2,15 @@
  * only. One binary serves every supported CPython in every interpreter. */
 #include <isles/isles.h>
 
+#include "../common/pyversion.h"
+
+typedef struct {
+    /* 3.15 refuses a negative lo while parsing the arguments ("lo cannot be
+     * negative"), before hi is converted or insort calls the key; earlier
+     * CPythons check it in the search ("lo must be non-negative"). */
+    char lo_checked_when_parsed;
+} BisectState;
+
 static const char *const bisect_keywords[] = {"a", "x", "lo", "hi", "key", NULL};
 /* (a, x, lo=0, hi=None, *, key=None), compiled by the runtime on first use;
  * matched by IslArg_UnpackSpec, converted here. */
@@ -47,6 +56,7 @@ static int convert_hi(IslContext *ctx, IslHandle hi, IslSsize *out) {
     IslHandle_Close(ctx, index);
     if (*out == -1 && IslErr_Occurred(ctx)) {
         if (IslErr_ExceptionMatches(ctx, ctx->h_OverflowError)) {
+            IslErr_Clear(ctx); /* replaced below; nothing may run with it set */
             IslHandle name = type_name(ctx, hi);
             if (!IslHandle_IsNull(name))
                 IslErr_Format(ctx, ctx->h_OverflowError, "cannot fit '%S' into an index-sized integer", name);
@@ -57,9 +67,18 @@ static int convert_hi(IslContext *ctx, IslHandle hi, IslSsize *out) {
     return 0;
 }
 
+/* A negative lo, which 3.15 refuses here; -1 with its error, else 0 (a cold path). */
+static int check_lo_when_parsed(IslContext *ctx, IslHandle module) {
+    BisectState *st = (BisectState *)IslModule_GetState(ctx, module);
+    if (!st) return -1;
+    if (!st->lo_checked_when_parsed) return 0;
+    IslErr_SetString(ctx, ctx->h_ValueError, "lo cannot be negative");
+    return -1;
+}
+
 /* Parses (a, x, lo=0, hi=None, *, key=None) as CPython does. */
-static int parse_bisect_args(IslContext *ctx, IslArgSpec *spec, const IslHandle *args, size_t nargs,
-                             IslHandle kwnames, bisect_args *out) {
+static int parse_bisect_args(IslContext *ctx, IslHandle module, IslArgSpec *spec, const IslHandle *args,
+                             size_t nargs, IslHandle kwnames, bisect_args *out) {
     IslHandle v[5]; /* a, x, lo, hi, key */
     out->lo = 0;
     out->hi = -1;
@@ -75,6 +94,7 @@ static int parse_bisect_args(IslContext *ctx, IslArgSpec *spec, const IslHandle 
     out->x = v[1];
     /* lo as Argument Clinic's Py_ssize_t converter takes it: any __index__ */
     if (!IslHandle_IsNull(lo) && (out->lo = IslLong_AsSsize(ctx, lo)) == -1 && IslErr_Occurred(ctx)) return -1;
+    if (out->lo < 0 && check_lo_when_parsed(ctx, module) < 0) return -1;
     if (!IslHandle_IsNull(hi) && convert_hi(ctx, hi, &out->hi) < 0) return -1;
     if (!IslHandle_IsNull(key) && !IslObject_Is(ctx, key, ctx->h_None)) out->key = key;
     return 0;
@@ -116,18 +136,18 @@ static IslSsize bisect(IslContext *ctx, IslHandle a, IslHandle item, IslSsize lo
     return lo;
 }
 
-static IslHandle bisect_common(IslContext *ctx, IslArgSpec *spec, const IslHandle *args, size_t nargs,
+static IslHandle bisect_common(IslContext *ctx, IslHandle m, IslArgSpec *spec, const IslHandle *args, size_t nargs,
                                IslHandle kwnames, int right) {
     bisect_args p;
-    if (parse_bisect_args(ctx, spec, args, nargs, kwnames, &p) < 0) return ISL_NULL;
+    if (parse_bisect_args(ctx, m, spec, args, nargs, kwnames, &p) < 0) return ISL_NULL;
     IslSsize index = bisect(ctx, p.a, p.x, p.lo, p.hi, p.key, right);
     return index < 0 ? ISL_NULL : IslLong_FromSsize(ctx, index);
 }
 
-static IslHandle insort_common(IslContext *ctx, IslArgSpec *spec, const IslHandle *args, size_t nargs,
+static IslHandle insort_common(IslContext *ctx, IslHandle m, IslArgSpec *spec, const IslHandle *args, size_t nargs,
                                IslHandle kwnames, int right) {
     bisect_args p;
-    if (parse_bisect_args(ctx, spec, args, nargs, kwnames, &p) < 0) return ISL_NULL;
+    if (parse_bisect_args(ctx, m, spec, args, nargs, kwnames, &p) < 0) return ISL_NULL;
     IslSsize index;
     if (IslHandle_IsNull(p.key)) {
         index = bisect(ctx, p.a, p.x, p.lo, p.hi, p.key, right);
@@ -155,23 +175,19 @@ static IslHandle insort_common(IslContext *ctx, IslArgSpec *spec, const IslHandl
 
 static IslHandle bisect_right_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
                                    IslHandle kwnames) {
-    (void)m;
-    return bisect_common(ctx, &bisect_right_spec, args, nargs, kwnames, 1);
+    return bisect_common(ctx, m, &bisect_right_spec, args, nargs, kwnames, 1);
 }
 static IslHandle bisect_left_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
                                   IslHandle kwnames) {
-    (void)m;
-    return bisect_common(ctx, &bisect_left_spec, args, nargs, kwnames, 0);
+    return bisect_common(ctx, m, &bisect_left_spec, args, nargs, kwnames, 0);
 }
 static IslHandle insort_right_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
                                    IslHandle kwnames) {
-    (void)m;
-    return insort_common(ctx, &insort_right_spec, args, nargs, kwnames, 1);
+    return insort_common(ctx, m, &insort_right_spec, args, nargs, kwnames, 1);
 }
 static IslHandle insort_left_impl(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs,
                                   IslHandle kwnames) {
-    (void)m;
-    return insort_common(ctx, &insort_left_spec, args, nargs, kwnames, 0);
+    return insort_common(ctx, m, &insort_left_spec, args, nargs, kwnames, 0);
 }
 
 ISL_DEF_METH_KEYWORDS(bisect_right_def, "bisect_right", bisect_right_impl,
@@ -193,10 +209,20 @@ static const IslMethodDef *const bisect_methods[] = {
     &bisect_right_def, &insort_right_def, &bisect_left_def, &insort_left_def, NULL,
 };
 
+static int bisect_exec(IslContext *ctx, IslHandle module) {
+    BisectState *st = (BisectState *)IslModule_GetState(ctx, module);
+    uint32_t version;
+    if (!st || port_py_version(ctx, &version) < 0) return -1;
+    st->lo_checked_when_parsed = version >= PORT_PY_HEX(3, 15, 0, 0, 0);
+    return 0;
+}
+
 static const IslModuleDef bisect_def = {
     .name = "_bisect",
     .doc = "Bisection algorithms: the isles universal port of _bisect.",
+    .state_size = sizeof(BisectState),
     .methods = bisect_methods,
+    .exec = bisect_exec,
 };
 
 ISL_MODINIT(_bisect, bisect_def);

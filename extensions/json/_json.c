@@ -1,9 +1,10 @@
 /* _json for isles: the json accelerator (scanstring, make_scanner,
  * make_encoder, encode_basestring[_ascii]) written against the stable tier
- * only. One binary serves CPython 3.12 and 3.13, in the main interpreter and
- * in own-GIL sub-interpreters; the few behaviours that differ between the
- * two releases (trailing-comma errors, indent in the C encoder) follow the
- * running version, read once per module.
+ * only. One binary serves every CPython from 3.12, in the main interpreter
+ * and in own-GIL sub-interpreters. What differs between releases (see
+ * json_exec: trailing-comma errors, indent in the C encoder, error notes,
+ * array_hook, frozendict, fixes backported to patch releases) follows the
+ * running version, read once per module into flags the calls test.
  *
  * The decoder reads code points straight from IslStr_Data's buffer and the
  * encoder writes into a C buffer of its own, so most characters cost no
@@ -14,17 +15,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/pyversion.h"
+
 typedef struct {
     IslField scanner_type;
     IslField encoder_type;
     IslField ascii_fn;  /* this module's encode_basestring_ascii, recognised by make_encoder */
     IslField plain_fn;  /* this module's encode_basestring */
     IslField id_fn;     /* builtins.id: markers are keyed by object identity */
-    int minor;          /* CPython 3.<minor> */
+    IslField frozendict_type; /* builtins.frozendict where the encoder takes it, else empty */
+    /* The running CPython's behaviour, set once by json_exec. */
+    char trailing_comma_errors; /* 3.13: "Illegal trailing comma" */
+    char indent;                /* 3.13: the C encoder indents (indent is a str) */
+    char eof_escape_unterminated; /* gh-152052: a \uXXXX ending the input is an unterminated string */
+    char skipped_dict_empty;    /* gh-131884: a dict whose keys were all skipped is {} with indent */
+    char notes;                 /* 3.14: "when serializing ..." notes on encoder errors */
+    char array_hook;            /* 3.15: the scanner calls context.array_hook */
+    char clinic_messages;       /* 3.15: Argument Clinic's argument-type messages */
 } JsonState;
 
 static const IslModuleDef json_def;
-static const IslTypeDef scanner_def;
+static const IslTypeDef scanner_def;    /* before 3.15 */
+static const IslTypeDef scanner315_def; /* 3.15: array_hook */
 static const IslTypeDef encoder_def;
 
 /* ------------------------------------------------------------------ helpers */
@@ -104,16 +116,18 @@ typedef struct {
     IslSsize len;
     MemoEntry *memo;
     IslSsize memo_cap, memo_used;
-    IslHandle object_hook, pairs_hook, parse_float, parse_int, parse_constant; /* borrowed from the scanner */
-    int strict, has_hook, has_pairs, custom_float, custom_int, trailing_comma_errors;
+    IslHandle object_hook, pairs_hook, parse_float, parse_int, parse_constant, array_hook; /* the scanner's */
+    int strict, has_hook, has_pairs, custom_float, custom_int, has_array_hook, trailing_comma_errors;
+    int eof_escape_unterminated;
     uint32_t *scratch; /* decoded text of strings with escapes */
     IslSsize scratch_cap;
 } Scan;
 
 typedef struct {
     IslField object_hook, object_pairs_hook, parse_float, parse_int, parse_constant;
+    IslField array_hook; /* 3.15 */
     char strict;
-    char has_hook, has_pairs, custom_float, custom_int;
+    char has_hook, has_pairs, custom_float, custom_int, has_array_hook;
 } Scanner;
 
 static int scratch_reserve(IslContext *ctx, uint32_t **buf, IslSsize *cap, IslSsize need) {
@@ -170,7 +184,8 @@ typedef struct {
 } Text;
 
 static int scan_text(IslContext *ctx, IslHandle pystr, const void *data, int kind, IslSsize len, IslSsize end,
-                     int strict, IslSsize *next_end, uint32_t **scratch, IslSsize *scratch_cap, Text *text) {
+                     int strict, int eof_escape_unterminated, IslSsize *next_end, uint32_t **scratch,
+                     IslSsize *scratch_cap, Text *text) {
     IslSsize begin = end - 1;
     if (end < 0 || len < end) {
         IslErr_SetString(ctx, ctx->h_ValueError, "end is out of bounds");
@@ -230,7 +245,8 @@ static int scan_text(IslContext *ctx, IslHandle pystr, const void *data, int kin
         } else {
             next++;
             end = next + 4;
-            if (end >= len) {
+            /* four digits ending the input: "Unterminated string" since gh-152052 */
+            if (end > len || (end == len && !eof_escape_unterminated)) {
                 raise_decode_error(ctx, "Invalid \\uXXXX escape", pystr, next - 1);
                 return -1;
             }
@@ -268,10 +284,12 @@ static int scan_text(IslContext *ctx, IslHandle pystr, const void *data, int kin
 }
 
 static IslHandle scan_string(IslContext *ctx, IslHandle pystr, const void *data, int kind, IslSsize len,
-                             IslSsize end, int strict, IslSsize *next_end, uint32_t **scratch,
-                             IslSsize *scratch_cap) {
+                             IslSsize end, int strict, int eof_escape_unterminated, IslSsize *next_end,
+                             uint32_t **scratch, IslSsize *scratch_cap) {
     Text t;
-    if (scan_text(ctx, pystr, data, kind, len, end, strict, next_end, scratch, scratch_cap, &t) < 0) return ISL_NULL;
+    if (scan_text(ctx, pystr, data, kind, len, end, strict, eof_escape_unterminated, next_end, scratch, scratch_cap,
+                  &t) < 0)
+        return ISL_NULL;
     return IslStr_FromKindAndData(ctx, t.kind, t.data, t.len);
 }
 
@@ -324,8 +342,8 @@ static int memo_grow(Scan *s) {
 static IslHandle scan_key(Scan *s, IslSsize idx, IslSsize *next) {
     IslContext *ctx = s->ctx;
     Text t;
-    if (scan_text(ctx, s->pystr, s->data, s->kind, s->len, idx, s->strict, next, &s->scratch, &s->scratch_cap,
-                  &t) < 0)
+    if (scan_text(ctx, s->pystr, s->data, s->kind, s->len, idx, s->strict, s->eof_escape_unterminated, next,
+                  &s->scratch, &s->scratch_cap, &t) < 0)
         return ISL_NULL;
     if (2 * (s->memo_used + 1) > s->memo_cap && memo_grow(s) < 0) return ISL_NULL;
     uint64_t h = text_hash(&t);
@@ -438,6 +456,11 @@ static IslHandle parse_array(Scan *s, IslSsize idx, IslSsize *next_ptr) {
         }
     }
     *next_ptr = idx + 1;
+    if (s->has_array_hook) {
+        IslHandle res = IslObject_Vectorcall(ctx, s->array_hook, &rval, 1, ISL_NULL);
+        IslHandle_Close(ctx, rval);
+        return res;
+    }
     return rval;
 fail:
     IslHandle_Close(ctx, rval);
@@ -544,8 +567,8 @@ static IslHandle scan_once(Scan *s, IslSsize idx, IslSsize *next) {
     IslHandle res;
     switch (rd(s->kind, s->data, idx)) {
         case '"':
-            return scan_string(ctx, s->pystr, s->data, s->kind, s->len, idx + 1, s->strict, next, &s->scratch,
-                               &s->scratch_cap);
+            return scan_string(ctx, s->pystr, s->data, s->kind, s->len, idx + 1, s->strict,
+                               s->eof_escape_unterminated, next, &s->scratch, &s->scratch_cap);
         case '{':
             if (IslRecursion_Enter(ctx, " while decoding a JSON object from a unicode string")) return ISL_NULL;
             res = parse_object(s, idx + 1, next);
@@ -587,7 +610,8 @@ static IslHandle scan_once(Scan *s, IslSsize idx, IslSsize *next) {
     return match_number(s, idx, next);
 }
 
-static IslHandle scanner_call(IslContext *ctx, IslHandle self, IslHandle args, IslHandle kwargs) {
+static IslHandle scanner_call(IslContext *ctx, IslHandle self, IslHandle args, IslHandle kwargs,
+                               const IslTypeDef *def) {
     static const char *const names[] = {"string", "idx", NULL};
     static IslArgSpec spec = ISL_ARGSPEC("OO:scan_once", names);
     IslHandle a[2];
@@ -596,7 +620,7 @@ static IslHandle scanner_call(IslContext *ctx, IslHandle self, IslHandle args, I
     if (!IslArg_Parse(ctx, a, 2, ISL_NULL, "On:scan_once", NULL, &a[0], &idx)) return ISL_NULL;
     if (!IslStr_Check(ctx, a[0]))
         return IslErr_Format(ctx, ctx->h_TypeError, "first argument must be a string, not %.80T", a[0]);
-    Scanner *sc = (Scanner *)IslInstance_Data(ctx, self, &scanner_def);
+    Scanner *sc = (Scanner *)IslInstance_Data(ctx, self, def);
     if (!sc) return ISL_NULL;
     JsonState *st = (JsonState *)IslType_GetModuleState(ctx, self, &json_def);
     if (!st) return ISL_NULL;
@@ -611,13 +635,16 @@ static IslHandle scanner_call(IslContext *ctx, IslHandle self, IslHandle args, I
     s.has_pairs = sc->has_pairs;
     s.custom_float = sc->custom_float;
     s.custom_int = sc->custom_int;
-    s.trailing_comma_errors = st->minor >= 13;
+    s.has_array_hook = sc->has_array_hook;
+    s.trailing_comma_errors = st->trailing_comma_errors;
+    s.eof_escape_unterminated = st->eof_escape_unterminated;
     IslHandle res = ISL_NULL;
     s.object_hook = IslField_Load(ctx, self, sc->object_hook);
     s.pairs_hook = IslField_Load(ctx, self, sc->object_pairs_hook);
     s.parse_float = IslField_Load(ctx, self, sc->parse_float);
     s.parse_int = IslField_Load(ctx, self, sc->parse_int);
     s.parse_constant = IslField_Load(ctx, self, sc->parse_constant);
+    s.array_hook = s.has_array_hook ? IslField_Load(ctx, self, sc->array_hook) : ISL_NULL;
     IslSsize next = -1;
     IslHandle v = scan_once(&s, idx, &next);
     if (!IslHandle_IsNull(v)) {
@@ -634,18 +661,20 @@ static IslHandle scanner_call(IslContext *ctx, IslHandle self, IslHandle args, I
     IslHandle_Close(ctx, s.parse_float);
     IslHandle_Close(ctx, s.parse_int);
     IslHandle_Close(ctx, s.parse_constant);
+    IslHandle_Close(ctx, s.array_hook);
     free(s.scratch);
     return res;
 }
 
-static IslHandle scanner_new(IslContext *ctx, IslHandle type, IslHandle args, IslHandle kwargs) {
+static IslHandle scanner_new(IslContext *ctx, IslHandle type, IslHandle args, IslHandle kwargs,
+                              const IslTypeDef *def) {
     static const char *const names[] = {"context", NULL};
     static IslArgSpec spec = ISL_ARGSPEC("O:make_scanner", names);
     IslHandle context;
     if (!IslArg_ParseTupleAndDict(ctx, args, kwargs, &spec, &context)) return ISL_NULL;
     IslHandle self = IslType_GenericNew(ctx, type);
     if (IslHandle_IsNull(self)) return self;
-    Scanner *sc = (Scanner *)IslInstance_Data(ctx, self, &scanner_def);
+    Scanner *sc = (Scanner *)IslInstance_Data(ctx, self, def);
     if (!sc) goto fail;
     IslHandle strict = IslObject_GetAttrString(ctx, context, "strict");
     if (IslHandle_IsNull(strict)) goto fail;
@@ -654,10 +683,12 @@ static IslHandle scanner_new(IslContext *ctx, IslHandle type, IslHandle args, Is
     if (t < 0) goto fail;
     sc->strict = (char)t;
     static const char *const attrs[] = {"object_hook", "object_pairs_hook", "parse_float", "parse_int",
-                                        "parse_constant"};
+                                        "parse_constant", "array_hook"};
     IslField *fields[] = {&sc->object_hook, &sc->object_pairs_hook, &sc->parse_float, &sc->parse_int,
-                          &sc->parse_constant};
-    for (int i = 0; i < 5; i++) {
+                          &sc->parse_constant, &sc->array_hook};
+    /* context.array_hook only where the running CPython's scanner reads it */
+    int nattrs = def == &scanner315_def ? 6 : 5;
+    for (int i = 0; i < nattrs; i++) {
         IslHandle v = IslObject_GetAttrString(ctx, context, attrs[i]);
         if (IslHandle_IsNull(v)) goto fail;
         IslField_Store(ctx, self, fields[i], v);
@@ -666,6 +697,7 @@ static IslHandle scanner_new(IslContext *ctx, IslHandle type, IslHandle args, Is
             case 1: sc->has_pairs = !IslObject_Is(ctx, v, ctx->h_None); break;
             case 2: sc->custom_float = !IslObject_Is(ctx, v, ctx->h_FloatType); break;
             case 3: sc->custom_int = !IslObject_Is(ctx, v, ctx->h_LongType); break;
+            case 5: sc->has_array_hook = !IslObject_Is(ctx, v, ctx->h_None); break;
             default: break;
         }
         IslHandle_Close(ctx, v);
@@ -676,21 +708,45 @@ fail:
     return ISL_NULL;
 }
 
+/* One scanner type per behaviour (3.15's has array_hook); each slot knows its definition. */
+static IslHandle scanner_call_pre315(IslContext *ctx, IslHandle self, IslHandle args, IslHandle kwargs) {
+    return scanner_call(ctx, self, args, kwargs, &scanner_def);
+}
+static IslHandle scanner_new_pre315(IslContext *ctx, IslHandle type, IslHandle args, IslHandle kwargs) {
+    return scanner_new(ctx, type, args, kwargs, &scanner_def);
+}
+static IslHandle scanner_call_315(IslContext *ctx, IslHandle self, IslHandle args, IslHandle kwargs) {
+    return scanner_call(ctx, self, args, kwargs, &scanner315_def);
+}
+static IslHandle scanner_new_315(IslContext *ctx, IslHandle type, IslHandle args, IslHandle kwargs) {
+    return scanner_new(ctx, type, args, kwargs, &scanner315_def);
+}
+
+/* "argument N must be str" as the running CPython words it (cold path). */
+static IslHandle not_a_str(IslContext *ctx, IslHandle module, const char *fname, const char *arg, IslHandle obj) {
+    JsonState *st = (JsonState *)IslModule_GetState(ctx, module);
+    if (!st) return ISL_NULL;
+    if (st->clinic_messages)
+        return IslErr_Format(ctx, ctx->h_TypeError, "%s() argument%s must be str, not %.80T", fname, arg, obj);
+    return IslErr_Format(ctx, ctx->h_TypeError, "first argument must be a string, not %.80T", obj);
+}
+
 static IslHandle py_scanstring(IslContext *ctx, IslHandle module, const IslHandle *args, size_t nargs) {
-    (void)module;
     IslHandle str;
     IslSsize end;
     int strict = 1;
     if (!IslArg_Parse(ctx, args, nargs, ISL_NULL, "On|p:scanstring", NULL, &str, &end, &strict)) return ISL_NULL;
-    if (!IslStr_Check(ctx, str))
-        return IslErr_Format(ctx, ctx->h_TypeError, "first argument must be a string, not %.80T", str);
+    if (!IslStr_Check(ctx, str)) return not_a_str(ctx, module, "scanstring", " 1", str);
+    JsonState *st = (JsonState *)IslModule_GetState(ctx, module);
+    if (!st) return ISL_NULL;
     int kind;
     IslSsize len;
     const void *data = IslStr_Data(ctx, str, &kind, &len);
     if (!data) return ISL_NULL;
     uint32_t *scratch = NULL;
     IslSsize cap = 0, next = -1;
-    IslHandle v = scan_string(ctx, str, data, kind, len, end, strict, &next, &scratch, &cap);
+    IslHandle v = scan_string(ctx, str, data, kind, len, end, strict, st->eof_escape_unterminated, &next, &scratch,
+                              &cap);
     free(scratch);
     if (IslHandle_IsNull(v)) return v;
     IslHandle res = ISL_NULL, e = IslLong_FromSsize(ctx, next);
@@ -913,9 +969,9 @@ static int w_escape(IslContext *ctx, Writer *w, int kind, const void *data, IslS
     return 0;
 }
 
-static IslHandle escape_to_str(IslContext *ctx, IslHandle str, int ascii) {
+static IslHandle escape_to_str(IslContext *ctx, IslHandle module, IslHandle str, int ascii) {
     if (!IslStr_Check(ctx, str))
-        return IslErr_Format(ctx, ctx->h_TypeError, "first argument must be a string, not %.80T", str);
+        return not_a_str(ctx, module, ascii ? "encode_basestring_ascii" : "encode_basestring", "", str);
     int kind;
     IslSsize n;
     const void *data = IslStr_Data(ctx, str, &kind, &n);
@@ -937,15 +993,13 @@ static IslHandle escape_to_str(IslContext *ctx, IslHandle str, int ascii) {
 }
 
 static IslHandle py_encode_basestring_ascii(IslContext *ctx, IslHandle module, IslHandle str) {
-    (void)module;
-    return escape_to_str(ctx, str, 1);
+    return escape_to_str(ctx, module, str, 1);
 }
 ISL_DEF_METH_O(ascii_def, "encode_basestring_ascii", py_encode_basestring_ascii,
                "encode_basestring_ascii(string) -> string\n\nReturn an ASCII-only JSON representation of a Python string");
 
 static IslHandle py_encode_basestring(IslContext *ctx, IslHandle module, IslHandle str) {
-    (void)module;
-    return escape_to_str(ctx, str, 0);
+    return escape_to_str(ctx, module, str, 0);
 }
 ISL_DEF_METH_O(plain_def, "encode_basestring", py_encode_basestring,
                "encode_basestring(string) -> string\n\nReturn a JSON representation of a Python string");
@@ -963,13 +1017,90 @@ typedef struct {
     Writer w;
     Writer nl; /* '\n' followed by indent repeated */
     IslHandle markers, defaultfn, encoder, indent, key_sep, item_sep, id_fn;
+    IslHandle frozendict; /* null where the running CPython's encoder does not take one */
     int has_markers, sort_keys, skipkeys, allow_nan, fast, use_indent, big_ints;
+    int notes, skipped_dict_empty;
     const void *ks_data, *is_data, *in_data;
     int ks_kind, is_kind, in_kind;
     IslSsize ks_len, is_len, in_len;
 } Enc;
 
 static int enc_obj(Enc *e, IslHandle obj, IslSsize level);
+static int enc_default(Enc *e, IslHandle obj, IslSsize level);
+
+/* type(obj)'s name as CPython's %T prints it (PyType_GetFullyQualifiedName):
+ * "module.qualname", the module left out for builtins and __main__. */
+static int append_type_name(IslContext *ctx, IslStrBuilder *b, IslHandle obj) {
+    IslHandle type = IslObject_Type(ctx, obj);
+    if (IslHandle_IsNull(type)) return -1;
+    IslHandle mod = IslObject_GetAttrString(ctx, type, "__module__");
+    IslHandle qual = IslHandle_IsNull(mod) ? ISL_NULL : IslObject_GetAttrString(ctx, type, "__qualname__");
+    IslHandle_Close(ctx, type);
+    int r = -1;
+    if (!IslHandle_IsNull(qual) && IslStr_Check(ctx, qual)) {
+        r = 0;
+        if (IslStr_Check(ctx, mod)) {
+            IslSsize n;
+            const char *m = IslStr_AsUTF8AndSize(ctx, mod, &n);
+            if (!m) {
+                r = -1;
+            } else if (!(n == 8 && memcmp(m, "builtins", 8) == 0) && !(n == 8 && memcmp(m, "__main__", 8) == 0)) {
+                if (IslStrBuilder_AppendStr(ctx, b, mod) < 0 || IslStrBuilder_AppendChar(ctx, b, '.') < 0) r = -1;
+            }
+        }
+        if (r == 0) r = IslStrBuilder_AppendStr(ctx, b, qual);
+    }
+    IslHandle_Close(ctx, mod);
+    IslHandle_Close(ctx, qual);
+    return r;
+}
+
+/* 3.14's encoder notes where an error happened: "when serializing <type of
+ * container> item <index or repr(key)>" or "... <type> object" for what
+ * default() replaced. Cold path: the note is built with the exception
+ * fetched, appended to __notes__ directly (no call, so it works at the
+ * recursion limit too), and any failure while doing so keeps the original
+ * exception as it was. `key` null: an item index; `container` null: "object". */
+static void add_note(Enc *e, IslHandle container, IslSsize index, IslHandle key, IslHandle obj) {
+    IslContext *ctx = e->ctx;
+    if (!e->notes) return;
+    IslHandle exc = IslErr_Fetch(ctx);
+    if (IslHandle_IsNull(exc)) return;
+    IslStrBuilder *b = IslStrBuilder_New(ctx, 64);
+    IslHandle note = ISL_NULL, what = ISL_NULL, notes = ISL_NULL;
+    if (!b || IslStrBuilder_AppendUTF8(ctx, b, "when serializing ", 17) < 0) goto done;
+    if (IslHandle_IsNull(container)) {
+        if (append_type_name(ctx, b, obj) < 0 || IslStrBuilder_AppendUTF8(ctx, b, " object", 7) < 0) goto done;
+    } else {
+        if (append_type_name(ctx, b, container) < 0 || IslStrBuilder_AppendUTF8(ctx, b, " item ", 6) < 0) goto done;
+        if (IslHandle_IsNull(key)) {
+            IslHandle i = IslLong_FromSsize(ctx, index);
+            what = IslHandle_IsNull(i) ? ISL_NULL : IslLong_Repr(ctx, i);
+            IslHandle_Close(ctx, i);
+        } else {
+            what = IslObject_Repr(ctx, key);
+        }
+        if (IslHandle_IsNull(what) || IslStrBuilder_AppendStr(ctx, b, what) < 0) goto done;
+    }
+    note = IslStrBuilder_Finish(ctx, b);
+    b = NULL;
+    if (IslHandle_IsNull(note)) goto done;
+    notes = IslObject_GetAttrString(ctx, exc, "__notes__");
+    if (IslHandle_IsNull(notes)) {
+        if (!IslErr_ExceptionMatches(ctx, ctx->h_AttributeError)) goto done;
+        IslErr_Clear(ctx);
+        notes = IslList_New(ctx);
+        if (IslHandle_IsNull(notes) || IslObject_SetAttrString(ctx, exc, "__notes__", notes) < 0) goto done;
+    }
+    if (IslList_Check(ctx, notes)) (void)IslList_Append(ctx, notes, note);
+done:
+    if (b) IslStrBuilder_Discard(ctx, b);
+    IslHandle_Close(ctx, what);
+    IslHandle_Close(ctx, note);
+    IslHandle_Close(ctx, notes);
+    IslErr_Restore(ctx, exc); /* drops whatever failed here */
+    IslHandle_Close(ctx, exc);
+}
 
 /* Writes '\n' + indent * level from a buffer grown to the deepest level
  * seen, so each line break is one copy. */
@@ -1126,7 +1257,10 @@ static int enc_list(Enc *e, IslHandle seq, IslSsize level) {
         items = fast_items(ctx, fast, &n);
         if (i >= n) break;
         if (i && enc_item_sep(e, level) < 0) goto fail;
-        if (enc_obj(e, items[i], level) < 0) goto fail;
+        if (enc_obj(e, items[i], level) < 0) {
+            add_note(e, seq, i, ISL_NULL, ISL_NULL);
+            goto fail;
+        }
     }
     if (mark_leave(e, ident) < 0) {
         ident = ISL_NULL;
@@ -1143,7 +1277,14 @@ fail_fast:
     return -1;
 }
 
-static int enc_key_value(Enc *e, int *first, IslHandle key, IslHandle value, IslSsize level) {
+/* The value of one item; a failure is noted with the dict and the key as given. */
+static int enc_value(Enc *e, IslHandle dct, IslHandle key, IslHandle value, IslSsize level) {
+    if (enc_obj(e, value, level) == 0) return 0;
+    add_note(e, dct, 0, key, ISL_NULL);
+    return -1;
+}
+
+static int enc_key_value(Enc *e, IslHandle dct, int *first, IslHandle key, IslHandle value, IslSsize level) {
     IslContext *ctx = e->ctx;
     IslHandle keystr;
     if (IslStr_Check(ctx, key)) {
@@ -1153,7 +1294,7 @@ static int enc_key_value(Enc *e, int *first, IslHandle key, IslHandle value, Isl
             return -1;
         if (enc_string(e, key) < 0) return -1;
         if (w_data(ctx, &e->w, e->ks_kind, e->ks_data, e->ks_len) < 0) return -1;
-        return enc_obj(e, value, level);
+        return enc_value(e, dct, key, value, level);
     } else if (IslFloat_Check(ctx, key)) {
         keystr = float_text(e, key);
     } else if (IslObject_Is(ctx, key, ctx->h_True) || IslObject_Is(ctx, key, ctx->h_False) ||
@@ -1180,17 +1321,19 @@ static int enc_key_value(Enc *e, int *first, IslHandle key, IslHandle value, Isl
     IslHandle_Close(ctx, keystr);
     if (r < 0) return -1;
     if (w_data(ctx, &e->w, e->ks_kind, e->ks_data, e->ks_len) < 0) return -1;
-    return enc_obj(e, value, level);
+    return enc_value(e, dct, key, value, level);
 }
 
+/* A dict, or (3.15) a frozendict, read through items(). */
 static int enc_dict(Enc *e, IslHandle dct, IslSsize level) {
     IslContext *ctx = e->ctx;
-    IslSsize size = IslDict_Size(ctx, dct);
+    IslSsize size = IslDict_Check(ctx, dct) ? IslDict_Size(ctx, dct) : IslObject_Length(ctx, dct);
     if (size < 0) return -1;
     if (size == 0) return w_ascii(ctx, &e->w, "{}", 2);
     IslHandle ident, items = ISL_NULL;
     if (mark_enter(e, dct, &ident) < 0) return -1;
     int first = 1;
+    IslSsize open = e->w.len; /* where '{' goes */
     if (w_char(ctx, &e->w, '{') < 0) goto fail;
     if (e->use_indent) {
         if (enc_check_indent(e) < 0) goto fail;
@@ -1206,15 +1349,18 @@ static int enc_dict(Enc *e, IslHandle dct, IslSsize level) {
             const IslHandle *it = fast_items(ctx, items, &n);
             if (!it) goto fail;
             if (i >= n) break;
-            IslHandle item = it[i];
+            /* held: encoding may run Python code that empties the list (gh-142831) */
+            IslHandle item = IslHandle_Dup(ctx, it[i]);
             if (!IslTuple_Check(ctx, item) || IslTuple_Size(ctx, item) != 2) {
+                IslHandle_Close(ctx, item);
                 IslErr_SetString(ctx, ctx->h_ValueError, "items must return 2-tuples");
                 goto fail;
             }
             IslSsize two;
             const IslHandle *kv = fast_items(ctx, item, &two);
-            if (!kv) goto fail;
-            if (enc_key_value(e, &first, kv[0], kv[1], level) < 0) goto fail;
+            int r = kv ? enc_key_value(e, dct, &first, kv[0], kv[1], level) : -1;
+            IslHandle_Close(ctx, item);
+            if (r < 0) goto fail;
         }
         IslHandle_Close(ctx, items);
         items = ISL_NULL;
@@ -1223,7 +1369,7 @@ static int enc_dict(Enc *e, IslHandle dct, IslSsize level) {
         IslHandle k, v;
         int more;
         while ((more = IslDict_Next(ctx, dct, &pos, &k, &v)) > 0) {
-            int r = enc_key_value(e, &first, k, v, level);
+            int r = enc_key_value(e, dct, &first, k, v, level);
             IslHandle_Close(ctx, k);
             IslHandle_Close(ctx, v);
             if (r < 0) goto fail;
@@ -1234,6 +1380,10 @@ static int enc_dict(Enc *e, IslHandle dct, IslSsize level) {
         IslHandle id = ident;
         ident = ISL_NULL;
         if (mark_leave(e, id) < 0) goto fail;
+    }
+    if (first && e->skipped_dict_empty) { /* every key skipped: "{}", not an indented empty body */
+        e->w.len = open;
+        return w_ascii(ctx, &e->w, "{}", 2);
     }
     if (e->use_indent && enc_newline_indent(e, level - 1) < 0) goto fail;
     return w_char(ctx, &e->w, '}');
@@ -1261,12 +1411,29 @@ static int enc_obj(Enc *e, IslHandle obj, IslSsize level) {
         IslRecursion_Leave(ctx);
         return rv;
     }
-    if (IslDict_Check(ctx, obj)) {
+    int mapping = IslDict_Check(ctx, obj);
+    if (!mapping && !IslHandle_IsNull(e->frozendict) && (mapping = IslObject_TypeCheck(ctx, obj, e->frozendict)) < 0)
+        return -1;
+    /* A dict, or what default() gets, is used after Python code ran (its
+     * items, default itself), which may drop the container holding it: hold
+     * it. (A list or tuple is held by IslSequence_Fast.) */
+    if (mapping) {
         if (IslRecursion_Enter(ctx, " while encoding a JSON object")) return -1;
+        obj = IslHandle_Dup(ctx, obj);
         rv = enc_dict(e, obj, level);
+        IslHandle_Close(ctx, obj);
         IslRecursion_Leave(ctx);
         return rv;
     }
+    obj = IslHandle_Dup(ctx, obj);
+    rv = enc_default(e, obj, level);
+    IslHandle_Close(ctx, obj);
+    return rv;
+}
+
+static int enc_default(Enc *e, IslHandle obj, IslSsize level) {
+    IslContext *ctx = e->ctx;
+    int rv;
     IslHandle ident;
     if (mark_enter(e, obj, &ident) < 0) return -1;
     IslHandle newobj = IslObject_Vectorcall(ctx, e->defaultfn, &obj, 1, ISL_NULL);
@@ -1283,6 +1450,7 @@ static int enc_obj(Enc *e, IslHandle obj, IslSsize level) {
     IslRecursion_Leave(ctx);
     IslHandle_Close(ctx, newobj);
     if (rv < 0) {
+        add_note(e, ISL_NULL, 0, ISL_NULL, obj);
         IslHandle_Close(ctx, ident);
         return -1;
     }
@@ -1313,13 +1481,16 @@ static IslHandle encoder_call(IslContext *ctx, IslHandle self, IslHandle args, I
     e.key_sep = IslField_Load(ctx, self, en->key_separator);
     e.item_sep = IslField_Load(ctx, self, en->item_separator);
     e.id_fn = IslField_Load(ctx, self, st->id_fn);
+    e.frozendict = IslField_Load(ctx, self, st->frozendict_type);
+    e.notes = st->notes;
+    e.skipped_dict_empty = st->skipped_dict_empty;
     e.has_markers = !IslObject_Is(ctx, e.markers, ctx->h_None);
     e.sort_keys = en->sort_keys;
     e.skipkeys = en->skipkeys;
     e.allow_nan = en->allow_nan;
     e.fast = en->fast;
     /* 3.12's C encoder ignores indent (json only uses it without one) */
-    e.use_indent = st->minor >= 13 && !IslObject_Is(ctx, e.indent, ctx->h_None);
+    e.use_indent = st->indent && !IslObject_Is(ctx, e.indent, ctx->h_None);
     IslHandle res = ISL_NULL;
     e.ks_data = IslStr_Data(ctx, e.key_sep, &e.ks_kind, &e.ks_len);
     e.is_data = e.ks_data ? IslStr_Data(ctx, e.item_sep, &e.is_kind, &e.is_len) : NULL;
@@ -1327,6 +1498,12 @@ static IslHandle encoder_call(IslContext *ctx, IslHandle self, IslHandle args, I
     if (e.use_indent && IslStr_Check(ctx, e.indent)) {
         e.in_data = IslStr_Data(ctx, e.indent, &e.in_kind, &e.in_len);
         if (!e.in_data) goto done;
+    }
+    /* CPython indents from level 0 for a negative level (3.14.3 fixed a crash there) */
+    if (level < 0) level = 0;
+    if (e.use_indent && e.in_len && level > (IslSsize)(((size_t)-1 >> 2) / (size_t)e.in_len)) {
+        IslErr_NoMemory(ctx);
+        goto done;
     }
     if (enc_obj(&e, obj, level) < 0) goto done;
     {
@@ -1345,6 +1522,7 @@ done:
     IslHandle_Close(ctx, e.key_sep);
     IslHandle_Close(ctx, e.item_sep);
     IslHandle_Close(ctx, e.id_fn);
+    IslHandle_Close(ctx, e.frozendict);
     return res;
 }
 
@@ -1392,18 +1570,25 @@ static IslHandle encoder_new(IslContext *ctx, IslHandle type, IslHandle args, Is
 
 /* ------------------------------------------------------------------ types and module */
 
-static const IslMember scanner_members[] = {
-    ISL_MEMBER_BOOL("strict", Scanner, strict, ISL_READONLY),
-    ISL_MEMBER_FIELD("object_hook", Scanner, object_hook, ISL_READONLY),
-    ISL_MEMBER_FIELD("object_pairs_hook", Scanner, object_pairs_hook, ISL_READONLY),
-    ISL_MEMBER_FIELD("parse_float", Scanner, parse_float, ISL_READONLY),
-    ISL_MEMBER_FIELD("parse_int", Scanner, parse_int, ISL_READONLY),
-    ISL_MEMBER_FIELD("parse_constant", Scanner, parse_constant, ISL_READONLY),
-    {0},
-};
+#define SCANNER_MEMBERS                                                                 \
+    ISL_MEMBER_BOOL("strict", Scanner, strict, ISL_READONLY),                           \
+        ISL_MEMBER_FIELD("object_hook", Scanner, object_hook, ISL_READONLY),            \
+        ISL_MEMBER_FIELD("object_pairs_hook", Scanner, object_pairs_hook, ISL_READONLY), \
+        ISL_MEMBER_FIELD("parse_float", Scanner, parse_float, ISL_READONLY),            \
+        ISL_MEMBER_FIELD("parse_int", Scanner, parse_int, ISL_READONLY),                \
+        ISL_MEMBER_FIELD("parse_constant", Scanner, parse_constant, ISL_READONLY)
+/* array_hook is listed (and so traversed) in both; only 3.15's shows it */
+static const IslMember scanner_members[] = {SCANNER_MEMBERS, ISL_MEMBER_HIDDEN_FIELD(Scanner, array_hook), {0}};
+static const IslMember scanner315_members[] = {
+    SCANNER_MEMBERS, ISL_MEMBER_FIELD("array_hook", Scanner, array_hook, ISL_READONLY), {0}};
 static const IslSlot scanner_slots[] = {
-    {ISL_SLOT_NEW, ISL_FN(scanner_new)},
-    {ISL_SLOT_CALL, ISL_FN(scanner_call)},
+    {ISL_SLOT_NEW, ISL_FN(scanner_new_pre315)},
+    {ISL_SLOT_CALL, ISL_FN(scanner_call_pre315)},
+    {ISL_SLOT_END, NULL},
+};
+static const IslSlot scanner315_slots[] = {
+    {ISL_SLOT_NEW, ISL_FN(scanner_new_315)},
+    {ISL_SLOT_CALL, ISL_FN(scanner_call_315)},
     {ISL_SLOT_END, NULL},
 };
 static const IslTypeDef scanner_def = {
@@ -1412,6 +1597,13 @@ static const IslTypeDef scanner_def = {
     .basicsize = sizeof(Scanner),
     .slots = scanner_slots,
     .members = scanner_members,
+};
+static const IslTypeDef scanner315_def = {
+    .name = "_json.Scanner",
+    .doc = "JSON scanner object",
+    .basicsize = sizeof(Scanner),
+    .slots = scanner315_slots,
+    .members = scanner315_members,
 };
 
 static const IslMember encoder_members[] = {
@@ -1459,27 +1651,42 @@ static int add_type(IslContext *ctx, IslHandle module, IslField *slot, const Isl
     return r;
 }
 
+/* From the version on: whether the running CPython's _json has a behaviour
+ * (3.X.Y final or later, or the pre-release given for the branch in
+ * development). A fix backported to patch releases names each branch. */
+static int since(uint32_t v, uint32_t b313, uint32_t b314, uint32_t b315) {
+    uint32_t branch = v >> 16 & 0xffff;
+    if (branch < 0x030D) return 0;
+    if (branch == 0x030D) return b313 && v >= b313;
+    if (branch == 0x030E) return b314 && v >= b314;
+    if (branch == 0x030F) return v >= b315;
+    return 1;
+}
+
 static int json_exec(IslContext *ctx, IslHandle module) {
     JsonState *st = (JsonState *)IslModule_GetState(ctx, module);
     if (!st) return -1;
-    IslHandle sys = IslImport_ImportModule(ctx, "sys");
-    if (IslHandle_IsNull(sys)) return -1;
-    IslHandle vi = IslObject_GetAttrString(ctx, sys, "version_info");
-    IslHandle_Close(ctx, sys);
-    if (IslHandle_IsNull(vi)) return -1;
-    IslHandle minor = IslSequence_GetItem(ctx, vi, 1);
-    IslHandle_Close(ctx, vi);
-    if (IslHandle_IsNull(minor)) return -1;
-    st->minor = (int)IslLong_AsInt64(ctx, minor);
-    IslHandle_Close(ctx, minor);
-    if (st->minor == -1 && IslErr_Occurred(ctx)) return -1;
+    uint32_t v;
+    if (port_py_version(ctx, &v) < 0) return -1;
+    const uint32_t v313 = PORT_PY_HEX(3, 13, 0, 0, 0), v314 = PORT_PY_HEX(3, 14, 0, 0, 0),
+                   v315 = PORT_PY_HEX(3, 15, 0, 0, 0);
+    st->trailing_comma_errors = v >= v313;
+    st->indent = v >= v313;
+    st->eof_escape_unterminated = since(v, PORT_PY_HEX(3, 13, 15, 0xF, 0), PORT_PY_HEX(3, 14, 7, 0xF, 0),
+                                        PORT_PY_HEX(3, 15, 0, 0xB, 4));
+    st->skipped_dict_empty = since(v, PORT_PY_HEX(3, 13, 5, 0xF, 0), PORT_PY_HEX(3, 14, 0, 0xB, 3), v315);
+    st->notes = v >= v314;
+    st->array_hook = v >= PORT_PY_HEX(3, 15, 0, 0xA, 8);
+    st->clinic_messages = v >= v315;
     IslHandle builtins = IslImport_ImportModule(ctx, "builtins");
     if (IslHandle_IsNull(builtins)) return -1;
     int r = keep_attr(ctx, module, &st->id_fn, builtins, "id");
+    /* gh-141510, 3.15.0a7: the encoder takes frozendict as it takes dict */
+    if (r == 0 && v >= PORT_PY_HEX(3, 15, 0, 0xA, 7)) r = keep_attr(ctx, module, &st->frozendict_type, builtins, "frozendict");
     IslHandle_Close(ctx, builtins);
     if (r < 0 || keep_attr(ctx, module, &st->ascii_fn, module, "encode_basestring_ascii") < 0 ||
         keep_attr(ctx, module, &st->plain_fn, module, "encode_basestring") < 0 ||
-        add_type(ctx, module, &st->scanner_type, &scanner_def, "make_scanner") < 0 ||
+        add_type(ctx, module, &st->scanner_type, st->array_hook ? &scanner315_def : &scanner_def, "make_scanner") < 0 ||
         add_type(ctx, module, &st->encoder_type, &encoder_def, "make_encoder") < 0)
         return -1;
     return 0;
@@ -1491,6 +1698,7 @@ static const IslMember json_state_fields[] = {
     ISL_MEMBER_HIDDEN_FIELD(JsonState, ascii_fn),
     ISL_MEMBER_HIDDEN_FIELD(JsonState, plain_fn),
     ISL_MEMBER_HIDDEN_FIELD(JsonState, id_fn),
+    ISL_MEMBER_HIDDEN_FIELD(JsonState, frozendict_type),
     {0},
 };
 

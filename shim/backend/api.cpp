@@ -6,6 +6,8 @@
 
 #define Py_BUILD_CORE 1
 #include <internal/pycore_moduleobject.h>
+#define ISL_LAYOUT_MODULE_OBJECT 1
+#include "layout.h"  // again: the module object's part
 
 #include <cstddef>
 
@@ -20,7 +22,6 @@ const _IslBackendApi backend_api = {
     ISL_ABI_VERSION_MINOR,
     "isles._backend_" ISL_STR(ISL_BACKEND_TAG),
     module_init,
-    {static_cast<IslSsize>(offsetof(PyModuleObject, md_state)),
-     static_cast<IslSsize>(offsetof(PyHeapTypeObject, ht_module)), kStateContextOffset, kInlineFlags},
+    {layout::kModuleState, layout::kTypeModule, kStateContextOffset, kInlineFlags, layout::kTupleItems},
 };
 }  // namespace isles::internal

@@ -15,6 +15,7 @@
 #include "isles/internal/xi.h"
 #include "isles/stable/module.h"
 #include "isles/stable/type.h"
+#include "layout.h"
 
 #define ISL_STR2(x) #x
 #define ISL_STR(x) ISL_STR2(x)
@@ -35,23 +36,10 @@ inline int module_add(PyObject *module, const char *name, PyObject *value) {
     return r;
 }
 
-// What isles/private/object_header.h promises (ISL_CONTEXT_INLINE_*) holds
-// for CPython 3.12 and 3.13 in 64-bit builds with a GIL and no reference
-// tracing. A backend for any other CPython must check it again before
-// widening this. Every context carries these bits, and the runtime publishes
-// them as _IslLayout.inline_flags: a future debug mode must clear both.
-#if PY_VERSION_HEX >= 0x030c0000 && PY_VERSION_HEX < 0x030e0000 && SIZEOF_VOID_P == 8 && \
-    !defined(Py_GIL_DISABLED) && !defined(Py_REF_DEBUG) && !defined(Py_TRACE_REFS)
-// The words object_header.h reads, where this CPython's headers put them.
-static_assert(offsetof(PyObject, ob_type) == 8 && offsetof(PyVarObject, ob_size) == 16, "object header");
-static_assert(offsetof(PyLongObject, long_value.lv_tag) == 16 && offsetof(PyLongObject, long_value.ob_digit) == 24 &&
-                  sizeof(digit) == 4 && PyLong_SHIFT == 30 && _PyLong_NON_SIZE_BITS == 3 && _PyLong_SIGN_MASK == 3,
-              "compact int");
-static_assert(offsetof(PyListObject, ob_item) == 24 && offsetof(PyTupleObject, ob_item) == 24, "list and tuple items");
-constexpr unsigned kInlineFlags = ISL_CONTEXT_INLINE_HEADER | ISL_CONTEXT_INLINE_INTS | ISL_CONTEXT_INLINE_ITEMS;
-#else
-constexpr unsigned kInlineFlags = 0;
-#endif
+// What universal binaries may read of CPython's objects inline, and where
+// (layout.h). Every context carries these bits, and the runtime publishes
+// them as _IslLayout.inline_flags: a future debug-handle mode must clear both.
+constexpr unsigned kInlineFlags = layout::kInlineFlags;
 
 // Where an isles module keeps its own copy of the context in its state:
 // right after the header (published as _IslLayout.state_context).

@@ -234,11 +234,23 @@ bool to_value_rec(BackendState *st, PyObject *obj, xi::Value &out, bool allow_pi
         PyObject *pickle = pickle_module(st);
         PyObject *data = pickle ? PyObject_CallMethod(pickle, "dumps", "Oi", obj, 5) : nullptr;
         if (!data) {
-            if (PyErr_ExceptionMatches(PyExc_TypeError) || PyErr_ExceptionMatches(PyExc_AttributeError)) {
-                PyObject *cause = PyErr_GetRaisedException();
+            // What pickle raises for an object it cannot pickle: TypeError or
+            // AttributeError up to 3.13, pickle.PicklingError from 3.14 on.
+            PyObject *cause = PyErr_GetRaisedException();
+            PyObject *picklingerror = pickle ? PyObject_GetAttrString(pickle, "PicklingError") : nullptr;
+            bool unpicklable = PyErr_GivenExceptionMatches(cause, PyExc_TypeError) ||
+                               PyErr_GivenExceptionMatches(cause, PyExc_AttributeError) ||
+                               (picklingerror && PyErr_GivenExceptionMatches(cause, picklingerror));
+            Py_XDECREF(picklingerror);
+            PyErr_Clear();
+            PyErr_SetRaisedException(cause);
+            if (unpicklable) {
+                cause = PyErr_GetRaisedException();
                 PyErr_Format(st->NotShareableError, "objects of type %.200s cannot be shared or pickled: %S",
                              Py_TYPE(obj)->tp_name, cause);
-                Py_DECREF(cause);
+                PyObject *exc = PyErr_GetRaisedException();
+                PyException_SetCause(exc, cause);  // steals cause
+                PyErr_SetRaisedException(exc);
             }
             return false;
         }

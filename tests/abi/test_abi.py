@@ -206,8 +206,12 @@ def test_pedantic_module_compiles_and_runs(run, ext_dir, lang, std):
 
 def test_stand_in_slot_matches_cpython(tmp_path):
     """The loader's hand-written copies of PyModuleDef and PyModuleDef_Slot
-    have CPython's layout, and the slot ids/values it hard-codes are CPython's."""
+    have CPython's layout, and the slot ids/values it hard-codes are CPython's
+    for the stable ABI of 3.12 that universal binaries speak (3.15 gave the
+    slots new ids for code built for its own stable ABI or later, and still
+    accepts the old ones)."""
     source = textwrap.dedent("""
+        #define Py_LIMITED_API 0x030c0000
         #include <Python.h>
         #include <stddef.h>
         #include <isles/isles.h>
@@ -230,7 +234,8 @@ def test_stand_in_slot_matches_cpython(tmp_path):
     proc = _compile(tmp_path, source, python_h, "-std=c11", "-Wall", "-Werror")
     assert proc.returncode == 0, proc.stderr
     # A pointer constant, so not checkable by _Static_assert: compare its expansion.
-    (tmp_path / "value.c").write_text("#include <Python.h>\nISL_VALUE Py_MOD_PER_INTERPRETER_GIL_SUPPORTED\n")
+    (tmp_path / "value.c").write_text("#define Py_LIMITED_API 0x030c0000\n#include <Python.h>\n"
+                                      "ISL_VALUE Py_MOD_PER_INTERPRETER_GIL_SUPPORTED\n")
     out = subprocess.run([c_compiler(), "-E", "-P", python_h, str(tmp_path / "value.c")], capture_output=True,
                          text=True, check=True).stdout
     assert "ISL_VALUE ((void *)2)" in out
@@ -240,7 +245,9 @@ def test_headers_compile_as_cpp_and_the_module_runs(tmp_path):
     src = (ROOT / "extensions" / "bisect" / "_bisect.c").read_text().replace("ISL_MODINIT(_bisect,",
                                                                              "ISL_MODINIT(_bisect_cpp,")
     src = src.replace('.name = "_bisect"', '.name = "_bisect_cpp"')
-    compile_shared(src, "_bisect_cpp", tmp_path, lang="cpp", flags=("-std=c++20", "-Wno-missing-field-initializers"))
+    # -I the port's directory, for the headers the ports share (../common/)
+    compile_shared(src, "_bisect_cpp", tmp_path, lang="cpp", flags=("-std=c++20", "-Wno-missing-field-initializers",
+                                                                    f"-I{ROOT / 'extensions' / 'bisect'}"))
     code = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import _bisect_cpp as b; print(b.bisect_left([1, 2, 3], 2))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "1", out.stderr

@@ -29,7 +29,7 @@ const char *env(const char *name) {
 }
 
 // Puts the ports, then the runtime, first on the current interpreter's
-// sys.path. Done per interpreter: a sub-interpreter copies the main config,
+// sys.path, and the ports' finder first on its sys.meta_path. Done per interpreter: a sub-interpreter copies the main config,
 // not its sys.path (and PyConfig_Read no longer computes the stdlib paths
 // since 3.11, so they cannot simply be prepended to module_search_paths).
 bool add_isles_paths() {
@@ -41,7 +41,13 @@ bool add_isles_paths() {
         Py_XDECREF(dir);
         if (rc < 0) return false;
     }
-    return true;
+    // Where the accelerators are compiled into CPython (Debian's), sys.path
+    // cannot shadow them: isles.ports puts a finder for the ports first.
+    PyObject *ports = PyImport_ImportModule("isles.ports");
+    PyObject *finder = ports ? PyObject_CallMethod(ports, "install", "s", env("ISLES_PORTS")) : nullptr;
+    Py_XDECREF(ports);
+    Py_XDECREF(finder);
+    return finder != nullptr;
 }
 
 // Starts CPython isolated from the environment (no PYTHON* variables, no user

@@ -38,6 +38,10 @@ ACCELERATORS = {
     "csv": (["_csv"], ["t.csv.reader.__self__"]),
     "xxlimited": (["xxlimited", "xxlimited_35"], ["t.xxlimited", "t.xxlimited_35"]),
 }
+if sys.version_info >= (3, 15):
+    # 3.15's suite also runs the 3.13 module, kept as xxlimited_3_13.
+    ACCELERATORS["xxlimited"] = (["xxlimited", "xxlimited_3_13", "xxlimited_35"],
+                                 ["t.xxlimited", "t.xxlimited_3_13", "t.xxlimited_35"])
 
 
 def main():

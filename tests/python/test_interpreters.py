@@ -563,12 +563,17 @@ def isles_create_close():
     i.close()
 
 
+# CPython frees an isolated interpreter's memory when it is destroyed from 3.14
+# on; 3.12 and 3.13 (even 3.13.18) keep its obmalloc arenas, about 1.7 MiB per
+# interpreter (python/cpython#110411, #113055), which no extension can avoid.
+CPYTHON_FREES_ISOLATED_INTERPRETERS = sys.version_info >= (3, 14)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_create_close_cycles_leave_rss_flat():
-    """1,000 cycles add under 10 MiB beyond what CPython itself keeps: 3.12.1 and
-    3.13.0 never return an isolated interpreter's obmalloc arenas (about
-    1.7 MiB per interpreter, measured here with CPython's private module as the
-    baseline; python/cpython#110411), which no extension can avoid."""
+    """1,000 create/exec/close cycles: under 10 MiB of RSS growth in all where
+    CPython frees isolated interpreters, and under 10 MiB beyond what CPython's
+    own create/destroy keeps (measured side by side) where it does not."""
     for _ in range(20):  # warm up allocators and caches
         stdlib_create_destroy()
         isles_create_close()
@@ -582,8 +587,12 @@ def test_create_close_cycles_leave_rss_flat():
                 ours += rss_mb() - before
             else:
                 baseline += rss_mb() - before
-    print(f"RSS growth over 1000 cycles: isles {ours:.1f} MiB, CPython's own create/destroy {baseline:.1f} MiB")
-    assert ours - baseline < 10
+    print(f"RSS growth over 1000 cycles on {sys.version.split()[0]}: isles {ours:.1f} MiB, "
+          f"CPython's own create/destroy {baseline:.1f} MiB")
+    if CPYTHON_FREES_ISOLATED_INTERPRETERS:
+        assert ours < 10, f"isles kept {ours:.1f} MiB over 1000 cycles (CPython's own: {baseline:.1f} MiB)"
+    else:
+        assert ours - baseline < 10
 
 
 def test_create_refused_by_an_audit_hook():

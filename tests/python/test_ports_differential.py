@@ -1,11 +1,13 @@
 """The ports against CPython's own accelerators: the same call gives the
 same result, or raises the same exception type (and, for _bisect's argument
-errors, the same message).
+errors and the json cases that say so, the same message and notes).
 
-CPython's _bisect/_heapq are loaded from the stdlib (lib-dynload) while the
-ports come from build/ports, in both interpreter modes."""
+CPython's accelerators are fresh instances of its own modules: built into
+the interpreter (Debian's CPythons) or files in lib-dynload (a CPython built
+from source); the ports come from build/ports. Both interpreter modes."""
 
-DIFFERENTIAL = r'''
+# Prepended to each differential script (PORTS is set before it).
+LOADING = r'''
 import importlib.machinery, importlib.util, sys
 
 def load(name, path):
@@ -14,15 +16,30 @@ def load(name, path):
     loader.exec_module(module)
     return module
 
-def pair(name):
-    port = load(name, f"{PORTS}/{name}.abi3.so")
-    spec = importlib.machinery.PathFinder.find_spec(name, [p for p in sys.path if p != PORTS])
-    assert spec and spec.origin.startswith(sys.base_prefix) and "lib-dynload" in spec.origin, spec
-    return load(name, spec.origin), port
+def cpython_module(name):
+    """A fresh instance of CPython's own `name`, never the port: through the
+    builtin importer where it is compiled into the interpreter (sys.path and
+    a finder on sys.meta_path would not find it there), else from lib-dynload."""
+    if name in sys.builtin_module_names:
+        spec = importlib.machinery.BuiltinImporter.find_spec(name)
+        assert spec and spec.origin == "built-in", spec
+    else:
+        spec = importlib.machinery.PathFinder.find_spec(name, [p for p in sys.path if p != PORTS])
+        assert spec and spec.origin.startswith(sys.base_prefix) and "lib-dynload" in spec.origin, spec
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert not getattr(module, "__file__", "").startswith(PORTS), module
+    return module
 
+def pair(name):
+    """(CPython's module, the port)."""
+    return cpython_module(name), load(name, f"{PORTS}/{name}.abi3.so")
+'''
+
+DIFFERENTIAL = r'''
 cpy_bisect, isl_bisect = pair("_bisect")
 cpy_heapq, isl_heapq = pair("_heapq")
-assert isl_bisect.__file__.startswith(PORTS) and not cpy_bisect.__file__.startswith(PORTS)
+assert isl_bisect.__file__.startswith(PORTS) and not getattr(cpy_bisect, "__file__", "").startswith(PORTS)
 
 def outcome(call):
     try:
@@ -70,6 +87,63 @@ BISECT = {
     "insort_right([1, 2], 3, lo=-1, key=key)": lambda b: insort(b.insort_right, [1, 2], 3, lo=-1, key=key),
     "insort_left([1, 3], 2, key=key)": lambda b: insort(b.insort_left, [1, 3], 2, key=key),
 }
+# The max-heap functions: public from 3.14 (and heappush_max, heappushpop_max
+# new there), underscored before. A name the running CPython lacks is an
+# AttributeError on both sides.
+class Raises:
+    def __lt__(self, other): raise ZeroDivisionError
+class Shrinks:
+    """Compares by value and empties `heap` on its first comparison."""
+    def __init__(self, v, heap): self.v, self.heap = v, heap
+    def __lt__(self, other):
+        self.heap.clear()
+        return self.v < getattr(other, "v", other)
+def max_heap_run(h, prefix):
+    get = lambda n: getattr(h, prefix + n)
+    heap, out = [], []
+    for x in [5, 1, 9, 3, 7, 7, 0]:
+        get("heappush_max")(heap, x) if prefix == "" else heap.append(x)
+    get("heapify_max")(heap)
+    out.append(list(heap))
+    out.append(get("heappop_max")(heap))
+    out.append(get("heapreplace_max")(heap, 4))
+    if prefix == "":
+        out.append(get("heappushpop_max")(heap, 100))
+        out.append(get("heappushpop_max")(heap, -1))
+    while heap:
+        out.append(get("heappop_max")(heap))
+    return out
+def plain(v):
+    """A result both sides can compare: objects made per call by their type."""
+    return v if v is None or isinstance(v, (int, float, str, list, tuple)) else type(v).__name__
+def shrinking(h, name, *extra):
+    heap = []
+    heap.extend(Shrinks(i, heap) for i in range(20))
+    return plain(getattr(h, name)(heap, *extra))
+MAX_HEAP = {}
+for n in ("heappush_max", "heappop_max", "heapreplace_max", "heappushpop_max", "heapify_max",
+          "_heappush_max", "_heappop_max", "_heapreplace_max", "_heappushpop_max", "_heapify_max"):
+    MAX_HEAP[f"{n} exists"] = lambda h, n=n: callable(getattr(h, n))
+    MAX_HEAP[f"{n}.__text_signature__"] = lambda h, n=n: getattr(h, n).__text_signature__
+    two = n.startswith(("heappush", "heapreplace", "heappushpop", "_heappush", "_heapreplace", "_heappushpop"))
+    args = ([], 1) if two else ([],)
+    MAX_HEAP[f"{n}(*{args})"] = lambda h, n=n, args=args: getattr(h, n)(*[list(a) if a == [] else a for a in args])
+    MAX_HEAP[f"{n}(None, ...)"] = lambda h, n=n, two=two: getattr(h, n)(None, 1) if two else getattr(h, n)(None)
+    MAX_HEAP[f"{n}((3, 1), ...)"] = lambda h, n=n, two=two: getattr(h, n)((3, 1), 1) if two else getattr(h, n)((3, 1))
+    MAX_HEAP[f"{n}() no args"] = lambda h, n=n: getattr(h, n)()
+    MAX_HEAP[f"{n}(3 args)"] = lambda h, n=n: getattr(h, n)([], 1, 2)
+    MAX_HEAP[f"{n}([Raises(), Raises()], ...)"] = (
+        lambda h, n=n, two=two: plain(getattr(h, n)([Raises(), Raises()], Raises()) if two
+                                      else getattr(h, n)([Raises(), Raises()])))
+    MAX_HEAP[f"{n} on a heap its comparisons empty"] = (
+        lambda h, n=n, two=two: shrinking(h, n, Shrinks(50, [])) if two else shrinking(h, n))
+MAX_HEAP["public max-heap run"] = lambda h: max_heap_run(h, "")
+MAX_HEAP["underscored max-heap run"] = lambda h: max_heap_run(h, "_")
+MAX_HEAP["heappushpop_max([10], 10.0)"] = lambda h: (lambda heap: (h.heappushpop_max(heap, 10.0), heap))([10])
+MAX_HEAP["heappushpop_max([10], 9)"] = lambda h: (lambda heap: (h.heappushpop_max(heap, 9), heap))([10])
+MAX_HEAP["heappushpop_max([], 'x')"] = lambda h: h.heappushpop_max([], "x")
+MAX_HEAP["heappushpop_max([1, 2], [])"] = lambda h: h.heappushpop_max([1, 2], [])
+MAX_HEAP["module names"] = lambda h: sorted(n for n in dir(h) if not n.startswith("__"))
 HEAPQ = {
     "heappush(int, 1)": lambda h: h.heappush(int, 1),
     "heappush(5, 1)": lambda h: h.heappush(5, 1),
@@ -83,6 +157,7 @@ HEAPQ = {
     "heappop(ZeroLen([3, 1, 2]))": lambda h: h.heappop(ZeroLen([3, 1, 2])),
     "_heappop_max([])": lambda h: h._heappop_max([]),
     "_heapreplace_max((1,), 2)": lambda h: h._heapreplace_max((1,), 2),
+    **MAX_HEAP,
 }
 differences = []
 for cases, cpy, isl in ((BISECT, cpy_bisect, isl_bisect), (HEAPQ, cpy_heapq, isl_heapq)):
@@ -90,6 +165,137 @@ for cases, cpy, isl in ((BISECT, cpy_bisect, isl_bisect), (HEAPQ, cpy_heapq, isl
         want, got = outcome(lambda: call(cpy)), outcome(lambda: call(isl))
         if want != got:
             differences.append(f"{label}: CPython {want!r}, isles {got!r}")
+assert not differences, "\n".join(differences)
+
+# _json: what changed in 3.13.x-3.15 (indent as a str and the indent level,
+# error notes, array_hook, frozendict, fixes in patch releases), compared by
+# result, or exception type, message and notes.
+cpy_json, isl_json = pair("_json")
+import builtins, collections, json.decoder, json.encoder
+def jout(call):
+    try:
+        return ("ok", call())
+    except Exception as exc:
+        return (type(exc).__name__, str(exc), getattr(exc, "__notes__", None))
+class Opaque:
+    pass
+class Inner:
+    pass
+class Items(dict):
+    def items(self): return [("z", Opaque())]
+def make_encoder(m, indent=None, sort_keys=False, skipkeys=False, allow_nan=True, default=None,
+                 encoder=None, markers=True):
+    def refuse(o):
+        raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+    return m.make_encoder({} if markers else None, default or refuse, encoder or m.encode_basestring_ascii,
+                          indent, ": ", ", ", sort_keys, skipkeys, allow_nan)
+def dumps(m, obj, level=0, **kw):
+    return make_encoder(m, **kw)(obj, level)
+DOC = ["spam", {"ham": [1, 2.5, None, True], "x": {}}, [], ()]
+def circular_list():
+    x = []
+    x.append(x)
+    return x
+def circular_dict():
+    x = {}
+    x["self"] = x
+    return x
+class Context:
+    """What make_scanner reads, array_hook only when `with_hook`."""
+    def __init__(self, with_hook, hook=None):
+        d = json.decoder.JSONDecoder()
+        for a in ("strict", "object_hook", "object_pairs_hook", "parse_float", "parse_int", "parse_constant", "memo"):
+            setattr(self, a, getattr(d, a, None))
+        if with_hook:
+            self.array_hook = hook
+hook_calls = []
+def record(v):
+    hook_calls.append(list(v))
+    return tuple(v)
+def scan(m, text, with_hook=True, hook=None):
+    hook_calls.clear()
+    r = m.make_scanner(Context(with_hook, hook))(text, 0)
+    return r, list(hook_calls)
+JSON = {
+    # c_make_encoder's indent: a str since 3.13 (ignored by 3.12's C encoder)
+    "indent=None": lambda m: dumps(m, DOC),
+    "indent='\\t'": lambda m: dumps(m, DOC, indent="\t"),
+    "indent=''": lambda m: dumps(m, DOC, indent=""),
+    "indent='\\u20ac '": lambda m: dumps(m, DOC, indent="\u20ac "),
+    "indent=2 (int)": lambda m: dumps(m, DOC, indent=2),
+    "indent=b' '": lambda m: dumps(m, DOC, indent=b" "),
+    "indent='  ', empty containers": lambda m: dumps(m, [[], {}, ()], indent="  "),
+    # _current_indent_level (3.14.3 fixed a crash for non-zero levels)
+    "level=3": lambda m: dumps(m, DOC, 3, indent="\t"),
+    "level=-3": lambda m: dumps(m, DOC, -3, indent="\t"),
+    "level=1, no indent": lambda m: dumps(m, DOC, 1),
+    "level=True": lambda m: dumps(m, DOC, True, indent=" "),
+    # (argument errors: the exception type only, the wording is the parser's)
+    "level=3.0": lambda m: jout(lambda: dumps(m, DOC, 3.0, indent=" "))[0],
+    "level=2**70": lambda m: jout(lambda: dumps(m, DOC, 2**70, indent=" "))[0],
+    "level missing": lambda m: jout(lambda: make_encoder(m, indent=" ")(DOC))[0],
+    # skipkeys with indent (gh-131884 in 3.13.5 and 3.14.0b3)
+    "skipkeys, every key skipped": lambda m: dumps(m, {b"k": 1}, indent="    ", skipkeys=True),
+    "skipkeys, nested all skipped": lambda m: dumps(m, {"a": {b"y": 2}}, indent="  ", skipkeys=True),
+    "skipkeys, first skipped": lambda m: dumps(m, {b"k": 1, "b": 2}, indent="  ", skipkeys=True),
+    "skipkeys, sorted": lambda m: dumps(m, {"b": 1, b"k": 2, "a": 3}, indent="  ", skipkeys=True, sort_keys=True),
+    "skipkeys, no indent": lambda m: dumps(m, {b"k": 1}, skipkeys=True),
+    # error notes (3.14): which item, which key, what default() replaced
+    "note: list item": lambda m: dumps(m, [1, [2, 3, Opaque()]]),
+    "note: tuple item": lambda m: dumps(m, (1, (2, Opaque()))),
+    "note: dict items": lambda m: dumps(m, {"a": {"b": Opaque()}}),
+    "note: int, float, bool, None keys": lambda m: dumps(m, {1: {2.5: {True: {None: Opaque()}}}}),
+    "note: sorted keys": lambda m: dumps(m, {"b": 1, "a": [Opaque()]}, sort_keys=True),
+    "note: OrderedDict": lambda m: dumps(m, collections.OrderedDict(a=Opaque())),
+    "note: dict subclass items()": lambda m: dumps(m, Items(x=1)),
+    "note: nan": lambda m: dumps(m, [1, float("nan")], allow_nan=False),
+    "no note: nan key": lambda m: dumps(m, {float("nan"): 1}, allow_nan=False),
+    # (the message names the key's type by tp_name, which the stable tier does not expose)
+    "no note: bad key": lambda m: jout(lambda: dumps(m, {"a": {Opaque(): 1}}))[0::2],
+    "no note: top level": lambda m: dumps(m, Opaque()),
+    "note: circular list": lambda m: dumps(m, circular_list()),
+    "note: circular dict": lambda m: dumps(m, circular_dict()),
+    "note: default() result fails": lambda m: dumps(m, [Opaque()], default=lambda o: [Inner()] if
+                                                   isinstance(o, Opaque) else 1 / 0),
+    "note: default() returns its argument": lambda m: dumps(m, [Opaque()], default=lambda o: o),
+    "no note: default() raises": lambda m: dumps(m, [Opaque()], default=lambda o: 1 / 0),
+    "note: encoder() raises": lambda m: dumps(m, ["v"], encoder=lambda s: 1 / 0),
+    "no note: encoder() raises on a key": lambda m: dumps(m, {"k": 1}, encoder=lambda s: 1 / 0),
+    # the scanner's array_hook (3.15): read from the context, called on every array
+    "array_hook=tuple": lambda m: scan(m, "[1, [2, []], {\"a\": [3]}]", hook=tuple),
+    "array_hook records": lambda m: scan(m, "[[], [1, {\"a\": [2]}]]", hook=record),
+    "array_hook=None": lambda m: scan(m, "[1, [2]]"),
+    "array_hook not callable": lambda m: scan(m, "[1]", hook=5),
+    "array_hook raises": lambda m: scan(m, "[1]", hook=lambda v: 1 / 0),
+    "context without array_hook": lambda m: scan(m, "[1]", with_hook=False),
+    "scanner.array_hook": lambda m: getattr(m.make_scanner(Context(True, tuple)), "array_hook", "no attribute"),
+    # scanstring: a \\uXXXX escape that ends the input (gh-152052 in 3.13.15, 3.14.7, 3.15.0b4)
+    **{f"scanstring({t!r})": (lambda m, t=t: m.scanstring(t, 1, True))
+       for t in ['"\\u0041', '"\\ud834', '"\\ud834\\udd1e', '"\\u004', '"\\u00', '"\\u', '"\\', '"\\u0041"',
+                 '"\\ud834\\udd1e"', '"ab\\u00e9']},
+    "scanner on '{\"a\": \"\\u0041'": lambda m: scan(m, '{"a": "\\u0041'),
+    # argument types, as each CPython words them
+    "encode_basestring_ascii(b'x')": lambda m: m.encode_basestring_ascii(b"x"),
+    "encode_basestring(1)": lambda m: m.encode_basestring(1),
+    "scanstring(b'x', 1)": lambda m: m.scanstring(b"x", 1),
+    "make_encoder markers=[]": lambda m: m.make_encoder([], None, m.encode_basestring, None, ":", ",", 0, 0, 0),
+}
+if hasattr(builtins, "frozendict"):  # 3.15: the encoder takes frozendict as it takes dict
+    FD = builtins.frozendict
+    class FDItems(FD):
+        def items(self): return [("z", 1)]
+    JSON.update({
+        "frozendict": lambda m: dumps(m, FD(b=1, a=[2])),
+        "frozendict sorted, nested": lambda m: dumps(m, [FD(b=1, a=FD())], sort_keys=True, indent=" "),
+        "frozendict subclass items()": lambda m: dumps(m, FDItems(a=1)),
+        "note: frozendict item": lambda m: dumps(m, FD(a=Opaque())),
+        "frozendict key skipped": lambda m: dumps(m, FD({b"k": 1}), skipkeys=True, indent=" "),
+    })
+differences = []
+for label, call in JSON.items():
+    want, got = jout(lambda: call(cpy_json)), jout(lambda: call(isl_json))
+    if want != got:
+        differences.append(f"{label}: CPython {want!r}, isles {got!r}")
 assert not differences, "\n".join(differences)
 
 # Argument errors: the same type and the same message, as Argument Clinic
@@ -137,7 +343,7 @@ assert not differences, "\n".join(differences)
 
 def test_ports_match_cpython(run):
     from conftest import PORTS
-    run(f"PORTS = {str(PORTS)!r}\n" + DIFFERENTIAL)
+    run(f"PORTS = {str(PORTS)!r}\n" + LOADING + DIFFERENTIAL)
 
 
 CSV_ARGUMENTS = r'''
@@ -277,17 +483,7 @@ def test_csv_arguments_match_cpython(run):
 
 
 TEXT_DIFFERENTIAL = r'''
-import importlib.machinery, importlib.util, io, random, sys
-
-def load(name, path):
-    loader = importlib.machinery.ExtensionFileLoader(name, path)
-    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(name, path, loader=loader))
-    loader.exec_module(module)
-    return module
-
-def pair(name):
-    spec = importlib.machinery.PathFinder.find_spec(name, [p for p in sys.path if p != PORTS])
-    return load(name, spec.origin), load(name, f"{PORTS}/{name}.abi3.so")
+import io, random
 
 def outcome(call):
     try:
@@ -365,4 +561,4 @@ def test_json_and_csv_match_cpython(run):
     the ports give the same result, or the same exception and message, as
     CPython's _json and _csv."""
     from conftest import PORTS
-    run(f"PORTS = {str(PORTS)!r}\n" + TEXT_DIFFERENTIAL)
+    run(f"PORTS = {str(PORTS)!r}\n" + LOADING + TEXT_DIFFERENTIAL)

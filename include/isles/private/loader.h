@@ -57,6 +57,8 @@ typedef struct {
                                the context; set whenever module_state is */
     IslSsize inline_flags;  /* the ISL_CONTEXT_INLINE_* bits every context of this
                                process carries, for as long as it runs */
+    IslSsize tuple_items;   /* offset of an exact tuple's first item; set
+                               whenever inline_flags has ISL_CONTEXT_INLINE_ITEMS */
 } _IslLayout;
 
 typedef struct {
@@ -228,6 +230,7 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
              * suffice: an interpreter runs this init before its module exists,
              * storing the same values as any other, and its other threads see
              * them after the GIL hand-over that lets them run. */
+            __atomic_store_n(&_IslTupleItems_Running, (intptr_t)api->layout.tuple_items, __ATOMIC_RELAXED);
             __atomic_store_n(&_IslInline_Running, (uint32_t)api->layout.inline_flags, __ATOMIC_RELAXED);
             __atomic_store_n(&_IslLayout_Running.state_context, api->layout.state_context, __ATOMIC_RELAXED);
             __atomic_store_n(&_IslLayout_Running.type_module, api->layout.type_module, __ATOMIC_RELAXED);

@@ -2,28 +2,35 @@
  * Never call these directly; IslHandle_Dup/Close, IslField_Load/Store, the
  * type checks, list and tuple sizes and items, and IslLong_As* expand to them.
  *
- * A runtime sets ISL_CONTEXT_INLINE_HEADER in a context only where this
- * holds: handles are the object pointers, and objects start with the header
- * of CPython 3.12 and 3.13's 64-bit builds with a GIL: the reference count
- * (the low 32 bits saturate at UINT32_MAX; a negative low half marks an
- * immortal object), then the type, then, in variable-size objects such as
- * lists, the size. The type and size words are what the stable ABI's own
- * Py_TYPE and Py_SIZE read. A runtime for a CPython laid out otherwise
- * leaves the bit clear, and the same binary then calls the context: the
- * layout is switched on at run time, never assumed at build time.
- *
- * Two further bits extend the promise to what lies after the header, and are
- * set only together with ISL_CONTEXT_INLINE_HEADER:
+ * A runtime sets each ISL_CONTEXT_INLINE_* bit only for a CPython whose
+ * headers it has checked for what the bit says (shim/backend/layout.h), and
+ * only where handles are the object pointers; for any other CPython it
+ * leaves the bit clear, and the same binary calls the context: the layout is
+ * switched on at run time, never assumed at build time. The words read here
+ * are those every checked CPython (3.12 to 3.15, 64-bit, with a GIL) shares:
+ *   ISL_CONTEXT_INLINE_HEADER  word 1 is the type, and word 2 the size of a
+ *       variable-size object such as a list (what the stable ABI's own
+ *       Py_TYPE and Py_SIZE read);
+ * and, each set only together with HEADER:
+ *   ISL_CONTEXT_INLINE_REFCOUNT  the reference count is the low 32 bits of
+ *       word 0; where they are negative as an int32 the object is immortal and
+ *       is never written (immortal objects are shared by interpreters that run
+ *       at once); a count of 1 is the last reference, which only the runtime
+ *       releases, as that runs the deallocator. A mortal count never carries
+ *       out of the low half, so the word is added to as a whole. Withheld on
+ *       debug builds, which total every count change;
  *   ISL_CONTEXT_INLINE_INTS   an exact int has a tag word after its header,
  *       below 16 for a compact int (at most one digit), whose low two bits
  *       give the sign (0 positive, 1 zero, 2 negative), then its first
  *       30-bit digit as a uint32 (IslLong_As* read compact ints inline);
  *   ISL_CONTEXT_INLINE_ITEMS  an exact list keeps a pointer to its item
- *       array after the size word; an exact tuple keeps its items there
- *       (IslList_GetItem, IslTuple_GetItem read in-range items inline, and
- *       IslList_Swap exchanges them there).
- * With both, IslList_CompareItems and IslSequence_CompareItem compare two
- * compact ints of a list inline. */
+ *       array after the size word; an exact tuple keeps its items inline, at
+ *       the offset the runtime publishes (_IslLayout.tuple_items: CPython 3.14
+ *       put a cached hash before them). IslList_Swap exchanges list items
+ *       there; with REFCOUNT too, IslList_GetItem and IslTuple_GetItem read
+ *       in-range items inline.
+ * With ITEMS and INTS, IslList_CompareItems and IslSequence_CompareItem
+ * compare two compact ints of a list inline. */
 #ifndef ISLES_PRIVATE_OBJECT_HEADER_H
 #define ISLES_PRIVATE_OBJECT_HEADER_H
 
@@ -38,10 +45,12 @@
 #define _ISL_INLINE_HEADER ISL_CONTEXT_INLINE_HEADER
 #define _ISL_INLINE_INTS ISL_CONTEXT_INLINE_INTS
 #define _ISL_INLINE_ITEMS ISL_CONTEXT_INLINE_ITEMS
+#define _ISL_INLINE_REFCOUNT ISL_CONTEXT_INLINE_REFCOUNT
 #else
 #define _ISL_INLINE_HEADER 0u
 #define _ISL_INLINE_INTS 0u
 #define _ISL_INLINE_ITEMS 0u
+#define _ISL_INLINE_REFCOUNT 0u
 #endif
 
 /* One per extension binary (merged across its files, never exported). */
@@ -52,6 +61,9 @@
  * before. Read instead of ctx->flags so that an inline path needs no load
  * through the context. */
 _ISL_WEAK_HIDDEN uint32_t _IslInline_Running;
+/* Where an exact tuple's first item sits, in bytes (_IslLayout.tuple_items),
+ * copied with it; valid whenever ISL_CONTEXT_INLINE_ITEMS is on. */
+_ISL_WEAK_HIDDEN intptr_t _IslTupleItems_Running;
 #define _ISL_INLINE_ON(BITS) (__atomic_load_n(&_IslInline_Running, __ATOMIC_RELAXED) & (BITS))
 /* Every one of BITS (none of which is compiled out) is on. */
 #define _ISL_INLINE_ALL(BITS) \
@@ -75,21 +87,23 @@ static inline int _IslVarObject_InRange(intptr_t o, intptr_t type, intptr_t i) {
     return o && _IslObject_TypeBits(o) == type && (size_t)i < (size_t)_IslVarObject_Size(o);
 }
 
-/* One more reference to the object at `o` (none for 0). */
+/* One more reference to the object at `o` (none for 0); none for an
+ * immortal one, which is never written. */
 static inline void _IslRefcount_Inc(intptr_t o) {
     if (o) {
         intptr_t *rc = (intptr_t *)o;
-        if ((uint32_t)*rc != UINT32_MAX) *rc += 1;
+        if ((int32_t)*rc >= 0) *rc += 1;
     }
 }
 
 /* One reference fewer, unless it is the last: releasing that one runs the
  * deallocator, which only the runtime does. 1 when done, 0 when the caller
- * must let the runtime release it. */
+ * must let the runtime release it. Only the low half is compared: the high
+ * one may hold flags. */
 static inline int _IslRefcount_DecUnlessLast(intptr_t o) {
     intptr_t *rc = (intptr_t *)o;
     if (!o || (int32_t)*rc < 0) return 1; /* nothing, or immortal */
-    if (*rc == 1) return 0;
+    if ((uint32_t)*rc <= 1) return 0;
     *rc -= 1;
     return 1;
 }
@@ -122,6 +136,8 @@ static inline int _IslInt64_Compare(int64_t a, int64_t b, int op) {
 
 /* The item arrays of the exact list and the exact tuple at `o`. */
 static inline intptr_t *_IslList_Items(intptr_t o) { return (intptr_t *)((const intptr_t *)o)[3]; }
-static inline const intptr_t *_IslTuple_Items(intptr_t o) { return (const intptr_t *)o + 3; }
+static inline const intptr_t *_IslTuple_Items(intptr_t o) {
+    return (const intptr_t *)(o + __atomic_load_n(&_IslTupleItems_Running, __ATOMIC_RELAXED));
+}
 
 #endif

@@ -221,7 +221,7 @@ struct IslContext {
 
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) {
-    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER)) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_REFCOUNT)) {
         _IslRefcount_Inc(h._i);
         return h;
     }
@@ -230,7 +230,7 @@ static inline IslHandle IslHandle_Dup(IslContext *ctx, IslHandle h) {
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline void IslHandle_Close(IslContext *ctx, IslHandle h) {
-    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && _IslRefcount_DecUnlessLast(h._i))
+    if (_ISL_INLINE_ON(_ISL_INLINE_REFCOUNT) && _IslRefcount_DecUnlessLast(h._i))
         return;
     ctx->ctx_Handle_Close(ctx, h);
 }
@@ -362,7 +362,8 @@ static inline IslSsize IslBytes_Size(IslContext *ctx, IslHandle h) { return ctx-
 static inline IslHandle IslTuple_New(IslContext *ctx, const IslHandle *items, IslSsize n) { return ctx->ctx_Tuple_New(ctx, items, n); }
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslTuple_GetItem(IslContext *ctx, IslHandle tuple, IslSsize index) {
-    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && _IslVarObject_InRange(tuple._i, ctx->h_TupleType._i, index)) {
+    if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_REFCOUNT) &&
+        _IslVarObject_InRange(tuple._i, ctx->h_TupleType._i, index)) {
         intptr_t _item = _IslTuple_Items(tuple._i)[index];
         _IslRefcount_Inc(_item);
         return _IslHandle_FromBits(_item);
@@ -384,7 +385,8 @@ static inline int IslList_Append(IslContext *ctx, IslHandle list, IslHandle item
 static inline int IslList_Insert(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item) { return ctx->ctx_List_Insert(ctx, list, index, item); }
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslList_GetItem(IslContext *ctx, IslHandle list, IslSsize index) {
-    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && _IslVarObject_InRange(list._i, ctx->h_ListType._i, index)) {
+    if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_REFCOUNT) &&
+        _IslVarObject_InRange(list._i, ctx->h_ListType._i, index)) {
         intptr_t _item = _IslList_Items(list._i)[index];
         _IslRefcount_Inc(_item);
         return _IslHandle_FromBits(_item);
@@ -497,7 +499,7 @@ static inline void *IslType_GetModuleState(IslContext *ctx, IslHandle obj, const
 static inline IslHandle IslType_GenericNew(IslContext *ctx, IslHandle type) { return ctx->ctx_Type_GenericNew(ctx, type); }
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField field) {
-    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER)) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_REFCOUNT)) {
         _IslRefcount_Inc(field._f);
         return _IslHandle_FromBits(field._f);
     }
@@ -506,7 +508,7 @@ static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline void IslField_Store(IslContext *ctx, IslHandle owner, IslField *field, IslHandle value) {
-    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER)) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_REFCOUNT)) {
         IslHandle old = _IslHandle_FromBits(field->_f);
         _IslRefcount_Inc(value._i);
         field->_f = value._i;

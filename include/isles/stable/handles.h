@@ -29,16 +29,20 @@ typedef struct { intptr_t _f; } IslField;
  * DEBUG_HANDLES: handles are tracked ids rather than the object pointers, so
  * even IslObject_Is must ask the context.
  * INLINE_HEADER: handles are the object pointers and objects start with the
- * header described in isles/private/object_header.h, so reference counting
- * (IslHandle_Dup/Close, IslField_Load/Store), exact-type checks and
- * IslList_Size/IslTuple_Size need no call in the common case.
- * INLINE_INTS, INLINE_ITEMS (only with INLINE_HEADER): compact ints and the
- * items of lists and tuples are laid out as that header describes too, so
- * IslLong_As* and IslList/Tuple_GetItem read them inline. */
+ * header described in isles/private/object_header.h, so exact-type checks
+ * and IslList_Size/IslTuple_Size need no call in the common case.
+ * INLINE_INTS, INLINE_ITEMS, INLINE_REFCOUNT (only with INLINE_HEADER):
+ * compact ints, the items of lists and tuples, and the reference count are
+ * laid out as that header describes too, so IslLong_As* read ints inline,
+ * IslList_Swap and the item comparisons read items, and reference counting
+ * (IslHandle_Dup/Close, IslField_Load/Store, and with ITEMS
+ * IslList/Tuple_GetItem) needs no call. A debug build of CPython gets no
+ * INLINE_REFCOUNT: it keeps a total of every count change. */
 #define ISL_CONTEXT_DEBUG_HANDLES 1u
 #define ISL_CONTEXT_INLINE_HEADER 2u
 #define ISL_CONTEXT_INLINE_INTS 4u
 #define ISL_CONTEXT_INLINE_ITEMS 8u
+#define ISL_CONTEXT_INLINE_REFCOUNT 16u
 
 /* Defined in module.h, type.h and the runtime; declared here because
  * context.h's functions take pointers to them. */
