@@ -12,6 +12,8 @@
  * (one byte per code point) as its contents allow. */
 #include <isles/isles.h>
 
+#include "../common/pyversion.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1428,24 +1430,10 @@ static int csv_exec(IslContext *ctx, IslHandle module) {
     CsvState *st = (CsvState *)IslModule_GetState(ctx, module);
     if (!st) return -1;
     st->field_limit = 128 * 1024;
-    IslHandle sys = IslImport_ImportModule(ctx, "sys");
-    if (IslHandle_IsNull(sys)) return -1;
-    IslHandle vi = IslObject_GetAttrString(ctx, sys, "version_info");
-    IslHandle_Close(ctx, sys);
-    if (IslHandle_IsNull(vi)) return -1;
-    /* the running CPython: the API has no query of its own (yet) */
-    IslHandle minor = IslSequence_GetItem(ctx, vi, 1);
-    IslHandle micro = IslHandle_IsNull(minor) ? ISL_NULL : IslSequence_GetItem(ctx, vi, 2);
-    IslHandle_Close(ctx, vi);
-    if (IslHandle_IsNull(micro)) {
-        IslHandle_Close(ctx, minor);
-        return -1;
-    }
-    st->minor = (int)IslLong_AsInt64(ctx, minor);
-    st->micro = (int)IslLong_AsInt64(ctx, micro);
-    IslHandle_Close(ctx, minor);
-    IslHandle_Close(ctx, micro);
-    if (IslErr_Occurred(ctx)) return -1;
+    uint32_t version;
+    if (port_py_version(ctx, &version) < 0) return -1;
+    st->minor = (int)(version >> 16 & 0xff);
+    st->micro = (int)(version >> 8 & 0xff);
     if (st->minor <= 12) { /* _csv.__version__ went to csv.py in 3.13 */
         IslHandle v = IslStr_FromUTF8(ctx, "1.0");
         int r = IslHandle_IsNull(v) ? -1 : IslModule_AddObject(ctx, module, "__version__", v);
