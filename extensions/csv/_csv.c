@@ -1,8 +1,9 @@
 /* _csv for isles: the CSV reader/writer accelerator behind csv.py, written
- * against the stable tier only. One binary serves CPython 3.12 and 3.13, in
- * the main interpreter and in own-GIL sub-interpreters; the few places where
- * the two releases behave differently branch on the minor version, read once
- * per module object in exec.
+ * against the stable tier only. One binary serves CPython 3.12 to 3.15, in
+ * the main interpreter and in own-GIL sub-interpreters; where releases word
+ * errors or validate dialects differently, the port branches on the running
+ * version, read once per module object in exec, in cold paths only (dialect
+ * creation, argument checks, errors).
  *
  * The reader parses straight from the line's code points. A field that lies
  * inside one line is kept as a slice of it ("pending") and becomes a str in
@@ -10,6 +11,8 @@
  * reader's own buffer. The writer builds each record in a C buffer as narrow
  * (one byte per code point) as its contents allow. */
 #include <isles/isles.h>
+
+#include "../common/pyversion.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,7 +49,7 @@ typedef struct {
     IslField reader_type;
     IslField writer_type;
     int64_t field_limit;
-    int minor; /* CPython 3.<minor> */
+    int minor, micro; /* CPython 3.<minor>.<micro> */
 } CsvState;
 
 typedef struct {
@@ -115,12 +118,42 @@ static IslHandle raise_error(IslContext *ctx, CsvState *st, IslHandle owner, con
     return ISL_NULL;
 }
 
-/* The __name__ of obj's type, as CPython's "%.200s" of tp_name shows it for
- * classes defined in Python. */
+#define TPFLAGS_IMMUTABLETYPE (1UL << 8)
+#define TPFLAGS_HEAPTYPE (1UL << 9)
+
+/* The name of obj's type as CPython's "%.200s" of tp_name shows it: __name__
+ * for a class made by a class statement (a mutable heap type), else
+ * "module.name" outside builtins. Called while raising: a pending error is
+ * dropped first, since no call may run with one set. */
 static IslHandle type_name(IslContext *ctx, IslHandle obj) {
+    IslErr_Clear(ctx);
     IslHandle t = IslObject_Type(ctx, obj);
     if (IslHandle_IsNull(t)) return ISL_NULL;
-    IslHandle n = IslObject_GetAttrString(ctx, t, "__name__");
+    IslHandle n = IslObject_GetAttrString(ctx, t, "__name__"), flags = ISL_NULL, mod = ISL_NULL, full = ISL_NULL;
+    if (IslHandle_IsNull(n)) goto done;
+    flags = IslObject_GetAttrString(ctx, t, "__flags__");
+    if (IslHandle_IsNull(flags)) goto done;
+    uint64_t f = IslLong_AsUInt64(ctx, flags);
+    if (IslErr_Occurred(ctx)) goto done;
+    if ((f & TPFLAGS_HEAPTYPE) && !(f & TPFLAGS_IMMUTABLETYPE)) goto done;
+    mod = IslObject_GetAttrString(ctx, t, "__module__");
+    if (IslHandle_IsNull(mod) || !IslStr_Check(ctx, mod)) goto done;
+    const char *m = IslStr_AsUTF8AndSize(ctx, mod, NULL);
+    if (!m || strcmp(m, "builtins") == 0) goto done;
+    IslHandle parts[2] = {mod, n}, dot = IslStr_FromUTF8(ctx, ".");
+    IslHandle seq = IslHandle_IsNull(dot) ? ISL_NULL : IslTuple_New(ctx, parts, 2);
+    full = IslHandle_IsNull(seq) ? ISL_NULL : IslStr_Join(ctx, dot, seq);
+    IslHandle_Close(ctx, seq);
+    IslHandle_Close(ctx, dot);
+done:
+    /* the bare __name__ when anything else fails */
+    if (!IslHandle_IsNull(full)) {
+        IslHandle_Close(ctx, n);
+        n = full;
+    }
+    IslErr_Clear(ctx);
+    IslHandle_Close(ctx, mod);
+    IslHandle_Close(ctx, flags);
     IslHandle_Close(ctx, t);
     return n;
 }
@@ -148,7 +181,8 @@ static int set_bool(IslContext *ctx, char *target, IslHandle src, char dflt) {
     return 0;
 }
 
-static int set_char(IslContext *ctx, const char *name, uint32_t *target, IslHandle src, uint32_t dflt, int allow_none) {
+static int set_char(IslContext *ctx, const CsvState *st, const char *name, uint32_t *target, IslHandle src,
+                    uint32_t dflt, int allow_none) {
     if (IslHandle_IsNull(src)) {
         *target = dflt;
         return 0;
@@ -157,13 +191,16 @@ static int set_char(IslContext *ctx, const char *name, uint32_t *target, IslHand
         *target = NOT_SET;
         return 0;
     }
+    const char *or_none = allow_none ? " or None" : "";
     if (!IslStr_Check(ctx, src)) {
+        /* 3.14 names the type fully qualified (%T), as its new messages do */
+        if (st->minor >= 14) {
+            IslErr_Format(ctx, ctx->h_TypeError, "\"%s\" must be a unicode character%s, not %T", name, or_none, src);
+            return -1;
+        }
         IslHandle tn = type_name(ctx, src);
-        if (IslHandle_IsNull(tn)) return -1;
-        if (allow_none)
-            IslErr_Format(ctx, ctx->h_TypeError, "\"%s\" must be string or None, not %.200S", name, tn);
-        else
-            IslErr_Format(ctx, ctx->h_TypeError, "\"%s\" must be string, not %.200S", name, tn);
+        if (!IslHandle_IsNull(tn))
+            IslErr_Format(ctx, ctx->h_TypeError, "\"%s\" must be string%s, not %.200S", name, or_none, tn);
         IslHandle_Close(ctx, tn);
         return -1;
     }
@@ -172,25 +209,36 @@ static int set_char(IslContext *ctx, const char *name, uint32_t *target, IslHand
     const void *data = IslStr_Data(ctx, src, &kind, &len);
     if (!data) return -1;
     if (len != 1) {
-        IslErr_Format(ctx, ctx->h_TypeError, "\"%s\" must be a 1-character string", name);
+        if (st->minor >= 14)
+            IslErr_Format(ctx, ctx->h_TypeError, "\"%s\" must be a unicode character%s, not a string of length %zd",
+                          name, or_none, len);
+        else
+            IslErr_Format(ctx, ctx->h_TypeError, "\"%s\" must be a 1-character string", name);
         return -1;
     }
     *target = RD(kind, data, 0);
     return 0;
 }
 
-static int set_quoting(IslContext *ctx, int *target, IslHandle src) {
+static int set_quoting(IslContext *ctx, const CsvState *st, int *target, IslHandle src) {
     if (IslHandle_IsNull(src)) {
         *target = QUOTE_MINIMAL;
         return 0;
     }
     if (!IslObject_TypeIs(ctx, src, ctx->h_LongType)) {
-        IslErr_SetString(ctx, ctx->h_TypeError, "\"quoting\" must be an integer");
+        if (st->minor >= 14)
+            IslErr_Format(ctx, ctx->h_TypeError, "\"quoting\" must be an integer, not %T", src);
+        else
+            IslErr_SetString(ctx, ctx->h_TypeError, "\"quoting\" must be an integer");
         return -1;
     }
     int64_t v = IslLong_AsInt64(ctx, src);
-    if (v == -1 && IslErr_Occurred(ctx)) return -1;
+    if (v == -1 && IslErr_Occurred(ctx)) {
+        if (!IslErr_ExceptionMatches(ctx, ctx->h_OverflowError)) return -1;
+        v = INT64_MAX; /* reworded below, as for a C int */
+    }
     if (v < INT32_MIN || v > INT32_MAX) {
+        IslErr_Clear(ctx);
         IslErr_SetString(ctx, ctx->h_OverflowError, "Python int too large to convert to C int");
         return -1;
     }
@@ -308,7 +356,10 @@ static IslHandle Dialect_new(IslContext *ctx, IslHandle type, IslHandle args, Is
         for (int i = 1; i < A_COUNT; i++) {
             if (!IslHandle_IsNull(vals[i])) continue;
             vals[i] = IslObject_GetAttrString(ctx, d, dialect_kw[i]);
-            if (IslHandle_IsNull(vals[i])) IslErr_Clear(ctx);
+            if (!IslHandle_IsNull(vals[i])) continue;
+            /* 3.15 (gh-145966) lets errors other than AttributeError out */
+            if (st->minor >= 15 && !IslErr_ExceptionMatches(ctx, ctx->h_AttributeError)) goto done;
+            IslErr_Clear(ctx);
         }
     }
 
@@ -317,9 +368,9 @@ static IslHandle Dialect_new(IslContext *ctx, IslHandle type, IslHandle args, Is
     Dialect *dl = (Dialect *)IslInstance_Data(ctx, self, &Dialect_def);
     if (!dl) goto done;
 
-    if (set_char(ctx, "delimiter", &dl->delimiter, vals[A_DELIMITER], ',', 0) < 0 ||
+    if (set_char(ctx, st, "delimiter", &dl->delimiter, vals[A_DELIMITER], ',', 0) < 0 ||
         set_bool(ctx, &dl->doublequote, vals[A_DOUBLEQUOTE], 1) < 0 ||
-        set_char(ctx, "escapechar", &dl->escapechar, vals[A_ESCAPECHAR], NOT_SET, 1) < 0)
+        set_char(ctx, st, "escapechar", &dl->escapechar, vals[A_ESCAPECHAR], NOT_SET, 1) < 0)
         goto done;
     IslHandle lt = vals[A_LINETERMINATOR];
     if (IslHandle_IsNull(lt)) {
@@ -327,15 +378,17 @@ static IslHandle Dialect_new(IslContext *ctx, IslHandle type, IslHandle args, Is
         if (IslHandle_IsNull(def_lt)) goto done;
         IslField_Store(ctx, self, &dl->lineterminator, def_lt);
         IslHandle_Close(ctx, def_lt);
-    } else if (!IslObject_Is(ctx, lt, ctx->h_None)) {
-        if (!IslStr_Check(ctx, lt)) {
-            IslErr_SetString(ctx, ctx->h_TypeError, "\"lineterminator\" must be a string");
-            goto done;
-        }
+    } else if (IslStr_Check(ctx, lt)) {
         IslField_Store(ctx, self, &dl->lineterminator, lt);
+    } else if (st->minor >= 14) { /* None included */
+        IslErr_Format(ctx, ctx->h_TypeError, "\"lineterminator\" must be a string, not %T", lt);
+        goto done;
+    } else if (!IslObject_Is(ctx, lt, ctx->h_None)) { /* None: "must be set" below */
+        IslErr_SetString(ctx, ctx->h_TypeError, "\"lineterminator\" must be a string");
+        goto done;
     }
-    if (set_char(ctx, "quotechar", &dl->quotechar, vals[A_QUOTECHAR], '"', 1) < 0 ||
-        set_quoting(ctx, &dl->quoting, vals[A_QUOTING]) < 0 ||
+    if (set_char(ctx, st, "quotechar", &dl->quotechar, vals[A_QUOTECHAR], '"', 1) < 0 ||
+        set_quoting(ctx, st, &dl->quoting, vals[A_QUOTING]) < 0 ||
         set_bool(ctx, &dl->skipinitialspace, vals[A_SKIPINITIALSPACE], 0) < 0 ||
         set_bool(ctx, &dl->strict, vals[A_STRICT], 0) < 0)
         goto done;
@@ -396,11 +449,17 @@ static IslHandle Dialect_get_quoting(IslContext *ctx, IslHandle self) {
     Dialect *d = dialect_of(ctx, self);
     return d ? IslLong_FromInt64(ctx, d->quoting) : ISL_NULL;
 }
+static IslHandle Dialect_get_lineterminator(IslContext *ctx, IslHandle self) {
+    Dialect *d = dialect_of(ctx, self);
+    return d ? IslField_Load(ctx, self, d->lineterminator) : ISL_NULL;
+}
 
 /* Dialects hold C data only reachable through this type: refuse pickling. */
 static IslHandle Dialect_reduce_ex(IslContext *ctx, IslHandle self, IslHandle proto) {
     (void)proto;
-    IslHandle tn = type_name(ctx, self);
+    IslHandle t = IslObject_Type(ctx, self);
+    IslHandle tn = IslHandle_IsNull(t) ? ISL_NULL : IslObject_GetAttrString(ctx, t, "__name__");
+    IslHandle_Close(ctx, t);
     if (IslHandle_IsNull(tn)) return ISL_NULL;
     IslErr_Format(ctx, ctx->h_TypeError, "cannot pickle '%.100S' instances", tn);
     IslHandle_Close(ctx, tn);
@@ -413,12 +472,13 @@ static const IslMember Dialect_members[] = {
     ISL_MEMBER_BOOL("doublequote", Dialect, doublequote, ISL_READONLY),
     ISL_MEMBER_BOOL("skipinitialspace", Dialect, skipinitialspace, ISL_READONLY),
     ISL_MEMBER_BOOL("strict", Dialect, strict, ISL_READONLY),
-    ISL_MEMBER_FIELD("lineterminator", Dialect, lineterminator, ISL_READONLY),
+    ISL_MEMBER_HIDDEN_FIELD(Dialect, lineterminator), /* a getset: CPython's "not writable" */
     {0},
 };
 static const IslGetSet Dialect_getsets[] = {
     {"delimiter", Dialect_get_delimiter, NULL, NULL},
     {"escapechar", Dialect_get_escapechar, NULL, NULL},
+    {"lineterminator", Dialect_get_lineterminator, NULL, NULL},
     {"quotechar", Dialect_get_quotechar, NULL, NULL},
     {"quoting", Dialect_get_quoting, NULL, NULL},
     {NULL, NULL, NULL, NULL},
@@ -446,16 +506,16 @@ static IslHandle call_dialect(IslContext *ctx, IslHandle module, CsvState *st, c
     return d;
 }
 
-static int check_unpack(IslContext *ctx, size_t nargs, size_t lo, size_t hi) {
-    if (nargs < lo) {
-        IslErr_Format(ctx, ctx->h_TypeError, " expected at least %zu argument%s, got %zu", lo, lo == 1 ? "" : "s", nargs);
-        return -1;
-    }
-    if (nargs > hi) {
-        IslErr_Format(ctx, ctx->h_TypeError, " expected at most %zu arguments, got %zu", hi, nargs);
-        return -1;
-    }
-    return 0;
+/* PyArg_UnpackTuple's check; 3.14 names the function, earlier ones pass "". */
+static int check_unpack(IslContext *ctx, const CsvState *st, const char *fname, size_t nargs, size_t lo, size_t hi) {
+    if (nargs >= lo && nargs <= hi) return 0;
+    const char *name = st->minor >= 14 ? fname : "";
+    if (nargs < lo)
+        IslErr_Format(ctx, ctx->h_TypeError, "%s expected at least %zu argument%s, got %zu", name, lo,
+                      lo == 1 ? "" : "s", nargs);
+    else
+        IslErr_Format(ctx, ctx->h_TypeError, "%s expected at most %zu arguments, got %zu", name, hi, nargs);
+    return -1;
 }
 
 /* ---- Reader */
@@ -727,8 +787,16 @@ static IslHandle Reader_next(IslContext *ctx, IslHandle self) {
     r->unquoted = 1;
     IslHandle it = IslField_Load(ctx, self, r->input_iter);
     do {
+        IslSsize seen = r->line_num;
         IslHandle line = IslIter_Next(ctx, it);
         r->limit = st->field_limit;
+        /* The iterator ran this reader itself (gh-145105): its parse state is
+         * gone, and CPython 3.13+ refuses to go on (3.12 would crash). */
+        if (!IslHandle_IsNull(line) && r->line_num != seen) {
+            IslHandle_Close(ctx, line);
+            raise_error(ctx, st, self, "iterator has already advanced the reader");
+            goto fail;
+        }
         if (IslHandle_IsNull(line)) {
             if (!IslErr_Occurred(ctx) && (r->field_len != 0 || r->state == IN_QUOTED_FIELD)) {
                 if (r->strict)
@@ -742,7 +810,6 @@ static IslHandle Reader_next(IslContext *ctx, IslHandle self) {
         IslSsize len;
         const void *data = IslStr_Data(ctx, line, &kind, &len); /* doubles as the str check */
         if (!data && !IslStr_Check(ctx, line)) {
-            IslErr_Clear(ctx);
             IslHandle tn = type_name(ctx, line);
             if (!IslHandle_IsNull(tn)) {
                 IslHandle err = IslField_Load(ctx, self, st->error);
@@ -808,7 +875,7 @@ static const IslTypeDef Reader_def = {
 
 static IslHandle csv_reader(IslContext *ctx, IslHandle module, const IslHandle *args, size_t nargs, IslHandle kwnames) {
     CsvState *st = (CsvState *)IslModule_GetState(ctx, module);
-    if (!st || check_unpack(ctx, nargs, 1, 2) < 0) return ISL_NULL;
+    if (!st || check_unpack(ctx, st, "reader", nargs, 1, 2) < 0) return ISL_NULL;
     IslHandle it = IslObject_GetIter(ctx, args[0]);
     if (IslHandle_IsNull(it)) return ISL_NULL;
     IslHandle dialect = call_dialect(ctx, module, st, args + 1, nargs - 1, kwnames);
@@ -1058,6 +1125,7 @@ static IslHandle writerow(IslContext *ctx, CsvState *st, IslHandle self, Writer 
         IslHandle it = IslObject_GetIter(ctx, row);
         if (IslHandle_IsNull(it)) {
             if (IslErr_ExceptionMatches(ctx, ctx->h_TypeError)) {
+                /* the TypeError is replaced: type_name drops it before it calls anything */
                 IslHandle tn = type_name(ctx, row);
                 if (!IslHandle_IsNull(tn)) {
                     IslHandle err = IslField_Load(ctx, self, st->error);
@@ -1165,7 +1233,7 @@ static void mark_special(Writer *w, uint32_t c) {
 
 static IslHandle csv_writer(IslContext *ctx, IslHandle module, const IslHandle *args, size_t nargs, IslHandle kwnames) {
     CsvState *st = (CsvState *)IslModule_GetState(ctx, module);
-    if (!st || check_unpack(ctx, nargs, 1, 2) < 0) return ISL_NULL;
+    if (!st || check_unpack(ctx, st, "writer", nargs, 1, 2) < 0) return ISL_NULL;
     IslHandle write = IslObject_GetAttrString(ctx, args[0], "write"), dialect = ISL_NULL, self = ISL_NULL;
     if (IslHandle_IsNull(write)) {
         if (!IslErr_ExceptionMatches(ctx, ctx->h_AttributeError)) return ISL_NULL;
@@ -1237,7 +1305,7 @@ ISL_DEF_METH_KEYWORDS(csv_writer_def, "writer", csv_writer,
 static IslHandle csv_register_dialect(IslContext *ctx, IslHandle module, const IslHandle *args, size_t nargs,
                                       IslHandle kwnames) {
     CsvState *st = (CsvState *)IslModule_GetState(ctx, module);
-    if (!st || check_unpack(ctx, nargs, 1, 2) < 0) return ISL_NULL;
+    if (!st || check_unpack(ctx, st, "register_dialect", nargs, 1, 2) < 0) return ISL_NULL;
     if (!IslStr_Check(ctx, args[0])) return IslErr_SetString(ctx, ctx->h_TypeError, "dialect name must be a string");
     IslHandle d = call_dialect(ctx, module, st, args + 1, nargs - 1, kwnames);
     if (IslHandle_IsNull(d)) return ISL_NULL;
@@ -1262,7 +1330,8 @@ static IslHandle csv_unregister_dialect(IslContext *ctx, IslHandle module, const
     int rc = IslDict_DelItem(ctx, reg, name);
     IslHandle_Close(ctx, reg);
     if (rc < 0) {
-        if (IslErr_ExceptionMatches(ctx, ctx->h_KeyError)) {
+        /* 3.13 reports any failure (an unhashable name too) as unknown */
+        if (st->minor >= 13 || IslErr_ExceptionMatches(ctx, ctx->h_KeyError)) {
             IslErr_Clear(ctx);
             raise_error(ctx, st, module, "unknown dialect");
         }
@@ -1314,8 +1383,13 @@ static IslHandle csv_field_size_limit(IslContext *ctx, IslHandle module, const I
         int64_t v = IslLong_AsInt64(ctx, limit);
         if (v == -1 && IslErr_Occurred(ctx)) {
             if (IslErr_ExceptionMatches(ctx, ctx->h_OverflowError)) {
+                /* a Py_ssize_t since gh-116738: 3.13.0 still said long, 3.13.18 does
+                 * not; the backport is taken to be in 3.13.1 */
+                int ssize = st->minor > 13 || (st->minor == 13 && st->micro >= 1);
                 IslErr_Clear(ctx);
-                IslErr_SetString(ctx, ctx->h_OverflowError, "Python int too large to convert to C long");
+                IslErr_SetString(ctx, ctx->h_OverflowError,
+                                 ssize ? "Python int too large to convert to C ssize_t"
+                                       : "Python int too large to convert to C long");
             }
             return ISL_NULL;
         }
@@ -1340,7 +1414,6 @@ static const IslModuleConstant csv_constants[] = {
     {"QUOTE_NONE", ISL_CONST_INT, QUOTE_NONE, 0.0, NULL},
     {"QUOTE_STRINGS", ISL_CONST_INT, QUOTE_STRINGS, 0.0, NULL},
     {"QUOTE_NOTNULL", ISL_CONST_INT, QUOTE_NOTNULL, 0.0, NULL},
-    {"__version__", ISL_CONST_STR, 0, 0.0, "1.0"},
     {NULL, ISL_CONST_END, 0, 0.0, NULL},
 };
 
@@ -1357,17 +1430,16 @@ static int csv_exec(IslContext *ctx, IslHandle module) {
     CsvState *st = (CsvState *)IslModule_GetState(ctx, module);
     if (!st) return -1;
     st->field_limit = 128 * 1024;
-    IslHandle sys = IslImport_ImportModule(ctx, "sys");
-    if (IslHandle_IsNull(sys)) return -1;
-    IslHandle vi = IslObject_GetAttrString(ctx, sys, "version_info");
-    IslHandle_Close(ctx, sys);
-    if (IslHandle_IsNull(vi)) return -1;
-    IslHandle minor = IslSequence_GetItem(ctx, vi, 1);
-    IslHandle_Close(ctx, vi);
-    if (IslHandle_IsNull(minor)) return -1;
-    st->minor = (int)IslLong_AsInt64(ctx, minor);
-    IslHandle_Close(ctx, minor);
-    if (IslErr_Occurred(ctx)) return -1;
+    uint32_t version;
+    if (port_py_version(ctx, &version) < 0) return -1;
+    st->minor = (int)(version >> 16 & 0xff);
+    st->micro = (int)(version >> 8 & 0xff);
+    if (st->minor <= 12) { /* _csv.__version__ went to csv.py in 3.13 */
+        IslHandle v = IslStr_FromUTF8(ctx, "1.0");
+        int r = IslHandle_IsNull(v) ? -1 : IslModule_AddObject(ctx, module, "__version__", v);
+        IslHandle_Close(ctx, v);
+        if (r < 0) return -1;
+    }
 
     if (keep(ctx, module, &st->error, IslErr_NewException(ctx, "_csv.Error", ISL_NULL, NULL), "Error") < 0 ||
         keep(ctx, module, &st->dialects, IslDict_New(ctx), "_dialects") < 0 ||

@@ -10,13 +10,20 @@
 
 namespace isles::internal {
 
+// CPython's PyType_GetFullyQualifiedName (3.13+), for every version: the
+// __qualname__, prefixed with the __module__ unless that is builtins or
+// __main__ or not a str; tp_name if __qualname__ fails.
 PyObject *type_name(PyObject *type) {
     if (!PyType_Check(type)) type = reinterpret_cast<PyObject *>(Py_TYPE(type));
+    // A metaclass may raise for either lookup: neither runs with the other's error set.
     PyObject *mod = PyObject_GetAttrString(type, "__module__");
+    if (!mod) PyErr_Clear();
     PyObject *qual = PyObject_GetAttrString(type, "__qualname__");
     PyObject *r = nullptr;
-    if (mod && qual && PyUnicode_Check(mod) && PyUnicode_Check(qual)) {
-        r = PyUnicode_CompareWithASCIIString(mod, "builtins") == 0 ? Py_NewRef(qual) : PyUnicode_FromFormat("%U.%U", mod, qual);
+    if (qual && PyUnicode_Check(qual)) {
+        bool plain = !mod || !PyUnicode_Check(mod) || PyUnicode_CompareWithASCIIString(mod, "builtins") == 0 ||
+                     PyUnicode_CompareWithASCIIString(mod, "__main__") == 0;
+        r = plain ? Py_NewRef(qual) : PyUnicode_FromFormat("%U.%U", mod, qual);
     } else {
         PyErr_Clear();
         r = PyUnicode_FromString(reinterpret_cast<PyTypeObject *>(type)->tp_name);

@@ -489,24 +489,41 @@ std::string str_of(PyObject *o) {
     return r;
 }
 
-// Takes the current exception (GIL of the failing interpreter held).
+namespace {
+// str(getattr(o, name)), "<unprintable>" if either fails; leaves no error set.
+std::string attr_str(PyObject *o, const char *name) {
+    PyObject *v = PyObject_GetAttrString(o, name);
+    std::string r = str_of(v);  // clears a failed lookup's error too
+    Py_XDECREF(v);
+    return r;
+}
+}  // namespace
+
+// Takes the current exception (GIL of the failing interpreter held). Each
+// step that can fail clears its error before the next one runs: a type's
+// metaclass or traceback itself may raise.
 ExcInfo capture_exception() {
     ExcInfo info;
     PyObject *exc = PyErr_GetRaisedException();
+    if (!exc) {  // a failure that set nothing
+        info.type_name = info.qualname = "SystemError";
+        info.module = "builtins";
+        info.msg = "error return without exception set";
+        info.formatted = "SystemError: " + info.msg + "\n";
+        return info;
+    }
     PyObject *tp = reinterpret_cast<PyObject *>(Py_TYPE(exc));
-    PyObject *name = PyObject_GetAttrString(tp, "__name__");
-    PyObject *qual = PyObject_GetAttrString(tp, "__qualname__");
-    PyObject *mod = PyObject_GetAttrString(tp, "__module__");
-    info.type_name = str_of(name);
-    info.qualname = str_of(qual);
-    info.module = str_of(mod);
+    info.type_name = attr_str(tp, "__name__");
+    info.qualname = attr_str(tp, "__qualname__");
+    info.module = attr_str(tp, "__module__");
     info.msg = str_of(exc);
     PyObject *tb = PyImport_ImportModule("traceback");
     PyObject *lines = tb ? PyObject_CallMethod(tb, "format_exception", "O", exc) : nullptr;
-    PyObject *empty = PyUnicode_FromString("");
-    PyObject *text = lines && empty ? PyUnicode_Join(empty, lines) : nullptr;
+    PyObject *empty = lines ? PyUnicode_FromString("") : nullptr;
+    PyObject *text = empty ? PyUnicode_Join(empty, lines) : nullptr;
+    PyErr_Clear();
     info.formatted = text ? str_of(text) : info.type_name + ": " + info.msg + "\n";
-    for (PyObject *o : {name, qual, mod, tb, lines, empty, text, exc}) Py_XDECREF(o);
+    for (PyObject *o : {tb, lines, empty, text, exc}) Py_XDECREF(o);
     PyErr_Clear();
     return info;
 }

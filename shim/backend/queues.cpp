@@ -507,8 +507,11 @@ PyObject *list_channels(PyObject *module, PyObject *) {
     PyObject *out = PyList_New(0);
     for (auto &ch : xi::Channel::list_open()) {
         if (!out) break;
-        PyObject *pair = Py_BuildValue("(NN)", new_channel_end_object(st, xi::Side::recv, ch),
-                                       new_channel_end_object(st, xi::Side::send, ch));
+        // The second end is made only if the first was: never with an error set.
+        PyObject *recv = new_channel_end_object(st, xi::Side::recv, ch);
+        PyObject *send = recv ? new_channel_end_object(st, xi::Side::send, ch) : nullptr;
+        if (!send) Py_CLEAR(recv);
+        PyObject *pair = recv ? Py_BuildValue("(NN)", recv, send) : nullptr;
         if (!pair || PyList_Append(out, pair) < 0) Py_CLEAR(out);
         Py_XDECREF(pair);
     }

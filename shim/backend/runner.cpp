@@ -60,8 +60,10 @@ void join_threads_before_end() {
     PyObject *threading = name ? PyImport_GetModule(name) : nullptr;
     PyObject *r = threading ? PyObject_CallMethod(threading, "_shutdown", nullptr) : nullptr;
     PyObject *noop = r ? PyCFunction_New(&threads_already_joined_def, nullptr) : nullptr;
-    if (noop && PyObject_SetAttrString(threading, "_shutdown", noop) < 0) PyErr_WriteUnraisable(threading);
-    if (!r && PyErr_Occurred()) PyErr_WriteUnraisable(threading);
+    if (noop) PyObject_SetAttrString(threading, "_shutdown", noop);
+    // Whatever failed (the join, making or installing the no-op) is reported
+    // here: Py_EndInterpreter must not start with an error set.
+    if (PyErr_Occurred()) PyErr_WriteUnraisable(threading);
     Py_XDECREF(noop);
     Py_XDECREF(r);
     Py_XDECREF(threading);

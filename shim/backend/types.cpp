@@ -108,6 +108,46 @@ Fn slot_of(PyObject *self, IslSlotKind kind, IslContext **ctx) {
     return reinterpret_cast<Fn>(find_slot(Py_TYPE(self), kind, ctx));
 }
 
+// ---- what an author's slot hands back to CPython
+// A value or an exception, never both nor neither, as CPython checks its own
+// calls (_Py_CheckFunctionResult): otherwise CPython runs on with an error
+// pending, which its debug build asserts on far from here. Either becomes a
+// SystemError; an exception left set is its cause.
+const char *slot_name(IslSlotKind kind) {
+    static const char *const names[ISL_SLOT__COUNT] = {
+        "a getter or setter", "new", "init", "destroy", "repr", "str", "hash", "richcompare", "iter", "iternext",
+        "call", "getattro", "setattro", "getbuffer", "releasebuffer", "bool", "int", "float", "index", "negative",
+        "add", "subtract", "multiply", "len", "seq_item", "contains", "getitem", "setitem"};
+    return kind >= 0 && kind < ISL_SLOT__COUNT ? names[kind] : "?";
+}
+[[gnu::noinline]] void bad_result(PyObject *self, IslSlotKind kind, bool with_error) {
+    PyObject *cause = PyErr_GetRaisedException();
+    PyErr_Format(PyExc_SystemError, "isles: %s slot of '%.200s' %s", slot_name(kind), Py_TYPE(self)->tp_name,
+                 with_error ? "returned a result with an exception set" : "failed without setting an exception");
+    if (cause) {
+        PyObject *exc = PyErr_GetRaisedException();
+        PyException_SetContext(exc, Py_NewRef(cause));
+        PyException_SetCause(exc, cause);  // steals it
+        PyErr_SetRaisedException(exc);
+    }
+}
+// An object result; `stop` is true where NULL alone means "no more" (iternext).
+inline PyObject *checked(PyObject *self, IslSlotKind kind, PyObject *r, bool stop = false) {
+    bool err = PyErr_Occurred() != nullptr;
+    if (r ? !err : (err || stop)) return r;
+    Py_XDECREF(r);
+    bad_result(self, kind, r != nullptr);
+    return nullptr;
+}
+// A C result whose `fail` value means an error.
+template <class T>
+inline T checked(PyObject *self, IslSlotKind kind, T r, T fail) {
+    bool err = PyErr_Occurred() != nullptr;
+    if ((r == fail) == err) return r;
+    bad_result(self, kind, r != fail);
+    return fail;
+}
+
 // ---- the generic slots
 using UnaryFn = IslHandle (*)(IslContext *, IslHandle);
 using BinaryFn = IslHandle (*)(IslContext *, IslHandle, IslHandle);
@@ -117,7 +157,7 @@ template <IslSlotKind K>
 PyObject *unary_slot(PyObject *self) {
     IslContext *ctx;
     auto fn = slot_of<UnaryFn>(self, K, &ctx);
-    return fn ? O(fn(ctx, H(self))) : nullptr;
+    return fn ? checked(self, K, O(fn(ctx, H(self))), K == ISL_SLOT_ITERNEXT) : nullptr;
 }
 
 template <IslSlotKind K>
@@ -129,25 +169,27 @@ PyObject *binary_slot(PyObject *a, PyObject *b) {
     if (!a_has) owner = b;
     IslContext *ctx;
     auto fn = slot_of<BinaryFn>(owner, K, &ctx);
-    return fn ? O(fn(ctx, H(a), H(b))) : nullptr;
+    return fn ? checked(owner, K, O(fn(ctx, H(a), H(b)))) : nullptr;
 }
 
 PyObject *new_slot(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
     IslContext *ctx;
     auto fn = reinterpret_cast<ArgsFn>(find_slot(type, ISL_SLOT_NEW, &ctx));
-    return fn ? O(fn(ctx, H(reinterpret_cast<PyObject *>(type)), H(args), H(kwargs))) : nullptr;
+    if (!fn) return nullptr;
+    PyObject *r = O(fn(ctx, H(reinterpret_cast<PyObject *>(type)), H(args), H(kwargs)));
+    return checked(r ? r : reinterpret_cast<PyObject *>(type), ISL_SLOT_NEW, r);
 }
 
 int init_slot(PyObject *self, PyObject *args, PyObject *kwargs) {
     IslContext *ctx;
     auto fn = slot_of<int (*)(IslContext *, IslHandle, IslHandle, IslHandle)>(self, ISL_SLOT_INIT, &ctx);
-    return fn ? fn(ctx, H(self), H(args), H(kwargs)) : -1;
+    return fn ? checked(self, ISL_SLOT_INIT, fn(ctx, H(self), H(args), H(kwargs)) < 0 ? -1 : 0, -1) : -1;
 }
 
 PyObject *call_slot(PyObject *self, PyObject *args, PyObject *kwargs) {
     IslContext *ctx;
     auto fn = slot_of<ArgsFn>(self, ISL_SLOT_CALL, &ctx);
-    return fn ? O(fn(ctx, H(self), H(args), H(kwargs))) : nullptr;
+    return fn ? checked(self, ISL_SLOT_CALL, O(fn(ctx, H(self), H(args), H(kwargs)))) : nullptr;
 }
 
 Py_hash_t hash_slot(PyObject *self) {
@@ -155,56 +197,63 @@ Py_hash_t hash_slot(PyObject *self) {
     auto fn = slot_of<IslSsize (*)(IslContext *, IslHandle)>(self, ISL_SLOT_HASH, &ctx);
     if (!fn) return -1;
     IslSsize h = fn(ctx, H(self));
-    return h == -1 && !PyErr_Occurred() ? -2 : h;  // -1 is reserved for errors
+    if (h == -1 && !PyErr_Occurred()) h = -2;  // -1 is reserved for errors
+    return checked<Py_hash_t>(self, ISL_SLOT_HASH, h, -1);
 }
 
 PyObject *richcompare_slot(PyObject *self, PyObject *other, int op) {
     IslContext *ctx;
     auto fn = slot_of<IslHandle (*)(IslContext *, IslHandle, IslHandle, int)>(self, ISL_SLOT_RICHCOMPARE, &ctx);
-    return fn ? O(fn(ctx, H(self), H(other), op)) : nullptr;
+    return fn ? checked(self, ISL_SLOT_RICHCOMPARE, O(fn(ctx, H(self), H(other), op))) : nullptr;
 }
 
 PyObject *getattro_slot(PyObject *self, PyObject *name) {
     IslContext *ctx;
     auto fn = slot_of<BinaryFn>(self, ISL_SLOT_GETATTRO, &ctx);
-    return fn ? O(fn(ctx, H(self), H(name))) : nullptr;
+    return fn ? checked(self, ISL_SLOT_GETATTRO, O(fn(ctx, H(self), H(name)))) : nullptr;
 }
 
 int setattro_slot(PyObject *self, PyObject *name, PyObject *value) {
     IslContext *ctx;
     auto fn = slot_of<int (*)(IslContext *, IslHandle, IslHandle, IslHandle)>(self, ISL_SLOT_SETATTRO, &ctx);
-    return fn ? fn(ctx, H(self), H(name), H(value)) : -1;
+    return fn ? checked(self, ISL_SLOT_SETATTRO, fn(ctx, H(self), H(name), H(value)) < 0 ? -1 : 0, -1) : -1;
 }
 
 int setitem_slot(PyObject *self, PyObject *key, PyObject *value) {
     IslContext *ctx;
     auto fn = slot_of<int (*)(IslContext *, IslHandle, IslHandle, IslHandle)>(self, ISL_SLOT_SETITEM, &ctx);
-    return fn ? fn(ctx, H(self), H(key), H(value)) : -1;
+    return fn ? checked(self, ISL_SLOT_SETITEM, fn(ctx, H(self), H(key), H(value)) < 0 ? -1 : 0, -1) : -1;
 }
 
 template <IslSlotKind K>
 int inquiry_slot(PyObject *self) {
     IslContext *ctx;
     auto fn = slot_of<int (*)(IslContext *, IslHandle)>(self, K, &ctx);
-    return fn ? fn(ctx, H(self)) : -1;
+    if (!fn) return -1;
+    int r = fn(ctx, H(self));
+    return checked(self, K, r < 0 ? -1 : r, -1);
 }
 
 int contains_slot(PyObject *self, PyObject *item) {
     IslContext *ctx;
     auto fn = slot_of<int (*)(IslContext *, IslHandle, IslHandle)>(self, ISL_SLOT_CONTAINS, &ctx);
-    return fn ? fn(ctx, H(self), H(item)) : -1;
+    if (!fn) return -1;
+    int r = fn(ctx, H(self), H(item));
+    return checked(self, ISL_SLOT_CONTAINS, r < 0 ? -1 : r, -1);
 }
 
 Py_ssize_t len_slot(PyObject *self) {
     IslContext *ctx;
     auto fn = slot_of<IslSsize (*)(IslContext *, IslHandle)>(self, ISL_SLOT_LEN, &ctx);
-    return fn ? fn(ctx, H(self)) : -1;
+    if (!fn) return -1;
+    Py_ssize_t n = fn(ctx, H(self));
+    return checked<Py_ssize_t>(self, ISL_SLOT_LEN, n < 0 ? -1 : n, -1);
 }
 
 PyObject *seq_item_slot(PyObject *self, Py_ssize_t i) {
     IslContext *ctx;
     auto fn = slot_of<IslHandle (*)(IslContext *, IslHandle, IslSsize)>(self, ISL_SLOT_SEQ_ITEM, &ctx);
-    return fn ? O(fn(ctx, H(self), i)) : nullptr;
+    return fn ? checked(self, ISL_SLOT_SEQ_ITEM, O(fn(ctx, H(self), i))) : nullptr;
 }
 
 void releasebuffer_slot(PyObject *self, Py_buffer *) {
@@ -294,14 +343,17 @@ IslContext *context_of(PyObject *self) {
     return ctx;
 }
 
+// ISL_SLOT_END stands for a getset in bad_result's message.
 PyObject *getset_get(PyObject *self, void *closure) {
     IslContext *ctx = context_of(self);
-    return ctx ? O(static_cast<const IslGetSet *>(closure)->get(ctx, H(self))) : nullptr;
+    return ctx ? checked(self, ISL_SLOT_END, O(static_cast<const IslGetSet *>(closure)->get(ctx, H(self)))) : nullptr;
 }
 
 int getset_set(PyObject *self, PyObject *value, void *closure) {
     IslContext *ctx = context_of(self);
-    return ctx ? static_cast<const IslGetSet *>(closure)->set(ctx, H(self), H(value)) : -1;
+    if (!ctx) return -1;
+    int r = static_cast<const IslGetSet *>(closure)->set(ctx, H(self), H(value));
+    return checked(self, ISL_SLOT_END, r < 0 ? -1 : 0, -1);
 }
 
 // ---- building the spec

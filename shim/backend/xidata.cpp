@@ -303,9 +303,10 @@ PyObject *from_value(BackendState *st, xi::Value &&v) {
             return mv;
         }
         case K::pickled: {
-            PyObject *pickle = pickle_module(st);
-            PyObject *data = PyBytes_FromStringAndSize(v.text.data(), static_cast<Py_ssize_t>(v.text.size()));
-            PyObject *r = pickle && data ? PyObject_CallMethod(pickle, "loads", "O", data) : nullptr;
+            PyObject *pickle = pickle_module(st);  // its import error stays the one reported
+            PyObject *data =
+                pickle ? PyBytes_FromStringAndSize(v.text.data(), static_cast<Py_ssize_t>(v.text.size())) : nullptr;
+            PyObject *r = data ? PyObject_CallMethod(pickle, "loads", "O", data) : nullptr;
             Py_XDECREF(data);
             return r;
         }

@@ -346,6 +346,142 @@ def test_ports_match_cpython(run):
     run(f"PORTS = {str(PORTS)!r}\n" + LOADING + DIFFERENTIAL)
 
 
+CSV_ARGUMENTS = r'''
+import collections, importlib.machinery, importlib.util, io, re, sys
+
+def load(spec):
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+# CPython's own _csv: built into Debian's interpreters, in lib-dynload elsewhere.
+if "_csv" in sys.builtin_module_names:
+    cpy = load(importlib.machinery.BuiltinImporter.find_spec("_csv"))
+else:
+    cpy = load(importlib.machinery.PathFinder.find_spec("_csv", [p for p in sys.path if p != PORTS]))
+path = f"{PORTS}/_csv.abi3.so"
+isl = load(importlib.util.spec_from_file_location("_csv", path, loader=importlib.machinery.ExtensionFileLoader("_csv", path)))
+assert isl.__file__ == path and getattr(cpy, "__file__", "").find(PORTS) < 0
+
+def outcome(call):
+    try:
+        return ("ok", re.sub(r" at 0x[0-9a-f]+", "", repr(call())))
+    except Exception as exc:  # each module has its own Error class: compare names
+        return (type(exc).__name__, str(exc))
+
+class Foo: pass
+class IntSub(int): pass
+class Idx:
+    def __index__(self): return 1
+class Boom:
+    def __bool__(self): raise ZeroDivisionError("bool")
+class Getattr:
+    def __init__(self, exc): self.exc = exc
+    def __getattr__(self, name): raise self.exc(name)
+class BadHash:
+    def __hash__(self): raise RuntimeError("hash")
+def like(**attrs):  # a dialect given as any object with the attributes
+    base = dict(delimiter=",", quotechar='"', escapechar=None, doublequote=True, skipinitialspace=False,
+                lineterminator="\r\n", quoting=0, strict=False)
+    return type("Like", (), {**base, **attrs})()
+def attrs(d):
+    return tuple(getattr(d, n) for n in ("delimiter", "quotechar", "escapechar", "doublequote", "skipinitialspace",
+                                         "lineterminator", "quoting", "strict"))
+
+CASES = {}
+# 3.14 words the one-character checks with the value's type or length
+for name in ("delimiter", "quotechar", "escapechar"):
+    for label, v in (("''", ""), ("'ab'", "ab"), ("b','", b","), ("1", 1), ("None", None), ("1.5", 1.5),
+                     ("[]", []), ("Foo()", Foo()), ("OrderedDict()", collections.OrderedDict()), ("';'", ";"),
+                     ("'\\n'", "\n"), ("' '", " "), ("'\\u20ac'", "\u20ac")):
+        CASES[f"Dialect({name}={label})"] = lambda m, n=name, v=v: attrs(m.Dialect(**{n: v}))
+        CASES[f"reader(dialect with {name}={label})"] = lambda m, n=name, v=v: attrs(m.reader([], like(**{n: v})).dialect)
+        CASES[f"writer({name}={label})"] = lambda m, n=name, v=v: attrs(m.writer(io.StringIO(), **{n: v}).dialect)
+# 3.14: "lineterminator" names the type, None included
+for label, v in (("1", 1), ("None", None), ("b'\\n'", b"\n"), ("Foo()", Foo()), ("''", ""), ("'\\n'", "\n")):
+    CASES[f"Dialect(lineterminator={label})"] = lambda m, v=v: attrs(m.Dialect(lineterminator=v))
+    CASES[f"writer(dialect with lineterminator={label})"] = lambda m, v=v: attrs(m.writer(io.StringIO(), like(lineterminator=v)).dialect)
+# 3.14: "quoting" names the type
+for label, v in (("'1'", "1"), ("1.0", 1.0), ("None", None), ("True", True), ("IntSub(1)", IntSub(1)),
+                 ("Idx()", Idx()), ("10", 10), ("-1", -1), ("2**31", 2**31), ("2**70", 2**70), ("5", 5)):
+    CASES[f"Dialect(quoting={label})"] = lambda m, v=v: attrs(m.Dialect(quoting=v))
+for name in ("doublequote", "skipinitialspace", "strict"):
+    CASES[f"Dialect({name}=Boom())"] = lambda m, n=name: m.Dialect(**{n: Boom()})
+for label, kw in (("quotechar=None", dict(quotechar=None)), ("quotechar=None, quoting=1", dict(quotechar=None, quoting=1)),
+                  ("delimiter=quotechar", dict(delimiter='"')), ("escapechar=quotechar", dict(escapechar='"')),
+                  ("quotechar=' ', skipinitialspace", dict(quotechar=" ", skipinitialspace=True)),
+                  ("delimiter in lineterminator", dict(lineterminator=",\n"))):
+    CASES[f"Dialect({label})"] = lambda m, kw=kw: attrs(m.Dialect(**kw))
+# 3.15 (gh-145966): errors other than AttributeError from the dialect's attributes get out
+for label, exc in (("RuntimeError", RuntimeError), ("KeyError", KeyError), ("AttributeError", AttributeError)):
+    CASES[f"reader([], {label} dialect)"] = lambda m, e=exc: attrs(m.reader([], Getattr(e)).dialect)
+    CASES[f"writer(f, {label} dialect, delimiter=';')"] = lambda m, e=exc: attrs(m.writer(io.StringIO(), Getattr(e), delimiter=";").dialect)
+    CASES[f"Dialect({label} dialect)"] = lambda m, e=exc: attrs(m.Dialect(dialect=Getattr(e)))
+# 3.14: PyArg_UnpackTuple names the function
+for fn, args in (("reader", ()), ("reader", ([], "excel", 3)), ("writer", ()), ("writer", (io.StringIO(), "excel", 3)),
+                 ("register_dialect", ()), ("register_dialect", ("x", "excel", 3))):
+    CASES[f"{fn}{args!r}"] = lambda m, fn=fn, args=args: getattr(m, fn)(*args)
+CASES["reader(iterable=[])"] = lambda m: m.reader(iterable=[])
+CASES["reader([], foo=1)"] = lambda m: m.reader([], foo=1)
+CASES["Dialect(**{'x': 1})"] = lambda m: m.Dialect(x=1)
+# messages naming a type as tp_name shows it
+CASES["writerow(None)"] = lambda m: m.writer(io.StringIO()).writerow(None)
+CASES["writerow(Foo())"] = lambda m: m.writer(io.StringIO()).writerow(Foo())
+CASES["reader([b'a'])"] = lambda m: list(m.reader([b"a"]))
+CASES["reader([OrderedDict()])"] = lambda m: list(m.reader([collections.OrderedDict()]))
+# 3.13
+CASES["unregister_dialect([])"] = lambda m: m.unregister_dialect([])
+CASES["unregister_dialect(BadHash())"] = lambda m: m.unregister_dialect(BadHash())
+CASES["unregister_dialect('nonesuch')"] = lambda m: m.unregister_dialect("nonesuch")
+CASES["get_dialect(BadHash())"] = lambda m: m.get_dialect(BadHash())
+CASES["field_size_limit(2**100)"] = lambda m: m.field_size_limit(2**100)
+CASES["field_size_limit('x')"] = lambda m: m.field_size_limit("x")
+CASES["__version__"] = lambda m: m.__version__
+CASES["set lineterminator"] = lambda m: setattr(m.Dialect(), "lineterminator", "\n")
+CASES["set delimiter"] = lambda m: setattr(m.Dialect(), "delimiter", ";")
+CASES["set strict"] = lambda m: setattr(m.Dialect(), "strict", True)
+
+differences = []
+for label, call in CASES.items():
+    want, got = outcome(lambda: call(cpy)), outcome(lambda: call(isl))
+    if want != got:
+        differences.append(f"{label}: CPython {want!r}, isles {got!r}")
+
+# A reader whose iterator runs the reader itself (gh-145105): csv.Error,
+# compared where CPython has the fix (3.12.1 and 3.13.0 crash).
+def reentrant(m):
+    class It:
+        def __init__(self): self.n = 0
+        def __iter__(self): return self
+        def __next__(self):
+            self.n += 1
+            if self.n == 1:
+                next(self.reader)
+                return "a,b"
+            if self.n == 2:
+                return "x"
+            raise StopIteration
+    it = It()
+    it.reader = m.reader(it)
+    return next(it.reader), it.reader.line_num
+got = outcome(lambda: reentrant(isl))
+assert got == ("Error", "iterator has already advanced the reader"), got
+if sys.version_info >= (3, 13, 18):
+    want = outcome(lambda: reentrant(cpy))
+    if want != got:
+        differences.append(f"re-entrant reader: CPython {want!r}, isles {got!r}")
+assert not differences, "\n".join(differences)
+'''
+
+
+def test_csv_arguments_match_cpython(run):
+    """_csv's argument checks and messages, those that 3.13, 3.14 and 3.15
+    changed above all: the port gives the running CPython's exception and
+    message (or the same dialect), in both interpreter modes."""
+    from conftest import PORTS
+    run(f"PORTS = {str(PORTS)!r}\n" + CSV_ARGUMENTS)
+
+
 TEXT_DIFFERENTIAL = r'''
 import io, random
 
