@@ -481,7 +481,9 @@ def main():
     os.makedirs(args.out_dir, exist_ok=True)
     out = os.path.join(args.out_dir, f"ports-{ver}")
     rel = lambda p: os.path.relpath(p, os.path.join(HERE, ".."))  # no machine paths in results
-    where = lambda mod: rel(mod.__file__) if mod.__file__.startswith(args.ports) else os.path.basename(mod.__file__)
+    def where(mod):  # a built-in accelerator (Debian's CPythons) has no file
+        f = getattr(mod, "__file__", None)
+        return "built-in" if f is None else rel(f) if f.startswith(args.ports) else os.path.basename(f)
     with open(out + ".json", "w") as f:
         json.dump({"benchmark": "ports", "target_ratio": TARGET,
                    "machine": {"cores": cores, "cpu_count": os.cpu_count(), "platform": platform.platform(),
