@@ -388,6 +388,28 @@ def test_comparisons_match_either_way(run, fast_paths):
                 got = mod.compare([a, b], 0, 1)
                 assert got == want(a, b), (a, b, got, want(a, b))
         assert mod.compare([5, 5], 0, 0) == want(5, 5)
+        # Tuples, decided inline when their first differing items are compact
+        # ints: equal prefixes, lengths, identical items, anything else.
+        class T(tuple): pass
+        big, s = 1 << 100, "s"
+        tuples = [(), (1,), (2,), (1, 2), (1, 3), (1, 2, 0), (-1, 5), (1 << 29, 1), ((1 << 30) + 1, 1), (big, 1),
+                  (big, 2), (1, s), (1, "t"), (s, 1), (1, 2.5), (1, None), (True, 2), (1, (2, 3)), (1, (2, 4)),
+                  T((1, 2)), T((1, 1)), (1, [2])]
+        for a in tuples:
+            for b in tuples:
+                try:
+                    w = want(a, b)
+                except TypeError:  # no ordering at all: the port must raise too, but for == and !=
+                    w = None
+                got = mod.compare([a, b], 0, 1)
+                if w is None:
+                    assert got[6:12] == "".join(f"{int(a == b)}{int(a == b)}{int(b == a)}" if i == 0 else
+                                                f"{int(a != b)}{int(a != b)}{int(b != a)}" for i in range(2)) \
+                        and "E" in got, (a, b, got)
+                else:
+                    assert got == w, (a, b, got, w)
+        same = (7, s)
+        assert mod.compare([same, same], 0, 1) == want(same, same)
         got = mod.compare([1, "x"], 0, 1)           # no ordering: TypeError, except == and !=
         assert got[:6] == "EEEEEE" and got[6:12] == "000111" and got[12:] == "EEEEEE", got
         assert mod.compare([1, None, 3], 0, 2) == want(1, 3)

@@ -561,23 +561,25 @@ static inline int IslCallable_Check(IslContext *ctx, IslHandle obj) { return ctx
 static inline IslHandle IslStr_FromFormatFloat(IslContext *ctx, double value, char format_code, int precision) { return ctx->ctx_Str_FromFormatFloat(ctx, value, format_code, precision); }
 #ifndef ISL_UNSTABLE_API
 static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize i, IslSsize j, int op) {
-    int64_t _a, _b;
+    int _r;
     if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_INTS) && _IslVarObject_InRange(list._i, ctx->h_ListType._i, i) &&
         _IslVarObject_InRange(list._i, ctx->h_ListType._i, j) && (unsigned)op <= ISL_GE &&
-        _IslObject_CompactInt(_IslList_Items(list._i)[i], ctx->h_LongType._i, &_a) &&
-        _IslObject_CompactInt(_IslList_Items(list._i)[j], ctx->h_LongType._i, &_b))
-        return _IslInt64_Compare(_a, _b, op);
+        (_r = _IslObject_IntsCompare(_IslList_Items(list._i)[i], _IslList_Items(list._i)[j], ctx->h_LongType._i,
+                                     ctx->h_TupleType._i, op)) != -2)
+        return _r;
     return ctx->ctx_List_CompareItems(ctx, list, i, j, op);
 }
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsize index, IslHandle other, int op, int other_first) {
-    int64_t _a, _b;
+    int _r;
     if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_INTS) && other._i &&
-        _IslVarObject_InRange(seq._i, ctx->h_ListType._i, index) &&
-        (unsigned)op <= ISL_GE && _IslObject_CompactInt(_IslList_Items(seq._i)[index], ctx->h_LongType._i, &_a) &&
-        _IslObject_CompactInt(other._i, ctx->h_LongType._i, &_b))
-        return other_first ? _IslInt64_Compare(_b, _a, op) : _IslInt64_Compare(_a, _b, op);
+        _IslVarObject_InRange(seq._i, ctx->h_ListType._i, index) && (unsigned)op <= ISL_GE &&
+        (_r = other_first ? _IslObject_IntsCompare(other._i, _IslList_Items(seq._i)[index], ctx->h_LongType._i,
+                                                   ctx->h_TupleType._i, op)
+                          : _IslObject_IntsCompare(_IslList_Items(seq._i)[index], other._i, ctx->h_LongType._i,
+                                                   ctx->h_TupleType._i, op)) != -2)
+        return _r;
     return ctx->ctx_Sequence_CompareItem(ctx, seq, index, other, op, other_first);
 }
 #endif
