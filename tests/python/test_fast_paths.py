@@ -388,13 +388,13 @@ def test_comparisons_match_either_way(run, fast_paths):
                 got = mod.compare([a, b], 0, 1)
                 assert got == want(a, b), (a, b, got, want(a, b))
         assert mod.compare([5, 5], 0, 0) == want(5, 5)
-        # Tuples, decided inline when their first differing items are compact
-        # ints: equal prefixes, lengths, identical items, anything else.
+        # Tuples and lists, decided inline when their first differing items are
+        # compact ints: equal prefixes, lengths, identical items, anything else.
         class T(tuple): pass
         big, s = 1 << 100, "s"
         tuples = [(), (1,), (2,), (1, 2), (1, 3), (1, 2, 0), (-1, 5), (1 << 29, 1), ((1 << 30) + 1, 1), (big, 1),
                   (big, 2), (1, s), (1, "t"), (s, 1), (1, 2.5), (1, None), (True, 2), (1, (2, 3)), (1, (2, 4)),
-                  T((1, 2)), T((1, 1)), (1, [2])]
+                  T((1, 2)), T((1, 1)), (1, [2]), [1, 2], [1, 3], [1], [], [2, s], [1, 2, 3], [big]]
         for a in tuples:
             for b in tuples:
                 try:

@@ -140,18 +140,21 @@ static inline const intptr_t *_IslTuple_Items(intptr_t o) {
     return (const intptr_t *)(o + __atomic_load_n(&_IslTupleItems_Running, __ATOMIC_RELAXED));
 }
 
-/* `a op b` for two exact compact ints, or for two exact tuples whose first
- * differing items are exact compact ints (decided as tuple's own comparison
- * decides it: equal prefixes, then those items or the lengths). -2 when
- * neither holds and the runtime must compare: no code runs here. Needs the
- * HEADER, INTS and ITEMS promises. */
-static inline int _IslObject_IntsCompare(intptr_t a, intptr_t b, intptr_t long_type, intptr_t tuple_type, int op) {
+/* `a op b` for two exact compact ints, or for two exact tuples (or two
+ * exact lists) whose first differing items are exact compact ints, decided
+ * as their own comparison decides it: equal prefixes, then those items or the
+ * lengths. -2 when neither holds and the runtime must compare: no code runs
+ * here. Needs the HEADER, INTS and ITEMS promises. */
+static inline int _IslObject_IntsCompare(intptr_t a, intptr_t b, intptr_t long_type, intptr_t tuple_type,
+                                         intptr_t list_type, int op) {
     int64_t x, y;
     if (_IslObject_CompactInt(a, long_type, &x))
         return _IslObject_CompactInt(b, long_type, &y) ? _IslInt64_Compare(x, y, op) : -2;
-    if (_IslObject_TypeBits(a) != tuple_type || _IslObject_TypeBits(b) != tuple_type) return -2;
+    intptr_t t = _IslObject_TypeBits(a);
+    if (t != _IslObject_TypeBits(b) || (t != tuple_type && t != list_type)) return -2;
     intptr_t na = _IslVarObject_Size(a), nb = _IslVarObject_Size(b), k;
-    const intptr_t *ia = _IslTuple_Items(a), *ib = _IslTuple_Items(b);
+    const intptr_t *ia = t == tuple_type ? _IslTuple_Items(a) : _IslList_Items(a);
+    const intptr_t *ib = t == tuple_type ? _IslTuple_Items(b) : _IslList_Items(b);
     for (k = 0; k < na && k < nb; k++) {
         if (ia[k] == ib[k]) continue; /* identical: equal, as RichCompareBool takes it */
         if (!_IslObject_CompactInt(ia[k], long_type, &x) || !_IslObject_CompactInt(ib[k], long_type, &y)) return -2;

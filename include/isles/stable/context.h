@@ -565,7 +565,7 @@ static inline int IslList_CompareItems(IslContext *ctx, IslHandle list, IslSsize
     if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_INTS) && _IslVarObject_InRange(list._i, ctx->h_ListType._i, i) &&
         _IslVarObject_InRange(list._i, ctx->h_ListType._i, j) && (unsigned)op <= ISL_GE &&
         (_r = _IslObject_IntsCompare(_IslList_Items(list._i)[i], _IslList_Items(list._i)[j], ctx->h_LongType._i,
-                                     ctx->h_TupleType._i, op)) != -2)
+                                     ctx->h_TupleType._i, ctx->h_ListType._i, op)) != -2)
         return _r;
     return ctx->ctx_List_CompareItems(ctx, list, i, j, op);
 }
@@ -576,9 +576,9 @@ static inline int IslSequence_CompareItem(IslContext *ctx, IslHandle seq, IslSsi
     if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_INTS) && other._i &&
         _IslVarObject_InRange(seq._i, ctx->h_ListType._i, index) && (unsigned)op <= ISL_GE &&
         (_r = other_first ? _IslObject_IntsCompare(other._i, _IslList_Items(seq._i)[index], ctx->h_LongType._i,
-                                                   ctx->h_TupleType._i, op)
+                                                   ctx->h_TupleType._i, ctx->h_ListType._i, op)
                           : _IslObject_IntsCompare(_IslList_Items(seq._i)[index], other._i, ctx->h_LongType._i,
-                                                   ctx->h_TupleType._i, op)) != -2)
+                                                   ctx->h_TupleType._i, ctx->h_ListType._i, op)) != -2)
         return _r;
     return ctx->ctx_Sequence_CompareItem(ctx, seq, index, other, op, other_first);
 }
