@@ -34,6 +34,16 @@ def cpython_module(name):
 def pair(name):
     """(CPython's module, the port)."""
     return cpython_module(name), load(name, f"{PORTS}/{name}.abi3.so")
+
+def mismatches(cases, observe, cpy, isl):
+    """'label: CPython ..., isles ...' for each case whose observed outcome
+    (observe(thunk)) differs between CPython's module and the port."""
+    out = []
+    for label, call in cases.items():
+        want, got = observe(lambda: call(cpy)), observe(lambda: call(isl))
+        if want != got:
+            out.append(f"{label}: CPython {want!r}, isles {got!r}")
+    return out
 '''
 
 DIFFERENTIAL = r'''
@@ -159,12 +169,8 @@ HEAPQ = {
     "_heapreplace_max((1,), 2)": lambda h: h._heapreplace_max((1,), 2),
     **MAX_HEAP,
 }
-differences = []
-for cases, cpy, isl in ((BISECT, cpy_bisect, isl_bisect), (HEAPQ, cpy_heapq, isl_heapq)):
-    for label, call in cases.items():
-        want, got = outcome(lambda: call(cpy)), outcome(lambda: call(isl))
-        if want != got:
-            differences.append(f"{label}: CPython {want!r}, isles {got!r}")
+differences = (mismatches(BISECT, outcome, cpy_bisect, isl_bisect) +
+               mismatches(HEAPQ, outcome, cpy_heapq, isl_heapq))
 assert not differences, "\n".join(differences)
 
 # _json: what changed in 3.13.x-3.15 (indent as a str and the indent level,
@@ -291,11 +297,7 @@ if hasattr(builtins, "frozendict"):  # 3.15: the encoder takes frozendict as it 
         "note: frozendict item": lambda m: dumps(m, FD(a=Opaque())),
         "frozendict key skipped": lambda m: dumps(m, FD({b"k": 1}), skipkeys=True, indent=" "),
     })
-differences = []
-for label, call in JSON.items():
-    want, got = jout(lambda: call(cpy_json)), jout(lambda: call(isl_json))
-    if want != got:
-        differences.append(f"{label}: CPython {want!r}, isles {got!r}")
+differences = mismatches(JSON, jout, cpy_json, isl_json)
 assert not differences, "\n".join(differences)
 
 # Argument errors: the same type and the same message, as Argument Clinic
@@ -332,11 +334,7 @@ ARGUMENTS = {
     "too many": lambda b: b.bisect_left([1], 1, 0, 1, 5),
     "key=NotCallable()": lambda b: b.bisect_left([1, 2], 1, key=NotCallable()),
 }
-differences = []
-for label, call in ARGUMENTS.items():
-    want, got = message(lambda: call(cpy_bisect)), message(lambda: call(isl_bisect))
-    if want != got:
-        differences.append(f"{label}: CPython {want!r}, isles {got!r}")
+differences = mismatches(ARGUMENTS, message, cpy_bisect, isl_bisect)
 assert not differences, "\n".join(differences)
 '''
 
@@ -347,21 +345,11 @@ def test_ports_match_cpython(run):
 
 
 CSV_ARGUMENTS = r'''
-import collections, importlib.machinery, importlib.util, io, re, sys
+import collections, io, re
 
-def load(spec):
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-# CPython's own _csv: built into Debian's interpreters, in lib-dynload elsewhere.
-if "_csv" in sys.builtin_module_names:
-    cpy = load(importlib.machinery.BuiltinImporter.find_spec("_csv"))
-else:
-    cpy = load(importlib.machinery.PathFinder.find_spec("_csv", [p for p in sys.path if p != PORTS]))
-path = f"{PORTS}/_csv.abi3.so"
-isl = load(importlib.util.spec_from_file_location("_csv", path, loader=importlib.machinery.ExtensionFileLoader("_csv", path)))
-assert isl.__file__ == path and getattr(cpy, "__file__", "").find(PORTS) < 0
+# CPython's own _csv (built into Debian's interpreters, in lib-dynload
+# elsewhere) and the port.
+cpy, isl = pair("_csv")
 
 def outcome(call):
     try:
@@ -441,11 +429,7 @@ CASES["set lineterminator"] = lambda m: setattr(m.Dialect(), "lineterminator", "
 CASES["set delimiter"] = lambda m: setattr(m.Dialect(), "delimiter", ";")
 CASES["set strict"] = lambda m: setattr(m.Dialect(), "strict", True)
 
-differences = []
-for label, call in CASES.items():
-    want, got = outcome(lambda: call(cpy)), outcome(lambda: call(isl))
-    if want != got:
-        differences.append(f"{label}: CPython {want!r}, isles {got!r}")
+differences = mismatches(CASES, outcome, cpy, isl)
 
 # A reader whose iterator runs the reader itself (gh-145105): csv.Error,
 # compared where CPython has the fix (3.12.1 and 3.13.0 crash).
@@ -479,7 +463,7 @@ def test_csv_arguments_match_cpython(run):
     changed above all: the port gives the running CPython's exception and
     message (or the same dialect), in both interpreter modes."""
     from conftest import PORTS
-    run(f"PORTS = {str(PORTS)!r}\n" + CSV_ARGUMENTS)
+    run(f"PORTS = {str(PORTS)!r}\n" + LOADING + CSV_ARGUMENTS)
 
 
 TEXT_DIFFERENTIAL = r'''
@@ -495,7 +479,7 @@ cjson, ijson = pair("_json")
 ccsv, icsv = pair("_csv")
 import json.decoder
 rnd = random.Random(20261125)
-mismatches = []
+text_diffs = []
 
 # json: random fragments through both scanners and string functions
 pieces = ['[', ']', '{', '}', ',', ':', ' ', '"', '\\', 'u', '0', '1', '-', '.', 'e', 'null', 'true', 'NaN',
@@ -510,7 +494,7 @@ for _ in range(3000):
                        ("plain", lambda m: m.encode_basestring(s))):
         a, b = outcome(lambda: call(cjson)), outcome(lambda: call(ijson))
         if a != b:
-            mismatches.append((name, s, idx, a, b))
+            text_diffs.append((name, s, idx, a, b))
 
 # json: the encoder over mixed documents and its options
 values = [0, -1, 2**70, 1.5, float("inf"), float("nan"), True, None, "s\u00e9", "", [1, [2]], {"a": 1, "b": [None]},
@@ -524,7 +508,7 @@ for _ in range(300):
         return "".join(encoder(doc, 0))
     a, b = outcome(lambda: enc(cjson)), outcome(lambda: enc(ijson))
     if a != b:
-        mismatches.append(("encoder", doc, opts, a, b))
+        text_diffs.append(("encoder", doc, opts, a, b))
 
 # csv: random input through both readers, and rows (lists, tuples, iterators) through both writers
 import fractions
@@ -542,7 +526,7 @@ for _ in range(1500):
     read = lambda m: (list(m.reader(io.StringIO(text, newline=""), **fmt)))
     a, b = outcome(lambda: read(ccsv)), outcome(lambda: read(icsv))
     if a != b:
-        mismatches.append(("reader", text, fmt, a, b))
+        text_diffs.append(("reader", text, fmt, a, b))
     row = [rnd.choice(fields) for _ in range(rnd.randint(0, 4))]
     shape = rnd.choice([list, tuple, iter])
     def write(m):
@@ -551,8 +535,8 @@ for _ in range(1500):
         return out.getvalue()
     a, b = outcome(lambda: write(ccsv)), outcome(lambda: write(icsv))
     if a != b:
-        mismatches.append(("writer", row, fmt, a, b))
-assert not mismatches, mismatches[:5]
+        text_diffs.append(("writer", row, fmt, a, b))
+assert not text_diffs, text_diffs[:5]
 '''
 
 
