@@ -23,19 +23,34 @@ debian_packages_for() {
     echo "$p"
 }
 
-# The main archive's address in the machine's own apt sources (deb822 files
-# and one-line lists), skipping the security archive.
+# The main archive's address in the machine's own apt sources, with the
+# keyring that source is signed by (if it names one): "URI KEYRING". The
+# sources are where the machine's apt says (apt-config), deb822 files and
+# one-line lists alike; the security archive is skipped.
 debian_mirror() {
-    local f uri
-    for f in /etc/apt/sources.list.d/*.sources; do
+    local SOURCELIST SOURCEPARTS f found
+    eval "$(apt-config shell SOURCELIST Dir::Etc::sourcelist/f SOURCEPARTS Dir::Etc::sourceparts/d)"
+    for f in "$SOURCEPARTS"*.sources; do
         [ -f "$f" ] || continue
-        uri="$(awk '/^URIs:/ {for (i = 2; i <= NF; i++) if ($i !~ /security/) {print $i; exit}}' "$f")"
-        [ -n "$uri" ] && { echo "${uri%/}"; return 0; }
+        # deb822: stanzas split by blank lines; URIs and Signed-By of the first
+        # stanza with a non-security URI.
+        found="$(awk 'BEGIN {RS = ""; FS = "\n"}
+            {uri = ""; key = ""
+             for (i = 1; i <= NF; i++) {
+                 if ($i ~ /^URIs:/) { n = split($i, u, /[ \t]+/); for (j = 2; j <= n; j++) if (u[j] !~ /security/) { uri = u[j]; break } }
+                 if ($i ~ /^Signed-By:[ \t]*[^ \t]/) { key = $i; sub(/^Signed-By:[ \t]*/, "", key) }
+             }
+             if (uri != "") { print uri, key; exit }}' "$f")"
+        [ -n "$found" ] && { echo "$found"; return 0; }
     done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    for f in "$SOURCELIST" "$SOURCEPARTS"*.list; do
         [ -f "$f" ] || continue
-        uri="$(awk '$1 == "deb" {for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {if ($i !~ /security/) print $i; break}}' "$f" | head -1)"
-        [ -n "$uri" ] && { echo "${uri%/}"; return 0; }
+        found="$(awk '$1 == "deb" {key = ""
+            for (i = 2; i <= NF; i++) {
+                if ($i ~ /signed-by=/) { key = $i; sub(/.*signed-by=/, "", key); sub(/[] ].*/, "", key) }
+                if ($i ~ /^[a-z]+:\/\//) { if ($i !~ /security/) { print $i, key; exit } break }
+            }}' "$f")"
+        [ -n "$found" ] && { echo "$found"; return 0; }
     done
     return 1
 }
@@ -47,11 +62,14 @@ debian_python() { echo "$(debian_root)/usr/bin/python$1"; }
 
 # Writes the private apt configuration and prints its path.
 debian_apt_config() {
-    local apt="$ISLES_CPYTHON/apt" mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-    mirror="$(debian_mirror)" || die "no Debian mirror in the machine's apt sources"
+    local apt="$ISLES_CPYTHON/apt" mirror keyring options=""
+    read -r mirror keyring < <(debian_mirror) || die "no Debian mirror in the machine's apt sources"
+    # Signed as the machine's own source is; without a keyring file named
+    # there, apt's trusted keys (Dir::Etc::TrustedParts) verify the suite.
+    [ -n "$keyring" ] && [ -f "$keyring" ] && options="[signed-by=$keyring] "
     mkdir -p "$apt/etc/sources.list.d" "$apt/etc/preferences.d" "$apt/lists/partial" "$apt/cache/archives/partial"
     : > "$apt/status"
-    echo "deb [signed-by=$keyring] $mirror $ISLES_DEBIAN_SUITE main" > "$apt/etc/sources.list"
+    echo "deb ${options}${mirror%/} $ISLES_DEBIAN_SUITE main" > "$apt/etc/sources.list"
     cat > "$apt/apt.conf" <<EOF
 Dir::Etc::SourceList "$apt/etc/sources.list";
 Dir::Etc::SourceParts "$apt/etc/sources.list.d";
