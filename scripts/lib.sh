@@ -32,9 +32,7 @@ is_debian_version() { [[ " $ISLES_DEBIAN_VERSIONS " == *" $1 "* || "$1" == *d ]]
 # ensure_debian_versions), then pyenv's versions, then pythonX.Y on PATH.
 find_python() {
     local want="$1" p
-    for p in ${ISLES_PYTHONS:-}; do
-        [ "$(python_label "$p")" = "$want" ] && { echo "$p"; return 0; }
-    done
+    python_override "$want" && return 0
     if is_debian_version "$want"; then
         p="$(debian_python "$want")"
         [ -x "$p" ] && [ "$(python_label "$p")" = "$want" ] && { echo "$p"; return 0; }
@@ -48,15 +46,16 @@ find_python() {
     command -v "python$want" 2>/dev/null && return 0
     return 1
 }
-overridden() {  # true if ISLES_PYTHONS names a CPython of this label
-    local p; for p in ${ISLES_PYTHONS:-}; do [ "$(python_label "$p")" = "$1" ] && return 0; done; return 1
+# The CPython of this label that ISLES_PYTHONS names, if any.
+python_override() {
+    local p; for p in ${ISLES_PYTHONS:-}; do [ "$(python_label "$p")" = "$1" ] && { echo "$p"; return 0; }; done; return 1
 }
 
 # Sets up (once; cached) the requested versions that come from Debian.
 ensure_debian_versions() {
     local v want=""
     for v in ${ISLES_VERSIONS:-$ISLES_VERSIONS_DEFAULT}; do
-        is_debian_version "$v" && ! overridden "$v" && want="$want $v"
+        is_debian_version "$v" && ! python_override "$v" >/dev/null && want="$want $v"
     done
     [ -z "$want" ] && return 0
     ( ensure_debian_cpythons $want ) || log "could not set up CPython$want from Debian"
@@ -97,7 +96,7 @@ ensure_venv() {
     fi
     if [ ! -x "$py" ]; then
         log "creating venv for CPython $v"
-        if is_debian_version "$v" && ! overridden "$v"; then
+        if is_debian_version "$v" && ! python_override "$v" >/dev/null; then
             debian_make_venv "$v" "$ISLES_BUILD/venv/$v"
         else
             "$base" -m venv "$ISLES_BUILD/venv/$v"
@@ -131,7 +130,7 @@ build_all() {
     for v in $versions; do pys="$pys,$(venv_python "$v")"; done
     pys="${pys#,}"
     first="$(echo "$versions" | awk '{print $1}')"
-    local meson="$ISLES_BUILD/venv/$first/bin/meson" seen="$ISLES_BUILD/meson/.isles-pythons" id
+    local meson="$ISLES_BUILD/venv/$first/bin/meson" seen="$ISLES_BUILD/meson/.isles-pythons" id ids=""
     # Meson keeps what it learnt of each Python: if a venv now holds another
     # CPython than Meson saw there (a new patch release, or ISLES_PYTHONS),
     # start a new build directory.
@@ -141,15 +140,16 @@ build_all() {
         if [ -f "$seen" ] && grep -q "^$v " "$seen" && ! grep -qxF "$id" "$seen"; then
             log "CPython $v changed: configuring Meson anew"; rm -rf "$ISLES_BUILD/meson"
         fi
-        if [ -d "$ISLES_BUILD/meson" ]; then grep -qxF "$id" "$seen" 2>/dev/null || echo "$id" >> "$seen"; fi
+        ids="$ids$id"$'\n'
     done
     if [ ! -f "$ISLES_BUILD/meson/build.ninja" ]; then
         log "configuring Meson for CPython $versions"
         "$meson" setup "$ISLES_BUILD/meson" "$ISLES_ROOT" -Dpythons="$pys" >/dev/null
-        for v in $versions; do venv_identity "$v"; done > "$seen"
+        : > "$seen"
     else
         "$meson" configure "$ISLES_BUILD/meson" -Dpythons="$pys" >/dev/null
     fi
+    printf '%s' "$ids" | while read -r id; do grep -qxF "$id" "$seen" || echo "$id" >> "$seen"; done
     log "building"
     PATH="$ISLES_BUILD/venv/$first/bin:$PATH" "$meson" compile -C "$ISLES_BUILD/meson" >/dev/null \
         || PATH="$ISLES_BUILD/venv/$first/bin:$PATH" "$meson" compile -C "$ISLES_BUILD/meson"

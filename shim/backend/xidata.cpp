@@ -236,21 +236,22 @@ bool to_value_rec(BackendState *st, PyObject *obj, xi::Value &out, bool allow_pi
         if (!data) {
             // What pickle raises for an object it cannot pickle: TypeError or
             // AttributeError up to 3.13, pickle.PicklingError from 3.14 on.
+            // That becomes NotShareableError, caused by it; anything else stays.
             PyObject *cause = PyErr_GetRaisedException();
             PyObject *picklingerror = pickle ? PyObject_GetAttrString(pickle, "PicklingError") : nullptr;
+            if (!picklingerror) PyErr_Clear();
             bool unpicklable = PyErr_GivenExceptionMatches(cause, PyExc_TypeError) ||
                                PyErr_GivenExceptionMatches(cause, PyExc_AttributeError) ||
                                (picklingerror && PyErr_GivenExceptionMatches(cause, picklingerror));
             Py_XDECREF(picklingerror);
-            PyErr_Clear();
-            PyErr_SetRaisedException(cause);
             if (unpicklable) {
-                cause = PyErr_GetRaisedException();
                 PyErr_Format(st->NotShareableError, "objects of type %.200s cannot be shared or pickled: %S",
                              Py_TYPE(obj)->tp_name, cause);
                 PyObject *exc = PyErr_GetRaisedException();
                 PyException_SetCause(exc, cause);  // steals cause
                 PyErr_SetRaisedException(exc);
+            } else {
+                PyErr_SetRaisedException(cause);
             }
             return false;
         }

@@ -16,7 +16,6 @@ A finder is per interpreter, as ``sys.meta_path`` is: call ``install`` in each
 interpreter that should use the directory.
 """
 import importlib.machinery
-import importlib.util
 import os
 import sys
 
@@ -24,32 +23,22 @@ __all__ = ["install", "uninstall", "PortFinder"]
 
 
 class PortFinder:
-    """A ``sys.meta_path`` finder for the top-level extension modules in one
-    directory (``<name>.abi3.so`` or ``<name><EXT_SUFFIX>``)."""
+    """A ``sys.meta_path`` finder that looks for top-level modules in one
+    directory first, as that directory first on ``sys.path`` would, but
+    ahead of the built-in modules."""
 
     def __init__(self, directory):
         self.directory = os.path.abspath(os.fspath(directory))
         if not os.path.isdir(self.directory):
             raise FileNotFoundError(f"isles.ports: no such directory: {self.directory!r}")
 
-    def _file_for(self, name):
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-            path = os.path.join(self.directory, name + suffix)
-            if os.path.isfile(path):
-                return path
-        return None
-
     def find_spec(self, name, path=None, target=None):
         if path is not None or "." in name:
             return None  # only top-level modules, as the accelerators are
-        file = self._file_for(name)
-        if file is None:
-            return None
-        loader = importlib.machinery.ExtensionFileLoader(name, file)
-        return importlib.util.spec_from_file_location(name, file, loader=loader)
+        return importlib.machinery.PathFinder.find_spec(name, [self.directory], target)
 
     def invalidate_caches(self):
-        pass
+        pass  # PathFinder's own caches are invalidated with the others
 
     def __repr__(self):
         return f"<isles.ports.PortFinder {self.directory!r}>"

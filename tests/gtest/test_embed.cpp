@@ -29,8 +29,8 @@ const char *env(const char *name) {
 }
 
 // Puts the ports, then the runtime, first on the current interpreter's
-// sys.path, and the ports' finder first on its sys.meta_path. Done per interpreter: a sub-interpreter copies the main config,
-// not its sys.path (and PyConfig_Read no longer computes the stdlib paths
+// sys.path, and the ports' finder first on its sys.meta_path. Done per
+// interpreter: a sub-interpreter copies the main config, not its sys.path (and PyConfig_Read no longer computes the stdlib paths
 // since 3.11, so they cannot simply be prepended to module_search_paths).
 bool add_isles_paths() {
     PyObject *path = PySys_GetObject("path");  // borrowed
@@ -61,9 +61,9 @@ bool start_python() {
     }
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
-    PyStatus st = PyStatus_Ok();
-    if (const char *home = env("ISLES_PYTHONHOME"))  // a CPython unpacked where its build did not expect
-        st = PyConfig_SetBytesString(&config, &config.home, home);
+    // The prefix of the CPython this test was built for (tests/meson.build):
+    // getpath cannot find one unpacked where its build did not expect.
+    PyStatus st = PyConfig_SetBytesString(&config, &config.home, ISL_TEST_PYTHONHOME);
     if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(st)) {

@@ -390,7 +390,7 @@ int main(int argc, char **argv) {
     } else {
         try {
             em::Config config{{ports, runtime}};  // ports first
-            if (const char *home = env("ISLES_PYTHONHOME")) config.home = home;
+            config.home = ISL_TEST_PYTHONHOME;  // the CPython it was built for (tests/meson.build)
             g_runtime = std::make_unique<em::Runtime>(config);
         } catch (const em::Error &e) {
             g_setup_error = e.what();
