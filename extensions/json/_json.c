@@ -22,7 +22,6 @@ typedef struct {
     IslField encoder_type;
     IslField ascii_fn;  /* this module's encode_basestring_ascii, recognised by make_encoder */
     IslField plain_fn;  /* this module's encode_basestring */
-    IslField id_fn;     /* builtins.id: markers are keyed by object identity */
     IslField frozendict_type; /* builtins.frozendict where the encoder takes it, else empty */
     /* The running CPython's behaviour, set once by json_exec. */
     char trailing_comma_errors; /* 3.13: "Illegal trailing comma" */
@@ -774,9 +773,8 @@ typedef struct {
     IslSsize len, cap;
 } Writer;
 
-static int w_grow(IslContext *ctx, Writer *w, IslSsize extra, int kind) {
+static int w_grow_slow(IslContext *ctx, Writer *w, IslSsize extra, int kind) {
     IslSsize need = w->len + extra;
-    if (kind <= w->kind && need <= w->cap) return 0;
     int nkind = kind > w->kind ? kind : w->kind;
     IslSsize ncap = w->cap < 256 ? 256 : w->cap;
     while (ncap < need) ncap *= 2;
@@ -805,6 +803,12 @@ nomem:
     return -1;
 }
 
+/* Room for `extra` more code points of `kind`: inline, as every write asks. */
+static inline int w_grow(IslContext *ctx, Writer *w, IslSsize extra, int kind) {
+    if (kind <= w->kind && w->len + extra <= w->cap) return 0;
+    return w_grow_slow(ctx, w, extra, kind);
+}
+
 static inline void w_put(Writer *w, uint32_t c) {
     if (w->kind == 1)
         ((uint8_t *)w->buf)[w->len++] = (uint8_t)c;
@@ -814,8 +818,8 @@ static inline void w_put(Writer *w, uint32_t c) {
         ((uint32_t *)w->buf)[w->len++] = c;
 }
 
-static int w_ascii(IslContext *ctx, Writer *w, const char *s, IslSsize n) {
-    if (w->len + n > w->cap && w_grow(ctx, w, n, 1) < 0) return -1;
+static inline int w_ascii(IslContext *ctx, Writer *w, const char *s, IslSsize n) {
+    if (w_grow(ctx, w, n, 1) < 0) return -1;
     if (w->kind == 1) {
         memcpy((uint8_t *)w->buf + w->len, s, (size_t)n);
         w->len += n;
@@ -825,7 +829,7 @@ static int w_ascii(IslContext *ctx, Writer *w, const char *s, IslSsize n) {
     return 0;
 }
 
-static int w_char(IslContext *ctx, Writer *w, char c) { return w_ascii(ctx, w, &c, 1); }
+static inline int w_char(IslContext *ctx, Writer *w, char c) { return w_ascii(ctx, w, &c, 1); }
 
 /* Appends code points in a str's own layout (so `kind` is the narrowest for them). */
 /* Copies n code points of `kind` (at most w->kind) into room already made. */
@@ -836,7 +840,7 @@ static int w_char(IslContext *ctx, Writer *w, char c) { return w_ascii(ctx, w, &
         for (IslSsize i = 0; i < n; i++) d[i] = (DT)p[i];                      \
     } while (0)
 
-static void w_copy(Writer *w, int kind, const void *data, IslSsize n) {
+static inline void w_copy(Writer *w, int kind, const void *data, IslSsize n) {
     if (kind == w->kind)
         memcpy((char *)w->buf + (size_t)w->len * (size_t)kind, data, (size_t)n * (size_t)kind);
     else if (w->kind == 2)
@@ -848,7 +852,7 @@ static void w_copy(Writer *w, int kind, const void *data, IslSsize n) {
     w->len += n;
 }
 
-static int w_data(IslContext *ctx, Writer *w, int kind, const void *data, IslSsize n) {
+static inline int w_data(IslContext *ctx, Writer *w, int kind, const void *data, IslSsize n) {
     if (n == 0) return 0;
     if (w_grow(ctx, w, n, kind) < 0) return -1;
     w_copy(w, kind, data, n);
@@ -884,10 +888,29 @@ static IslHandle w_finish(IslContext *ctx, Writer *w) {
             while (i < n && p[i] > 0x1f && p[i] != '\\' && p[i] != '"') i++;            \
     } while (0)
 
+/* Eight bytes at a time: nonzero when some byte of `x` is below 0x20, is '"'
+ * or '\\', or (ascii) above 0x7e. Each test leaves the high bit of exactly
+ * the bytes it matches; they are ORed. */
+static inline uint64_t special_bytes(uint64_t x, int ascii) {
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t r = ((x & ~high) + ones * (0x80 - 0x20)) | x; /* high bit clear: below 0x20 */
+    uint64_t t = (~r & high) | ((~(((q & ~high) + ~high) | q)) & high) | ((~(((b & ~high) + ~high) | b)) & high);
+    if (ascii) t |= (((x & ~high) + ones * (0x80 - 0x7f)) | x) & high; /* 0x7f and up */
+    return t;
+}
+
 static IslSsize plain_run(int kind, const void *data, IslSsize n, int ascii) {
     IslSsize i = 0;
-    if (kind == 1)
+    if (kind == 1) {
+        const uint8_t *p = (const uint8_t *)data;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            if (special_bytes(x, ascii)) break;
+        }
         PLAIN_RUN(uint8_t);
+    }
     else if (kind == 2)
         PLAIN_RUN(uint16_t);
     else
@@ -1016,9 +1039,9 @@ typedef struct {
     IslContext *ctx;
     Writer w;
     Writer nl; /* '\n' followed by indent repeated */
-    IslHandle markers, defaultfn, encoder, indent, key_sep, item_sep, id_fn;
+    IslHandle markers, defaultfn, encoder, indent, key_sep, item_sep;
     IslHandle frozendict; /* null where the running CPython's encoder does not take one */
-    int has_markers, sort_keys, skipkeys, allow_nan, fast, use_indent, big_ints;
+    int has_markers, sort_keys, skipkeys, allow_nan, fast, use_indent;
     int notes, skipped_dict_empty;
     const void *ks_data, *is_data, *in_data;
     int ks_kind, is_kind, in_kind;
@@ -1172,18 +1195,10 @@ static int enc_float(Enc *e, IslHandle obj) {
 
 static int enc_int(Enc *e, IslHandle obj) {
     IslContext *ctx = e->ctx;
-    /* After one int too big for int64 (an OverflowError is costly), repr
-     * every int as CPython does. */
-    int64_t v = 0;
-    if (!e->big_ints) {
-        v = IslLong_AsInt64(ctx, obj);
-        if (v == -1 && IslErr_Occurred(ctx)) {
-            if (!IslErr_ExceptionMatches(ctx, ctx->h_OverflowError)) return -1;
-            IslErr_Clear(ctx);
-            e->big_ints = 1;
-        }
-    }
-    if (e->big_ints) {
+    int overflow;
+    int64_t v = IslLong_AsInt64AndOverflow(ctx, obj, &overflow);
+    if (v == -1 && !overflow && IslErr_Occurred(ctx)) return -1;
+    if (overflow) { /* as CPython writes any int: its repr */
         IslHandle t = IslLong_Repr(ctx, obj);
         if (IslHandle_IsNull(t)) return -1;
         int r = w_str(ctx, &e->w, t);
@@ -1206,7 +1221,7 @@ static int mark_enter(Enc *e, IslHandle obj, IslHandle *ident) {
     IslContext *ctx = e->ctx;
     *ident = ISL_NULL;
     if (!e->has_markers) return 0;
-    IslHandle id = IslObject_Vectorcall(ctx, e->id_fn, &obj, 1, ISL_NULL);
+    IslHandle id = IslObject_Id(ctx, obj); /* markers are keyed by identity */
     if (IslHandle_IsNull(id)) return -1;
     IslHandle old;
     int has = IslDict_GetItem(ctx, e->markers, id, &old);
@@ -1397,14 +1412,13 @@ static int enc_obj(Enc *e, IslHandle obj, IslSsize level) {
     IslContext *ctx = e->ctx;
     int rv;
     if (IslStr_Check(ctx, obj)) return enc_string(e, obj);
-    if (IslLong_Check(ctx, obj)) {
-        if (IslObject_TypeCheck(ctx, obj, ctx->h_BoolType))
-            return IslObject_Is(ctx, obj, ctx->h_True) ? w_ascii(ctx, &e->w, "true", 4)
-                                                      : w_ascii(ctx, &e->w, "false", 5);
-        return enc_int(e, obj);
-    }
+    /* bool has no subclasses and no instances but these two */
+    if (IslObject_Is(ctx, obj, ctx->h_True)) return w_ascii(ctx, &e->w, "true", 4);
+    if (IslObject_Is(ctx, obj, ctx->h_False)) return w_ascii(ctx, &e->w, "false", 5);
+    if (IslLong_Check(ctx, obj)) return enc_int(e, obj);
     if (IslObject_Is(ctx, obj, ctx->h_None)) return w_ascii(ctx, &e->w, "null", 4);
-    if (IslFloat_Check(ctx, obj)) return enc_float(e, obj);
+    /* float after list, tuple and dict, which are tested inline (no type is
+     * two of them) */
     if (IslList_Check(ctx, obj) || IslTuple_Check(ctx, obj)) {
         if (IslRecursion_Enter(ctx, " while encoding a JSON object")) return -1;
         rv = enc_list(e, obj, level);
@@ -1412,6 +1426,7 @@ static int enc_obj(Enc *e, IslHandle obj, IslSsize level) {
         return rv;
     }
     int mapping = IslDict_Check(ctx, obj);
+    if (!mapping && IslFloat_Check(ctx, obj)) return enc_float(e, obj);
     if (!mapping && !IslHandle_IsNull(e->frozendict) && (mapping = IslObject_TypeCheck(ctx, obj, e->frozendict)) < 0)
         return -1;
     /* A dict, or what default() gets, is used after Python code ran (its
@@ -1480,7 +1495,6 @@ static IslHandle encoder_call(IslContext *ctx, IslHandle self, IslHandle args, I
     e.indent = IslField_Load(ctx, self, en->indent);
     e.key_sep = IslField_Load(ctx, self, en->key_separator);
     e.item_sep = IslField_Load(ctx, self, en->item_separator);
-    e.id_fn = IslField_Load(ctx, self, st->id_fn);
     e.frozendict = IslField_Load(ctx, self, st->frozendict_type);
     e.notes = st->notes;
     e.skipped_dict_empty = st->skipped_dict_empty;
@@ -1521,7 +1535,6 @@ done:
     IslHandle_Close(ctx, e.indent);
     IslHandle_Close(ctx, e.key_sep);
     IslHandle_Close(ctx, e.item_sep);
-    IslHandle_Close(ctx, e.id_fn);
     IslHandle_Close(ctx, e.frozendict);
     return res;
 }
@@ -1680,9 +1693,9 @@ static int json_exec(IslContext *ctx, IslHandle module) {
     st->clinic_messages = v >= v315;
     IslHandle builtins = IslImport_ImportModule(ctx, "builtins");
     if (IslHandle_IsNull(builtins)) return -1;
-    int r = keep_attr(ctx, module, &st->id_fn, builtins, "id");
+    int r = 0;
     /* gh-141510, 3.15.0a7: the encoder takes frozendict as it takes dict */
-    if (r == 0 && v >= PORT_PY_HEX(3, 15, 0, 0xA, 7)) r = keep_attr(ctx, module, &st->frozendict_type, builtins, "frozendict");
+    if (v >= PORT_PY_HEX(3, 15, 0, 0xA, 7)) r = keep_attr(ctx, module, &st->frozendict_type, builtins, "frozendict");
     IslHandle_Close(ctx, builtins);
     if (r < 0 || keep_attr(ctx, module, &st->ascii_fn, module, "encode_basestring_ascii") < 0 ||
         keep_attr(ctx, module, &st->plain_fn, module, "encode_basestring") < 0 ||
@@ -1697,7 +1710,6 @@ static const IslMember json_state_fields[] = {
     ISL_MEMBER_HIDDEN_FIELD(JsonState, encoder_type),
     ISL_MEMBER_HIDDEN_FIELD(JsonState, ascii_fn),
     ISL_MEMBER_HIDDEN_FIELD(JsonState, plain_fn),
-    ISL_MEMBER_HIDDEN_FIELD(JsonState, id_fn),
     ISL_MEMBER_HIDDEN_FIELD(JsonState, frozendict_type),
     {0},
 };

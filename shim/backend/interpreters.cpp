@@ -2,6 +2,7 @@
 // and closing interpreters. The registry is C++ data outside every
 // interpreter; each operation switches the calling thread into the target
 // interpreter (taking its GIL, releasing the caller's) and back.
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <string>
@@ -342,9 +343,14 @@ PyObject *interp_exec(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     bool source = PyUnicode_Check(args[1]);
     std::string code;
     if (source) {
-        const char *c = PyUnicode_AsUTF8(args[1]);
+        Py_ssize_t n;
+        const char *c = PyUnicode_AsUTF8AndSize(args[1], &n);
         if (!c) return nullptr;
-        code = c;
+        if (std::strlen(c) != static_cast<size_t>(n)) {  // PyRun_String would stop at the NUL
+            PyErr_SetString(PyExc_SyntaxError, "source code string cannot contain null bytes");
+            return nullptr;
+        }
+        code.assign(c, static_cast<size_t>(n));
     } else {
         code.assign(PyBytes_AS_STRING(args[1]), static_cast<size_t>(PyBytes_GET_SIZE(args[1])));
     }
@@ -431,9 +437,14 @@ PyObject *interp_set_main(PyObject *module, PyObject *const *args, Py_ssize_t na
     PyObject *key, *value;
     Py_ssize_t pos = 0;
     while (PyDict_Next(args[1], &pos, &key, &value)) {
-        const char *k = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : nullptr;
+        Py_ssize_t klen = 0;
+        const char *k = PyUnicode_Check(key) ? PyUnicode_AsUTF8AndSize(key, &klen) : nullptr;
         if (!k) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "prepare_main() names must be str");
+            return nullptr;
+        }
+        if (std::strlen(k) != static_cast<size_t>(klen)) {  // the name would be cut at the NUL
+            PyErr_Format(PyExc_ValueError, "prepare_main() names cannot contain null characters: %R", key);
             return nullptr;
         }
         items.emplace_back(k, xi::Value{});

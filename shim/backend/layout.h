@@ -26,9 +26,12 @@ namespace isles::internal::layout {
 // The CPythons whose headers were read: 3.12 to 3.15, 64-bit with 64-bit
 // longs (the data model of every platform isles is tested on), with a GIL.
 // Py_TRACE_REFS builds were not read (up to 3.12 they add two words to every
-// object). Debug builds (Py_REF_DEBUG) were, and get less (kRefDebug).
+// object). Debug builds (Py_REF_DEBUG) were, and get less (kRefDebug). Only
+// x86-64 and AArch64, whose psABIs allocate bit-fields from the low bit (the
+// str state word).
 #if SIZEOF_VOID_P == 8 && SIZEOF_LONG == 8 && !defined(Py_GIL_DISABLED) && !defined(Py_TRACE_REFS) && \
-    PY_VERSION_HEX >= 0x030c0000 && PY_VERSION_HEX < 0x03100000
+    PY_VERSION_HEX >= 0x030c0000 && PY_VERSION_HEX < 0x03100000 && PY_LITTLE_ENDIAN &&                 \
+    (defined(__x86_64__) || defined(__aarch64__))
 #define ISL_LAYOUT_CHECKED 1
 constexpr bool kChecked = true;
 constexpr int kMinor = (PY_VERSION_HEX >> 16) & 0xff;
@@ -99,6 +102,29 @@ static_assert(offsetof(PyTupleObject, ob_item) == (kMinor >= 14 ? 32 : 24) &&
                   std::is_same_v<decltype(PyTupleObject::ob_item), PyObject *[1]>,
               "a tuple's items are inline, at word 3 (word 4 from 3.14)");
 
+// ---- a type's flags (ISL_CONTEXT_INLINE_TYPEFLAGS): tp_flags is word 21 of
+// every type object, an unsigned long, and the builtin int, list, tuple,
+// bytes, str and dict types mark themselves and their subclasses with the
+// bits object_header.h names (Include/object.h; PyLong_Check and its siblings
+// test them).
+static_assert(offsetof(PyTypeObject, tp_flags) == 21 * 8 && std::is_same_v<decltype(PyTypeObject::tp_flags), unsigned long>,
+              "a type's flags are word 21");
+static_assert(Py_TPFLAGS_LONG_SUBCLASS == 1ul << 24 && Py_TPFLAGS_LIST_SUBCLASS == 1ul << 25 &&
+                  Py_TPFLAGS_TUPLE_SUBCLASS == 1ul << 26 && Py_TPFLAGS_BYTES_SUBCLASS == 1ul << 27 &&
+                  Py_TPFLAGS_UNICODE_SUBCLASS == 1ul << 28 && Py_TPFLAGS_DICT_SUBCLASS == 1ul << 29,
+              "the builtin types' subclass bits");
+
+// ---- compact strs (ISL_CONTEXT_INLINE_STR): the length is word 2, the
+// state a 32-bit word at byte 32, and the code points follow the ASCII
+// header (40 bytes) or the compact one (56). The state's bit-fields are
+// allocated from its least significant bit (the psABI rule, see above):
+// interned (2 bits), kind (3), compact, ascii. tests/python/test_fast_paths.py compares the inline
+// reads with CPython's own accessors for every kind.
+static_assert(offsetof(PyASCIIObject, length) == 16 && offsetof(PyASCIIObject, state) == 32 &&
+                  sizeof(PyASCIIObject::state) == 4 && sizeof(PyASCIIObject) == 40 &&
+                  sizeof(PyCompactUnicodeObject) == 56,
+              "a compact str's length, state and data");
+
 // ---- a heap type's module (_IslLayout.type_module): the pointer
 // PyType_GetModule returns, moved by 3.15's larger type object.
 static_assert(offsetof(PyHeapTypeObject, ht_module) == (kMinor >= 15 ? 896 : 888) &&
@@ -107,11 +133,12 @@ static_assert(offsetof(PyHeapTypeObject, ht_module) == (kMinor >= 15 ? 896 : 888
 #endif  // ISL_LAYOUT_CHECKED
 
 // What the runtime promises (copied into every context's flags and published
-// as _IslLayout.inline_flags). INTS, ITEMS and REFCOUNT come only with HEADER.
+// as _IslLayout.inline_flags). The others come only with HEADER.
 constexpr unsigned kHeader = kChecked ? ISL_CONTEXT_INLINE_HEADER : 0u;
-constexpr unsigned kInlineFlags =
-    kHeader ? kHeader | ISL_CONTEXT_INLINE_INTS | ISL_CONTEXT_INLINE_ITEMS | (kRefDebug ? 0u : ISL_CONTEXT_INLINE_REFCOUNT)
-            : 0u;
+constexpr unsigned kInlineFlags = kHeader ? kHeader | ISL_CONTEXT_INLINE_INTS | ISL_CONTEXT_INLINE_ITEMS |
+                                                ISL_CONTEXT_INLINE_TYPEFLAGS | ISL_CONTEXT_INLINE_STR |
+                                                (kRefDebug ? 0u : ISL_CONTEXT_INLINE_REFCOUNT)
+                                          : 0u;
 
 #if ISL_LAYOUT_CHECKED
 constexpr IslSsize kTupleItems = offsetof(PyTupleObject, ob_item);

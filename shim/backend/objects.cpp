@@ -124,6 +124,10 @@ int Object_TypeCheck(IslContext *, IslHandle h, IslHandle type) {
 int Object_TypeIs(IslContext *, IslHandle h, IslHandle type) {
     return O(h) && reinterpret_cast<PyObject *>(Py_TYPE(O(h))) == O(type);
 }
+IslHandle Object_Id(IslContext *, IslHandle h) {
+    if (!not_null(O(h), "IslObject_Id")) return Null();
+    return result(PyLong_FromVoidPtr(O(h)));
+}
 int Number_Check(IslContext *, IslHandle h) { return O(h) && PyNumber_Check(O(h)); }
 int Index_Check(IslContext *, IslHandle h) { return O(h) && PyIndex_Check(O(h)); }
 int Object_IsInstance(IslContext *, IslHandle h, IslHandle cls) {
@@ -169,6 +173,11 @@ T with_index(IslHandle h, const char *api, T fail, Conv conv) {
 
 int64_t Long_AsInt64(IslContext *, IslHandle h) {
     return with_index<int64_t>(h, "IslLong_AsInt64", -1, [](PyObject *o) { return PyLong_AsLongLong(o); });
+}
+int64_t Long_AsInt64AndOverflow(IslContext *, IslHandle h, int *overflow) {
+    *overflow = 0;
+    return with_index<int64_t>(h, "IslLong_AsInt64AndOverflow", -1,
+                               [overflow](PyObject *o) { return PyLong_AsLongLongAndOverflow(o, overflow); });
 }
 uint64_t Long_AsUInt64(IslContext *, IslHandle h) {
     return with_index<uint64_t>(h, "IslLong_AsUInt64", uint64_t(-1),

@@ -62,6 +62,11 @@ std::vector<std::weak_ptr<PyBufferShare>> all_shares;
 
 bool PyBufferShare::acquire(PyObject *obj) {
     if (PyObject_GetBuffer(obj, &view_, PyBUF_FULL_RO) < 0) return false;
+    if (view_.suboffsets) {  // pointers into other memory (PIL-style): fill() could not describe them
+        PyBuffer_Release(&view_);
+        PyErr_SetString(PyExc_BufferError, "a buffer with suboffsets cannot be shared");
+        return false;
+    }
     held_ = true;
     format_ = view_.format ? view_.format : "B";
     shape_.assign(view_.shape, view_.shape + view_.ndim);
@@ -112,9 +117,22 @@ int PyBufferShare::fill(PyObject *owner, Py_buffer *view, int flags) {
     view->strides = (flags & PyBUF_STRIDES) && !strides_.empty() ? strides_.data() : nullptr;
     view->suboffsets = nullptr;
     view->internal = nullptr;
-    if (!(flags & PyBUF_STRIDES) && !strides_.empty() && !PyBuffer_IsContiguous(view, 'C')) {
+    // Contiguity is judged on the exporter's own layout, not on what the
+    // request leaves in `view` (no strides reads as C-contiguous).
+    Py_buffer layout = *view;
+    layout.shape = shape_.data();
+    layout.strides = strides_.empty() ? nullptr : strides_.data();
+    const char *refused = nullptr;
+    if ((flags & PyBUF_C_CONTIGUOUS) == PyBUF_C_CONTIGUOUS || !(flags & PyBUF_STRIDES)) {
+        if (!PyBuffer_IsContiguous(&layout, 'C')) refused = "C-contiguous";
+    } else if ((flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS) {
+        if (!PyBuffer_IsContiguous(&layout, 'F')) refused = "Fortran-contiguous";
+    } else if ((flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS) {
+        if (!PyBuffer_IsContiguous(&layout, 'A')) refused = "contiguous";
+    }
+    if (refused) {
         Py_CLEAR(view->obj);
-        PyErr_SetString(PyExc_BufferError, "the shared buffer is not C-contiguous");
+        PyErr_Format(PyExc_BufferError, "the shared buffer is not %s", refused);
         return -1;
     }
     return 0;
@@ -220,7 +238,7 @@ bool to_value_rec(BackendState *st, PyObject *obj, xi::Value &out, bool allow_pi
         out.kind = K::queue;
     } else if (unwrap_channel_end(st, obj, &out.channel)) {
         out.kind = K::channel;
-    } else if (PyObject_CheckBuffer(obj)) {
+    } else if (PyObject_CheckBuffer(obj) && !PyBytes_Check(obj)) {  // a bytes subclass is no plain buffer, as in CPython
         int64_t id = current_interp_id();
         auto share = std::make_shared<PyBufferShare>(PyInterpreterState_Get(), id);
         if (!share->acquire(obj)) return false;

@@ -78,6 +78,14 @@ class Interpreter:
     def __new__(cls, id, /, _whence=None, _owned=False):
         if not isinstance(id, int) or isinstance(id, bool):
             raise TypeError(f"interpreter id must be an int, not {type(id).__name__}")
+        if _whence is None:  # made by a user, not by create() or list_all(): the id must name one
+            if id < 0:
+                raise ValueError(f"interpreter ID must be a non-negative int, got {id}")
+            if id >= 1 << 63:
+                raise OverflowError("interpreter ID too big to convert")
+            _whence = dict(_rt.interp_list()).get(id)
+            if _whence is None:
+                raise InterpreterNotFoundError(f"unrecognized interpreter ID {id}")
         with cls._lock:
             self = cls._known.get(id)
             if self is None:
@@ -128,13 +136,13 @@ class Interpreter:
         self._owned = False
 
     def prepare_main(self, ns=None, /, **kwargs):
-        """Bind shareable objects in the interpreter's __main__ (NotShareableError otherwise)."""
-        if ns is not None:
-            if not hasattr(ns, "items"):
-                raise TypeError(f"prepare_main() ns must be a mapping, not {type(ns).__name__}")
-            kwargs = {**dict(ns), **kwargs}
-        if kwargs:
-            _rt.interp_set_main(self._id, kwargs)
+        """Bind shareable objects in the interpreter's __main__ (NotShareableError otherwise):
+        `ns` is a mapping or an iterable of pairs, as dict() takes, and kwargs are added; binding
+        nothing is a ValueError, as in Python 3.14."""
+        ns = dict(ns, **kwargs) if ns is not None else kwargs
+        if not ns:
+            raise ValueError("prepare_main() needs a non-empty dict or keyword arguments")
+        _rt.interp_set_main(self._id, ns)
         return self
 
     def exec(self, code, /):

@@ -7,6 +7,38 @@ static IslHandle roundtrip_i64(IslContext *ctx, IslHandle m, IslHandle arg) {
     if (v == -1 && IslErr_Occurred(ctx)) return ISL_NULL;
     return IslLong_FromInt64(ctx, v);
 }
+/* IslLong_AsInt64AndOverflow: (value, overflow), or the exception with overflow 0 */
+static IslHandle i64_overflow(IslContext *ctx, IslHandle m, IslHandle arg) {
+    int overflow = 7;
+    int64_t v = IslLong_AsInt64AndOverflow(ctx, arg, &overflow);
+    if (v == -1 && !overflow && IslErr_Occurred(ctx)) return ISL_NULL;
+    if (overflow && (v != -1 || IslErr_Occurred(ctx)))
+        return IslErr_SetString(ctx, ctx->h_SystemError, "overflow reported with a value or an exception");
+    IslHandle items[2] = {IslLong_FromInt64(ctx, v), IslLong_FromInt64(ctx, overflow)};
+    IslHandle r = IslTuple_New(ctx, items, 2);
+    IslHandle_Close(ctx, items[0]);
+    IslHandle_Close(ctx, items[1]);
+    return r;
+}
+/* IslObject_Id(a) == id(a), the same through a second handle */
+static IslHandle id_of(IslContext *ctx, IslHandle m, IslHandle arg) {
+    IslHandle d = IslHandle_Dup(ctx, arg);
+    IslHandle a = IslObject_Id(ctx, arg), b = IslObject_Id(ctx, d);
+    IslHandle_Close(ctx, d);
+    if (IslHandle_IsNull(a) || IslHandle_IsNull(b)) {
+        IslHandle_Close(ctx, a);
+        IslHandle_Close(ctx, b);
+        return ISL_NULL;
+    }
+    int same = IslObject_RichCompareBool(ctx, a, b, ISL_EQ);
+    IslHandle_Close(ctx, b);
+    if (same != 1) {
+        IslHandle_Close(ctx, a);
+        return same < 0 ? ISL_NULL : IslErr_SetString(ctx, ctx->h_SystemError, "two handles, two ids");
+    }
+    return a;
+}
+static IslHandle id_of_null(IslContext *ctx, IslHandle m) { return IslObject_Id(ctx, ISL_NULL); }
 static IslHandle roundtrip_u64(IslContext *ctx, IslHandle m, IslHandle arg) {
     uint64_t v = IslLong_AsUInt64(ctx, arg);
     if (v == (uint64_t)-1 && IslErr_Occurred(ctx)) return ISL_NULL;
@@ -68,6 +100,9 @@ static IslHandle dup_is(IslContext *ctx, IslHandle m, IslHandle a) {
 }
 ISL_DEF_METH_O(i64_def, "i64", roundtrip_i64, "");
 ISL_DEF_METH_O(u64_def, "u64", roundtrip_u64, "");
+ISL_DEF_METH_O(i64_overflow_def, "i64_overflow", i64_overflow, "");
+ISL_DEF_METH_O(id_def, "id_of", id_of, "");
+ISL_DEF_METH_NOARGS(id_null_def, "id_of_null", id_of_null, "");
 ISL_DEF_METH_O(ssize_def, "ssize", roundtrip_ssize, "");
 ISL_DEF_METH_O(size_def, "size", roundtrip_size, "");
 ISL_DEF_METH_O(double_def, "double", roundtrip_double, "");
@@ -79,7 +114,7 @@ ISL_DEF_METH_NOARGS(constants_def, "constants", constants, "");
 ISL_DEF_METH_NOARGS(types_def, "types", types, "");
 ISL_DEF_METH_O(dup_def, "dup_is", dup_is, "");
 """
-NUMBER_METHODS = ["i64_def", "u64_def", "ssize_def", "size_def", "double_def", "bool_def", "index_def",
+NUMBER_METHODS = ["i64_def", "i64_overflow_def", "id_def", "id_null_def", "u64_def", "ssize_def", "size_def", "double_def", "bool_def", "index_def",
                   "checks_def", "kinds_def", "constants_def", "types_def", "dup_def"]
 
 
@@ -93,6 +128,15 @@ def test_numbers(run, make_module):
         t.raises(OverflowError, mod.i64, 2**63)
         t.raises(TypeError, mod.i64, "1", match="'str' object cannot be interpreted as an integer")
         t.raises(TypeError, mod.i64, 1.5)
+        for v, want in [(0, (0, 0)), (-1, (-1, 0)), (2**63 - 1, (2**63 - 1, 0)), (-2**63, (-2**63, 0)),
+                        (2**63, (-1, 1)), (-2**63 - 1, (-1, -1)), (10**40, (-1, 1)), (-10**40, (-1, -1)),
+                        (True, (1, 0)), (Idx(), (42, 0)), (2**30, (2**30, 0)), (-(2**30) + 1, (-(2**30) + 1, 0))]:
+            assert mod.i64_overflow(v) == want, (v, mod.i64_overflow(v), want)
+        t.raises(TypeError, mod.i64_overflow, "1")
+        t.raises(TypeError, mod.i64_overflow, 1.5)
+        for o in (object(), None, 1, "s", [], 10**30):
+            assert mod.id_of(o) == id(o)
+        t.raises(SystemError, mod.id_of_null)
         assert mod.u64(2**64 - 1) == 2**64 - 1
         t.raises(OverflowError, mod.u64, -1)
         t.raises(OverflowError, mod.u64, 2**64)

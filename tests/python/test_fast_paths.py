@@ -1,5 +1,5 @@
 """The fast paths a runtime switches on per context (ISL_CONTEXT_INLINE_HEADER,
-_REFCOUNT, _INTS and _ITEMS, the published module layout) and the paths a universal binary takes where
+_REFCOUNT, _INTS, _ITEMS, _TYPEFLAGS and _STR, the published module layout) and the paths a universal binary takes where
 they are off. The same source is built as usual and with
 _ISL_TEST_SLOW_PATHS, which compiles out every inline read of the object header and
 ignores the runtime's layout, as on a runtime that offers neither; each of
@@ -133,6 +133,16 @@ static IslHandle item(IslContext *ctx, IslHandle m, const IslHandle *args, size_
     if (i == -1 && IslErr_Occurred(ctx)) return ISL_NULL;
     return IslTuple_Check(ctx, args[0]) ? IslTuple_GetItem(ctx, args[0], i) : IslList_GetItem(ctx, args[0], i);
 }
+/* IslList_SetItem(list, i, x), then None. */
+static IslHandle set_item(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
+    (void)m;
+    if (nargs != 3) return IslErr_SetString(ctx, ctx->h_TypeError, "set_item(list, i, x)");
+    IslSsize i = IslLong_AsSsize(ctx, args[1]);
+    if (i == -1 && IslErr_Occurred(ctx)) return ISL_NULL;
+    if (IslList_SetItem(ctx, args[0], i, args[2]) < 0) return ISL_NULL;
+    return IslHandle_Dup(ctx, ctx->h_None);
+}
+ISL_DEF_METH_FASTCALL(set_item_def, "set_item", set_item, "");
 /* IslList_Swap(seq, i, j), then None. */
 static IslHandle swap(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs) {
     (void)m;
@@ -190,6 +200,25 @@ ISL_DEF_METH_FASTCALL(compare_raw_def, "compare_raw", compare_raw, "");
 ISL_DEF_METH_O(ints_def, "ints", ints, "");
 ISL_DEF_METH_FASTCALL(item_def, "item", item, "");
 ISL_DEF_METH_O(kinds_def, "kinds", kinds, "");
+/* IslStr_Data of x as (kind, length, the code points as ints). */
+static IslHandle str_data(IslContext *ctx, IslHandle m, IslHandle x) {
+    (void)m;
+    int kind = -1;
+    IslSsize n = -1;
+    const void *d = IslStr_Data(ctx, x, &kind, &n);
+    if (!d) return ISL_NULL;
+    IslHandle items[3] = {IslLong_FromInt64(ctx, kind), IslLong_FromInt64(ctx, n), IslList_New(ctx)};
+    for (IslSsize i = 0; i < n; i++) {
+        uint32_t c = kind == 1 ? ((const uint8_t *)d)[i] : kind == 2 ? ((const uint16_t *)d)[i] : ((const uint32_t *)d)[i];
+        IslHandle v = IslLong_FromInt64(ctx, c);
+        IslList_Append(ctx, items[2], v);
+        IslHandle_Close(ctx, v);
+    }
+    IslHandle r = IslTuple_New(ctx, items, 3);
+    for (int i = 0; i < 3; i++) IslHandle_Close(ctx, items[i]);
+    return r;
+}
+ISL_DEF_METH_O(str_data_def, "str_data", str_data, "");
 ISL_DEF_METH_O(exact_def, "exact", exact, "");
 ISL_DEF_METH_NOARGS(flags_def, "flags", flags, "");
 ISL_DEF_METH_FASTCALL(dup_close_def, "dup_close", dup_close, "");
@@ -197,7 +226,7 @@ ISL_DEF_METH_O(close_last_def, "close_last", close_last, "");
 ISL_DEF_METH_O(keep_def, "keep", keep, "");
 ISL_DEF_METH_NOARGS(kept_def, "kept", kept, "");
 """
-METHODS = ["word0_def", "compare_raw_def", "inline_running_def", "vectorcall_flag_def", "compare_def", "swap_def", "ints_def", "item_def", "kinds_def", "exact_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
+METHODS = ["word0_def", "compare_raw_def", "inline_running_def", "vectorcall_flag_def", "compare_def", "swap_def", "ints_def", "item_def", "set_item_def", "kinds_def", "str_data_def", "exact_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
 
 
 @pytest.fixture(params=["fast", "slow"])
@@ -209,11 +238,11 @@ def fast_paths(request, make_module):
 
 
 # What the runtime of this CPython promises, by what shim/backend/layout.h
-# checked: HEADER 2, INTS 4, ITEMS 8 and REFCOUNT 16 on 3.12 to 3.15, no
-# REFCOUNT on a debug build (it totals every count change), nothing on any
-# other CPython.
+# checked: HEADER 2, INTS 4, ITEMS 8, REFCOUNT 16, TYPEFLAGS 32 and STR 64 on
+# 3.12 to 3.15, no REFCOUNT on a debug build (it totals every count change),
+# nothing on any other CPython.
 CHECKED = (3, 12) <= sys.version_info[:2] <= (3, 15)
-PROMISED = (14 if hasattr(sys, "gettotalrefcount") else 30) if CHECKED else 0
+PROMISED = (110 if hasattr(sys, "gettotalrefcount") else 126) if CHECKED else 0
 
 
 def test_refcounts_match_either_way(run, fast_paths):
@@ -287,6 +316,25 @@ def test_debug_build_total_stays_balanced(run, fast_paths):
     """, name)
 
 
+def test_str_data_matches_either_way(run, fast_paths):
+    """IslStr_Data read inline (compact strs) and through the context agree
+    with CPython on every kind, ASCII or not, and on subclass instances,
+    which CPython may lay out otherwise."""
+    _, name = fast_paths
+    run("""
+        import sys
+        class S(str): pass
+        samples = ["", "a", "ascii text", "\\xe9t\\xe9", "\\xff" * 3, "\\u20ac uro", "\\U0001f600!", "x" * 1000 + "\\U0010ffff",
+                   sys.intern("interned name"), S(""), S("sub"), S("\\u20ac"), S("\\U0001f600"), "".join(["dyn", "amic"])]
+        for s in samples:
+            kind = 1 if not s or max(map(ord, s)) < 256 else 2 if max(map(ord, s)) < 65536 else 4
+            want = (kind, len(s), [ord(c) for c in s])
+            assert mod.str_data(s) == want, (s, mod.str_data(s)[:2], want[:2])
+        import islhelpers as t
+        t.raises(TypeError, mod.str_data, b"bytes")
+    """, name)
+
+
 def test_type_checks_and_sizes_match_either_way(run, fast_paths):
     _, name = fast_paths
     run("""
@@ -295,12 +343,18 @@ def test_type_checks_and_sizes_match_either_way(run, fast_paths):
         class D(dict): pass
         class I(int): pass
         class S(str): pass
+        class B(bytes): pass
+        class F(float): pass
+        class Fake:  # __class__ lies: the checks read the real type, as CPython's do
+            __class__ = int
         cases = {
             (): "00100000 0", (1, 2): "00100000 2", T((1,)): "00100000 1",
             "[]": None, 1: "00001000 -1", True: "00001000 -1", I(3): "00001000 -1", 1.5: "00000100 -1",
             "s": "00000010 -1", S("s"): "00000010 -1", b"b": "00000001 -1", None: "00000000 -1",
-            object(): "00000000 -1",
+            object(): "00000000 -1", B(b"b"): "00000001 -1", F(2.5): "00000100 -1", Fake(): "00000000 -1",
+            int: "00000000 -1", ValueError(): "00000000 -1",
         }
+        assert mod.kinds(bytearray(b"b")) == "00000000 -1"
         for x, want in cases.items():
             if want is not None:
                 assert mod.kinds(x) == want, (x, mod.kinds(x), want)
@@ -338,7 +392,7 @@ def test_ints_match_either_way(run, fast_paths):
 
 
 def test_items_match_either_way(run, fast_paths):
-    """IslList_GetItem, IslTuple_GetItem and IslList_Swap."""
+    """IslList_GetItem, IslTuple_GetItem, IslList_SetItem and IslList_Swap."""
     _, name = fast_paths
     run("""
         import sys
@@ -363,6 +417,28 @@ def test_items_match_either_way(run, fast_paths):
             for i, j in ((0, 3), (3, 0), (-1, 0), (0, -1), (1 << 40, 0)):
                 t.raises(IndexError, mod.swap, seq, i, j)
             assert seq == [o, 1, 3]
+        # IslList_SetItem: one reference more to the new item, one fewer to the
+        # old one, which is freed at once when that was its last; immortal
+        # items are never written.
+        import weakref
+        class Obj: pass
+        for seq in ([1, 2, 3], L([1, 2, 3])):
+            new, before = Obj(), None
+            before = sys.getrefcount(new)
+            mod.set_item(seq, 1, new)
+            assert seq[1] is new and sys.getrefcount(new) == before + 1
+            freed = []
+            weakref.finalize(new, freed.append, 1)
+            del new
+            w0 = mod.word0(None)
+            mod.set_item(seq, 1, None)
+            assert freed == [1] and seq == [1, None, 3] and mod.word0(None) == w0
+            mod.set_item(seq, 1, None)
+            assert mod.word0(None) == w0
+            for bad in (-1, 3, 1 << 40):
+                t.raises(IndexError, mod.set_item, seq, bad, 0)
+            assert seq == [1, None, 3]
+        t.raises(TypeError, mod.set_item, (1, 2), 0, 1)
         t.raises(TypeError, mod.swap, (1, 2), 0, 1)
         t.raises(IndexError, mod.item, [], 0)
         t.raises(IndexError, mod.item, (), 0)

@@ -65,6 +65,33 @@ def test_exec_keeps_state_and_reports_exceptions(interp):
     interp.exec("x = 1")  # still usable after failures
 
 
+def test_interpreter_from_an_id_must_name_one(interp):
+    assert interpreters.Interpreter(interp.id) is interp
+    assert interpreters.Interpreter(interpreters.get_main().id).whence == interpreters.WHENCE_RUNTIME
+    with pytest.raises(ValueError, match="non-negative"):
+        interpreters.Interpreter(-1)
+    with pytest.raises(InterpreterNotFoundError, match="unrecognized"):
+        interpreters.Interpreter(10**6)
+    with pytest.raises(OverflowError):
+        interpreters.Interpreter(2**70)
+    with pytest.raises(TypeError):
+        interpreters.Interpreter("1")
+    gone = interpreters.create()
+    gid = gone.id
+    gone.close()
+    with pytest.raises(InterpreterNotFoundError):
+        interpreters.Interpreter(gid)
+
+
+def test_exec_and_prepare_main_refuse_nul(interp):
+    """A NUL would cut the code or the name short: refused, as CPython 3.14 does."""
+    with pytest.raises(SyntaxError, match="null bytes"):
+        interp.exec("x = 1\0\nraise SystemError")
+    with pytest.raises(ValueError, match="null"):
+        interp.prepare_main({"x\0y": 5})
+    interp.exec("assert 'x' not in globals(), 'ran up to the NUL'")
+
+
 def test_exec_function(interp):
     def body():
         import sys
@@ -88,6 +115,14 @@ def test_prepare_main(interp):
     assert issubclass(NotShareableError, TypeError)
     with pytest.raises(TypeError):
         interp.prepare_main(5)
+    # 3.14's rules: dict(ns, **kwargs), and binding nothing is an error
+    interp.prepare_main([("d", 4)], e=5)
+    interp.prepare_main({"a": 1}, a=6)
+    interp.exec("q.put((a, d, e))")
+    assert q.get() == (6, 4, 5)
+    for args in [(), ({},), (None,), ([],)]:
+        with pytest.raises(ValueError):
+            interp.prepare_main(*args)
 
 
 def double(x, factor=2):
@@ -224,7 +259,9 @@ def test_values_cross_exactly(interp):
 def test_not_shareable():
     class S(str):
         pass
-    for v in [[], {}, object(), S("x"), 1 + 2j, ([],), interpreters.get_main(), {1}]:
+    class B(bytes):
+        pass
+    for v in [[], {}, object(), S("x"), B(b"x"), 1 + 2j, ([],), interpreters.get_main(), {1}]:
         assert not interpreters.is_shareable(v), v
     q = interpreters.create_queue()
     with pytest.raises(NotShareableError, match="list"):
@@ -440,6 +477,52 @@ def test_buffers_cross_by_reference(interp):
     q.put(b"read only bytes are copied, not shared")  # bytes are data
     interp.exec("v = q.get()\nq.put(type(v).__name__)")
     assert q.get() == "bytes"
+
+
+def test_strided_buffers_cross_with_their_strides(interp):
+    """A view that is not contiguous keeps its strides, and a consumer that
+    cannot take strides (PyBUF_SIMPLE, as binascii and readinto ask) is
+    refused with BufferError instead of reading or writing past the memory."""
+    ba = bytearray(b"01234567")
+    q = interpreters.create_queue()
+    interp.prepare_main(q=q)
+    for view, want in ((memoryview(ba)[::-1], b"76543210"), (memoryview(ba)[::2], b"0246"),
+                       (memoryview(ba)[1::3], b"147")):
+        q.put(view)
+        interp.exec("""if True:
+            import binascii, io
+            m = q.get()
+            out = [m.tobytes(), m.c_contiguous, m.contiguous, bytes(memoryview(m.obj))]
+            for consumer in (lambda: binascii.hexlify(m.obj), lambda: io.BytesIO(b"x" * 8).readinto(m.obj)):
+                try:
+                    consumer()
+                    out.append("accepted")
+                except (BufferError, TypeError) as e:
+                    out.append(type(e).__name__)
+            q.put(tuple(out))
+            del m
+        """)
+        got = list(q.get())
+        assert got[:4] == [want, False, False, want], (want, got)
+        # readinto's argument parser turns the BufferError into a TypeError
+        assert got[4] == "BufferError" and got[5] in ("BufferError", "TypeError"), got
+        assert ba == bytearray(b"01234567")
+    # A contiguous slice still serves every consumer.
+    q.put(memoryview(ba)[2:5])
+    interp.exec("import binascii\nm = q.get()\nq.put(binascii.hexlify(m.obj))\ndel m")
+    assert q.get() == b"323334"
+    # A 2-D view keeps its shape.
+    q.put(memoryview(bytearray(range(6))).cast("B", (2, 3)))
+    interp.exec("m = q.get()\nq.put((m.shape, tuple(map(tuple, m.tolist()))))\ndel m")
+    assert q.get() == ((2, 3), ((0, 1, 2), (3, 4, 5)))
+
+
+def test_buffers_with_suboffsets_are_refused(interp):
+    _testbuffer = pytest.importorskip("_testbuffer")
+    indirect = _testbuffer.ndarray(list(range(8)), shape=[8], format="B", flags=_testbuffer.ND_PIL)
+    q = interpreters.create_queue()
+    with pytest.raises((NotShareableError, BufferError), match="suboffsets"):
+        q.put(memoryview(indirect))
 
 
 def test_big_buffer_is_not_copied(interp):

@@ -7,7 +7,7 @@
 
 #include "isles/stable/context.h"
 
-#define ISL_CONTEXT_N_SLOTS 185
+#define ISL_CONTEXT_N_SLOTS 187
 #define ISL_CONTEXT_HEADER_WORDS 4
 
 /* X(slot, field) for every constant; the backend supplies the object. */
@@ -200,6 +200,8 @@
     X(182, ctx_Object_TypeIs, Object_TypeIs) \
     X(183, ctx_Number_Check, Number_Check) \
     X(184, ctx_Index_Check, Index_Check) \
+    X(185, ctx_Object_Id, Object_Id) \
+    X(186, ctx_Long_AsInt64AndOverflow, Long_AsInt64AndOverflow) \
 
 /* X(slot, "name") for every slot, in order. */
 #define ISL_FOR_EACH_SLOT_NAME(X) \
@@ -388,6 +390,8 @@
     X(182, "IslObject_TypeIs") \
     X(183, "IslNumber_Check") \
     X(184, "IslIndex_Check") \
+    X(185, "IslObject_Id") \
+    X(186, "IslLong_AsInt64AndOverflow") \
 
 #ifdef __cplusplus
 namespace isles::internal::impl {
@@ -530,6 +534,8 @@ int Arg_UnpackSpec(IslContext *ctx, const IslHandle *args, size_t nargs, IslHand
 int Object_TypeIs(IslContext *ctx, IslHandle h, IslHandle type);
 int Number_Check(IslContext *ctx, IslHandle h);
 int Index_Check(IslContext *ctx, IslHandle h);
+IslHandle Object_Id(IslContext *ctx, IslHandle h);
+int64_t Long_AsInt64AndOverflow(IslContext *ctx, IslHandle h, int *overflow);
 }  // namespace isles::internal::impl
 #endif
 #endif

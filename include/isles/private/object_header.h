@@ -28,7 +28,16 @@
  *       the offset the runtime publishes (_IslLayout.tuple_items: CPython 3.14
  *       put a cached hash before them). IslList_Swap exchanges list items
  *       there; with REFCOUNT too, IslList_GetItem and IslTuple_GetItem read
- *       in-range items inline.
+ *       in-range items inline;
+ *   ISL_CONTEXT_INLINE_TYPEFLAGS  a type object's flags are word 21, and
+ *       every builtin int, list, tuple, bytes, str and dict type (subclasses
+ *       included) sets its own bit there (the _ISL_TPFLAGS_* below), so
+ *       IslLong_Check and its siblings answer 0 inline too;
+ *   ISL_CONTEXT_INLINE_STR  a compact str (every exact str CPython makes)
+ *       keeps its length in word 2 and a state word at byte 32 whose bits
+ *       2-4 give its kind (bytes per code point), bit 5 says compact and bit
+ *       6 ASCII; its code points start at byte 40 when ASCII, 56 otherwise
+ *       (IslStr_Data reads them inline).
  * With ITEMS and INTS, IslList_CompareItems and IslSequence_CompareItem
  * compare two compact ints of a list inline. */
 #ifndef ISLES_PRIVATE_OBJECT_HEADER_H
@@ -46,11 +55,15 @@
 #define _ISL_INLINE_INTS ISL_CONTEXT_INLINE_INTS
 #define _ISL_INLINE_ITEMS ISL_CONTEXT_INLINE_ITEMS
 #define _ISL_INLINE_REFCOUNT ISL_CONTEXT_INLINE_REFCOUNT
+#define _ISL_INLINE_TYPEFLAGS ISL_CONTEXT_INLINE_TYPEFLAGS
+#define _ISL_INLINE_STR ISL_CONTEXT_INLINE_STR
 #else
 #define _ISL_INLINE_HEADER 0u
 #define _ISL_INLINE_INTS 0u
 #define _ISL_INLINE_ITEMS 0u
 #define _ISL_INLINE_REFCOUNT 0u
+#define _ISL_INLINE_TYPEFLAGS 0u
+#define _ISL_INLINE_STR 0u
 #endif
 
 /* One per extension binary (merged across its files, never exported). */
@@ -77,6 +90,20 @@ static inline IslHandle _IslHandle_FromBits(intptr_t bits) {
 
 /* The type of the object at `o` (not 0), as the bits of a handle. */
 static inline intptr_t _IslObject_TypeBits(intptr_t o) { return ((const intptr_t *)o)[1]; }
+
+/* The bits of a type's flags word that mark the builtin types and their
+ * subclasses (ISL_CONTEXT_INLINE_TYPEFLAGS). */
+#define _ISL_TPFLAGS_LONG_SUBCLASS (1ul << 24)
+#define _ISL_TPFLAGS_LIST_SUBCLASS (1ul << 25)
+#define _ISL_TPFLAGS_TUPLE_SUBCLASS (1ul << 26)
+#define _ISL_TPFLAGS_BYTES_SUBCLASS (1ul << 27)
+#define _ISL_TPFLAGS_STR_SUBCLASS (1ul << 28)
+#define _ISL_TPFLAGS_DICT_SUBCLASS (1ul << 29)
+
+/* 1 when the object at `o` (not 0) is of a type whose flags word has `bit`. */
+static inline int _IslObject_TypeFlag(intptr_t o, unsigned long bit) {
+    return (((const unsigned long *)_IslObject_TypeBits(o))[21] & bit) != 0;
+}
 
 /* The size word of the variable-size object at `o`. */
 static inline intptr_t _IslVarObject_Size(intptr_t o) { return ((const intptr_t *)o)[2]; }
@@ -106,6 +133,16 @@ static inline int _IslRefcount_DecUnlessLast(intptr_t o) {
     if ((uint32_t)*rc <= 1) return 0;
     *rc -= 1;
     return 1;
+}
+
+/* The code points of the str at `o` when it is compact (ISL_CONTEXT_INLINE_STR),
+ * with its kind and length; 0 when it is not (a subclass instance may not be). */
+static inline const void *_IslStr_CompactData(intptr_t o, int *kind, intptr_t *length) {
+    uint32_t state = ((const uint32_t *)o)[8];
+    if (!(state & 0x20u)) return 0;
+    if (kind) *kind = (int)((state >> 2) & 7u);
+    if (length) *length = ((const intptr_t *)o)[2];
+    return (const char *)o + ((state & 0x40u) ? 40 : 56);
 }
 
 /* The value of the exact int at `o` into *v when it is compact: 1, else 0. */

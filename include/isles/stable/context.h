@@ -211,6 +211,8 @@ struct IslContext {
     int (*ctx_Object_TypeIs)(IslContext *, IslHandle, IslHandle);  /* slot 182 */
     int (*ctx_Number_Check)(IslContext *, IslHandle);  /* slot 183 */
     int (*ctx_Index_Check)(IslContext *, IslHandle);  /* slot 184 */
+    IslHandle (*ctx_Object_Id)(IslContext *, IslHandle);  /* slot 185 */
+    int64_t (*ctx_Long_AsInt64AndOverflow)(IslContext *, IslHandle, int *);  /* slot 186 */
 };
 
 /* A per-CPython build (ISL_UNSTABLE_API) compiles the functions marked
@@ -249,6 +251,8 @@ static inline int IslObject_TypeCheck(IslContext *ctx, IslHandle h, IslHandle ty
 static inline int IslObject_IsInstance(IslContext *ctx, IslHandle h, IslHandle cls) { return ctx->ctx_Object_IsInstance(ctx, h, cls); }
 #ifndef ISL_UNSTABLE_API
 static inline int IslLong_Check(IslContext *ctx, IslHandle h) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_TYPEFLAGS) && h._i)
+        return _IslObject_TypeFlag(h._i, _ISL_TPFLAGS_LONG_SUBCLASS);
     if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i)
         return 1;
     return ctx->ctx_Long_Check(ctx, h);
@@ -263,6 +267,8 @@ static inline int IslFloat_Check(IslContext *ctx, IslHandle h) {
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslStr_Check(IslContext *ctx, IslHandle h) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_TYPEFLAGS) && h._i)
+        return _IslObject_TypeFlag(h._i, _ISL_TPFLAGS_STR_SUBCLASS);
     if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_StrType._i)
         return 1;
     return ctx->ctx_Str_Check(ctx, h);
@@ -270,6 +276,8 @@ static inline int IslStr_Check(IslContext *ctx, IslHandle h) {
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslBytes_Check(IslContext *ctx, IslHandle h) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_TYPEFLAGS) && h._i)
+        return _IslObject_TypeFlag(h._i, _ISL_TPFLAGS_BYTES_SUBCLASS);
     if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_BytesType._i)
         return 1;
     return ctx->ctx_Bytes_Check(ctx, h);
@@ -277,6 +285,8 @@ static inline int IslBytes_Check(IslContext *ctx, IslHandle h) {
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslTuple_Check(IslContext *ctx, IslHandle h) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_TYPEFLAGS) && h._i)
+        return _IslObject_TypeFlag(h._i, _ISL_TPFLAGS_TUPLE_SUBCLASS);
     if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_TupleType._i)
         return 1;
     return ctx->ctx_Tuple_Check(ctx, h);
@@ -284,6 +294,8 @@ static inline int IslTuple_Check(IslContext *ctx, IslHandle h) {
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslList_Check(IslContext *ctx, IslHandle h) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_TYPEFLAGS) && h._i)
+        return _IslObject_TypeFlag(h._i, _ISL_TPFLAGS_LIST_SUBCLASS);
     if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_ListType._i)
         return 1;
     return ctx->ctx_List_Check(ctx, h);
@@ -298,6 +310,8 @@ static inline int IslList_CheckExact(IslContext *ctx, IslHandle h) {
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline int IslDict_Check(IslContext *ctx, IslHandle h) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_TYPEFLAGS) && h._i)
+        return _IslObject_TypeFlag(h._i, _ISL_TPFLAGS_DICT_SUBCLASS);
     if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_DictType._i)
         return 1;
     return ctx->ctx_Dict_Check(ctx, h);
@@ -395,7 +409,18 @@ static inline IslHandle IslList_GetItem(IslContext *ctx, IslHandle list, IslSsiz
 }
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline int IslList_SetItem(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item) { return ctx->ctx_List_SetItem(ctx, list, index, item); }
+static inline int IslList_SetItem(IslContext *ctx, IslHandle list, IslSsize index, IslHandle item) {
+    if (_ISL_INLINE_ALL(_ISL_INLINE_ITEMS | _ISL_INLINE_REFCOUNT) && item._i &&
+        _IslVarObject_InRange(list._i, ctx->h_ListType._i, index)) {
+        intptr_t *_slot = _IslList_Items(list._i) + index, _old = *_slot;
+        _IslRefcount_Inc(item._i);
+        *_slot = item._i;
+        /* after the store, as PyList_SetItem: releasing the old item may run code */
+        if (!_IslRefcount_DecUnlessLast(_old)) ctx->ctx_Handle_Close(ctx, _IslHandle_FromBits(_old));
+        return 0;
+    }
+    return ctx->ctx_List_SetItem(ctx, list, index, item);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline IslSsize IslList_Size(IslContext *ctx, IslHandle list) {
@@ -526,7 +551,13 @@ static inline int IslObject_GenericSetAttr(IslContext *ctx, IslHandle obj, IslHa
 static inline int IslDict_Next(IslContext *ctx, IslHandle dict, IslSsize *pos, IslHandle *key, IslHandle *value) { return ctx->ctx_Dict_Next(ctx, dict, pos, key, value); }
 #endif
 #ifndef ISL_UNSTABLE_API
-static inline const void *IslStr_Data(IslContext *ctx, IslHandle str, int *kind, IslSsize *length) { return ctx->ctx_Str_Data(ctx, str, kind, length); }
+static inline const void *IslStr_Data(IslContext *ctx, IslHandle str, int *kind, IslSsize *length) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_STR) && str._i && _IslObject_TypeBits(str._i) == ctx->h_StrType._i) {
+        const void *_d = _IslStr_CompactData(str._i, kind, length);
+        if (_d) return _d;
+    }
+    return ctx->ctx_Str_Data(ctx, str, kind, length);
+}
 #endif
 #ifndef ISL_UNSTABLE_API
 static inline IslHandle IslStr_FromKindAndData(IslContext *ctx, int kind, const void *data, IslSsize length) { return ctx->ctx_Str_FromKindAndData(ctx, kind, data, length); }
@@ -543,9 +574,30 @@ static inline IslHandle IslFloat_FromUTF8AndSize(IslContext *ctx, const char *ut
 static inline IslHandle IslLong_FromUTF8AndSize(IslContext *ctx, const char *utf8, IslSsize size, int base) { return ctx->ctx_Long_FromUTF8AndSize(ctx, utf8, size, base); }
 static inline IslHandle IslFloat_Repr(IslContext *ctx, double value) { return ctx->ctx_Float_Repr(ctx, value); }
 static inline IslHandle IslLong_Repr(IslContext *ctx, IslHandle h) { return ctx->ctx_Long_Repr(ctx, h); }
-static inline IslHandle IslSequence_Fast(IslContext *ctx, IslHandle obj, const char *message) { return ctx->ctx_Sequence_Fast(ctx, obj, message); }
 #ifndef ISL_UNSTABLE_API
-static inline const IslHandle *IslSequence_FastItems(IslContext *ctx, IslHandle fast, IslSsize *size) { return ctx->ctx_Sequence_FastItems(ctx, fast, size); }
+static inline IslHandle IslSequence_Fast(IslContext *ctx, IslHandle obj, const char *message) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_REFCOUNT) && obj._i) {
+        intptr_t _t = _IslObject_TypeBits(obj._i);
+        if (_t == ctx->h_ListType._i || _t == ctx->h_TupleType._i) {
+            _IslRefcount_Inc(obj._i);
+            return obj;
+        }
+    }
+    return ctx->ctx_Sequence_Fast(ctx, obj, message);
+}
+#endif
+#ifndef ISL_UNSTABLE_API
+static inline const IslHandle *IslSequence_FastItems(IslContext *ctx, IslHandle fast, IslSsize *size) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_ITEMS) && fast._i) {
+        intptr_t _t = _IslObject_TypeBits(fast._i), _n = _IslVarObject_Size(fast._i);
+        if (_t == ctx->h_ListType._i || _t == ctx->h_TupleType._i) {
+            if (size) *size = _n;
+            if (_n == 0) return &ctx->h_None; /* an empty list has no array: any address, never read */
+            return (const IslHandle *)(_t == ctx->h_ListType._i ? _IslList_Items(fast._i) : _IslTuple_Items(fast._i));
+        }
+    }
+    return ctx->ctx_Sequence_FastItems(ctx, fast, size);
+}
 #endif
 static inline IslHandle IslStr_Join(IslContext *ctx, IslHandle separator, IslHandle iterable) { return ctx->ctx_Str_Join(ctx, separator, iterable); }
 static inline IslHandle IslDict_SetDefault(IslContext *ctx, IslHandle dict, IslHandle key, IslHandle default_value) { return ctx->ctx_Dict_SetDefault(ctx, dict, key, default_value); }
@@ -611,6 +663,19 @@ static inline int IslIndex_Check(IslContext *ctx, IslHandle h) {
     if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && h._i && _IslObject_TypeBits(h._i) == ctx->h_LongType._i)
         return 1;
     return ctx->ctx_Index_Check(ctx, h);
+}
+#endif
+#ifndef ISL_UNSTABLE_API
+static inline IslHandle IslObject_Id(IslContext *ctx, IslHandle h) { return ctx->ctx_Object_Id(ctx, h); }
+#endif
+#ifndef ISL_UNSTABLE_API
+static inline int64_t IslLong_AsInt64AndOverflow(IslContext *ctx, IslHandle h, int *overflow) {
+    int64_t _v;
+    if (_ISL_INLINE_ON(_ISL_INLINE_INTS) && h._i && _IslObject_CompactInt(h._i, ctx->h_LongType._i, &_v)) {
+        *overflow = 0;
+        return _v;
+    }
+    return ctx->ctx_Long_AsInt64AndOverflow(ctx, h, overflow);
 }
 #endif
 

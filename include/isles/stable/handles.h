@@ -37,12 +37,19 @@ typedef struct { intptr_t _f; } IslField;
  * IslList_Swap and the item comparisons read items, and reference counting
  * (IslHandle_Dup/Close, IslField_Load/Store, and with ITEMS
  * IslList/Tuple_GetItem) needs no call. A debug build of CPython gets no
- * INLINE_REFCOUNT: it keeps a total of every count change. */
+ * INLINE_REFCOUNT: it keeps a total of every count change.
+ * INLINE_TYPEFLAGS (only with INLINE_HEADER): a type's flags word marks the
+ * builtin int, list, tuple, bytes, str and dict types and their subclasses,
+ * so IslLong_Check and its siblings answer inline for any object.
+ * INLINE_STR (only with INLINE_HEADER): an exact str is laid out as CPython's
+ * compact strings are, so IslStr_Data needs no call. */
 #define ISL_CONTEXT_DEBUG_HANDLES 1u
 #define ISL_CONTEXT_INLINE_HEADER 2u
 #define ISL_CONTEXT_INLINE_INTS 4u
 #define ISL_CONTEXT_INLINE_ITEMS 8u
 #define ISL_CONTEXT_INLINE_REFCOUNT 16u
+#define ISL_CONTEXT_INLINE_TYPEFLAGS 32u
+#define ISL_CONTEXT_INLINE_STR 64u
 
 /* Defined in module.h, type.h and the runtime; declared here because
  * context.h's functions take pointers to them. */

@@ -237,6 +237,10 @@ static inline IslHandle IslStr_FromKindAndData(IslContext *ctx, int kind, const 
         return IslUnstable_FromPyObject(PyUnicode_FromKindAndData(kind, data, length));
     return ctx->ctx_Str_FromKindAndData(ctx, kind, data, length);
 }
+static inline IslHandle IslSequence_Fast(IslContext *ctx, IslHandle obj, const char *message) {
+    if (IslUnstable_AsPyObject(obj) && (PyList_CheckExact(IslUnstable_AsPyObject(obj)) || PyTuple_CheckExact(IslUnstable_AsPyObject(obj)))) return IslUnstable_FromPyObject(Py_NewRef(IslUnstable_AsPyObject(obj)));
+    return ctx->ctx_Sequence_Fast(ctx, obj, message);
+}
 static inline const IslHandle *IslSequence_FastItems(IslContext *ctx, IslHandle fast, IslSsize *size) {
     PyObject *o = IslUnstable_AsPyObject(fast);
     if (o && (PyList_Check(o) || PyTuple_Check(o)) && PySequence_Fast_GET_SIZE(o) > 0) {
@@ -297,6 +301,17 @@ static inline int IslIndex_Check(IslContext *ctx, IslHandle h) {
     if (!IslUnstable_AsPyObject(h)) return 0;
     PyNumberMethods *nb = Py_TYPE(IslUnstable_AsPyObject(h))->tp_as_number;
     return nb && nb->nb_index;
+}
+static inline IslHandle IslObject_Id(IslContext *ctx, IslHandle h) {
+    if (IslUnstable_AsPyObject(h)) return IslUnstable_FromPyObject(PyLong_FromVoidPtr(IslUnstable_AsPyObject(h)));
+    return ctx->ctx_Object_Id(ctx, h);
+}
+static inline int64_t IslLong_AsInt64AndOverflow(IslContext *ctx, IslHandle h, int *overflow) {
+    if (IslUnstable_AsPyObject(h) && PyLong_CheckExact(IslUnstable_AsPyObject(h)) && PyUnstable_Long_IsCompact((PyLongObject *)IslUnstable_AsPyObject(h))) {
+        *overflow = 0;
+        return PyUnstable_Long_CompactValue((PyLongObject *)IslUnstable_AsPyObject(h));
+    }
+    return ctx->ctx_Long_AsInt64AndOverflow(ctx, h, overflow);
 }
 
 #ifdef __cplusplus
