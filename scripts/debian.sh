@@ -57,8 +57,25 @@ debian_mirror() {
 
 debian_root() { echo "$ISLES_CPYTHON/root"; }
 
+# The prefix Debian's packages install under (Debian's policy says usr),
+# relative to the tree they were unpacked into: where bin/python<label> landed.
+# Fails when the tree has no such interpreter.
+debian_prefix() {
+    local tree="$1" label="$2" py
+    for py in "$tree"/*/bin/python"$label"; do
+        [ -x "$py" ] || continue
+        py="${py#"$tree"/}"; echo "${py%/bin/python"$label"}"; return 0
+    done
+    return 1
+}
+
 # The interpreter binary of a version label in the private root.
-debian_python() { echo "$(debian_root)/usr/bin/python$1"; }
+debian_python() {
+    local root prefix
+    root="$(debian_root)"
+    prefix="$(debian_prefix "$root" "$1")" || return 0  # not set up: a path that does not exist
+    echo "$root/$prefix/bin/python$1"
+}
 
 # Writes the private apt configuration and prints its path.
 debian_apt_config() {
@@ -151,7 +168,7 @@ _ensure_debian_cpythons() {
         deb="$(ls -t "$ISLES_CPYTHON/debs/${p%%:*}"_*.deb 2>/dev/null | head -1)"
         [ -n "$deb" ] || die "apt-get download left no package file for $p"
         # dpkg -x, less the detached debug symbols (hundreds of MiB, never read here)
-        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$new" --exclude=./usr/lib/debug \
+        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$new" --wildcards --exclude='./*/lib/debug' \
             || die "unpacking $deb failed"
     done
     for v in $labels; do debian_relocate "$v" "$new"; done
@@ -166,44 +183,47 @@ _ensure_debian_cpythons() {
 
 # Makes python<label> of the root run here and describe itself truthfully.
 debian_relocate() {
-    local label="$1" at="$2" root py arch libdir multiarch d
-    root="$(debian_root)"  # the paths written are the final ones; files are edited under $at
-    py="$at/usr/bin/python$label"
-    [ -x "$py" ] || die "Debian's packages for CPython $label have no usr/bin/python$label"
+    local label="$1" at="$2" root rel py arch libdir multiarch d
+    rel="$(debian_prefix "$at" "$label")" || die "Debian's packages for CPython $label have no bin/python$label"
+    root="$(debian_root)/$rel"  # the paths written are the final ones; files are edited under $at/$rel
+    at="$at/$rel"
+    py="$at/bin/python$label"
     multiarch="$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine | sed 's/-pc-/-/; s/-unknown-/-/')"
-    libdir="$root/usr/lib/$multiarch"
-    arch="$(cd "$at/usr/lib/$multiarch" && ls ld-linux*.so.* 2>/dev/null | head -1)"
-    [ -n "$arch" ] || die "no dynamic loader in usr/lib/$multiarch"
+    libdir="$root/lib/$multiarch"
+    arch="$(cd "$at/lib/$multiarch" && ls ld-linux*.so.* 2>/dev/null | head -1)"
+    [ -n "$arch" ] || die "no dynamic loader in $rel/lib/$multiarch"
     # DT_RPATH, not DT_RUNPATH: only the former also serves what lib-dynload
     # modules load (libssl, libffi, ...).
     patchelf --set-interpreter "$libdir/$arch" --force-rpath --set-rpath "$libdir" "$py"
     # Debian's Python.h includes a pyconfig.h that includes the real one from
-    # a multiarch directory only /usr/include would reach: put the real one
-    # in its place, so `-I$(sysconfig include)` is enough, as elsewhere.
+    # a multiarch directory only the system include path would reach: put the
+    # real one in its place, so `-I$(sysconfig include)` is enough, as elsewhere.
     d="python${label}"
-    [ -f "$at/usr/include/$multiarch/$d/pyconfig.h" ] \
-        && cp "$at/usr/include/$multiarch/$d/pyconfig.h" "$at/usr/include/$d/pyconfig.h"
-    # The build-time paths (/usr) in sysconfig data and pkg-config files name
-    # the machine's own /usr: point them at the root.
+    [ -f "$at/include/$multiarch/$d/pyconfig.h" ] \
+        && cp "$at/include/$multiarch/$d/pyconfig.h" "$at/include/$d/pyconfig.h"
+    # The build-time prefix in sysconfig data and pkg-config files (the one the
+    # packages were unpacked under, from the file system's root) names the
+    # machine's own: point it at the root.
     local f
-    for f in "$at/usr/lib/python${label%d}"/_sysconfigdata_*"$multiarch".py \
-             "$at/usr/lib/python${label%d}"/_sysconfig_vars_*"$multiarch".json \
-             "$at/usr/lib/python${label%d}"/build-details*.json \
-             "$at/usr/lib/$multiarch"/pkgconfig/python-"${label%d}"*.pc; do
+    for f in "$at/lib/python${label%d}"/_sysconfigdata_*"$multiarch".py \
+             "$at/lib/python${label%d}"/_sysconfig_vars_*"$multiarch".json \
+             "$at/lib/python${label%d}"/build-details*.json \
+             "$at/lib/$multiarch"/pkgconfig/python-"${label%d}"*.pc; do
         [ -f "$f" ] || continue
-        grep -q "$root/usr" "$f" && continue
-        sed -i -E "s#(['\" =:-]|-[IL])/usr(/|['\"]|\$)#\1$root/usr\2#g" "$f"
+        grep -q "$root" "$f" && continue
+        sed -i -E "s#(['\" =:-]|-[IL])/$rel(/|['\"]|\$)#\1$root\2#g" "$f"
     done
-    rm -rf "$at/usr/lib/python${label%d}"/__pycache__/_sysconfigdata_*
+    rm -rf "$at/lib/python${label%d}"/__pycache__/_sysconfigdata_*
 }
 
 # Makes build/venv/<label> for a Debian CPython: venv without pip (Debian's
-# ensurepip looks for wheels in the machine's /usr/share), then pip from the
-# unpacked wheel.
+# ensurepip looks for wheels in the machine's own share directory), then pip
+# from the unpacked wheel.
 debian_make_venv() {
-    local label="$1" dir="$2" wheel
+    local label="$1" dir="$2" wheel rel
     "$(debian_python "$label")" -m venv --without-pip "$dir"
-    wheel="$(ls "$(debian_root)"/usr/share/python-wheels/pip-*.whl | sort -V | tail -1)"
+    rel="$(debian_prefix "$(debian_root)" "$label")"
+    wheel="$(ls "$(debian_root)/$rel"/share/python-wheels/pip-*.whl | sort -V | tail -1)"
     [ -n "$wheel" ] || die "no pip wheel in Debian's python3-pip-whl"
     "$dir/bin/python" "$wheel/pip" install -q --disable-pip-version-check --no-index "$wheel"
 }
