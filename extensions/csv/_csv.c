@@ -1096,7 +1096,7 @@ static IslHandle writerow(IslContext *ctx, CsvState *st, IslHandle self, Writer 
         /* Indexes like list's iterator: str() of an item may change the list. */
         IslSsize n;
         const IslHandle *items = IslSequence_FastItems(ctx, row, &n);
-        if (!items && IslErr_Occurred(ctx)) return ISL_NULL; /* an empty list has no array */
+        if (!items) return ISL_NULL;
         for (IslSsize i = 0; i < n; i++) {
             IslHandle item = items[i];
             /* An exact str: quoted under every quoting but QUOTE_MINIMAL and
@@ -1119,7 +1119,7 @@ static IslHandle writerow(IslContext *ctx, CsvState *st, IslHandle self, Writer 
             IslHandle_Close(ctx, item);
             if (rc < 0) return ISL_NULL;
             items = IslSequence_FastItems(ctx, row, &n);
-            if (!items && IslErr_Occurred(ctx)) return ISL_NULL;
+            if (!items) return ISL_NULL;
         }
     } else {
         IslHandle it = IslObject_GetIter(ctx, row);

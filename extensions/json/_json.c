@@ -51,16 +51,6 @@ static inline uint32_t rd(int kind, const void *data, IslSsize i) {
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/* IslSequence_FastItems gives NULL without an error for an empty list (no
- * item array yet); this tells the two apart, NULL meaning an error. */
-static const IslHandle *fast_items(IslContext *ctx, IslHandle fast, IslSsize *n) {
-    static const IslHandle none[1];
-    const IslHandle *items = IslSequence_FastItems(ctx, fast, n);
-    if (items || IslErr_Occurred(ctx)) return items;
-    *n = 0;
-    return none;
-}
-
 /* Raises json.decoder.JSONDecodeError(msg, s, pos), looked up each time as
  * CPython does (the test suite swaps the class in). */
 static void raise_decode_error(IslContext *ctx, const char *msg, IslHandle s, IslSsize pos) {
@@ -1253,7 +1243,7 @@ static int enc_list(Enc *e, IslHandle seq, IslSsize level) {
     IslHandle fast = IslSequence_Fast(ctx, seq, "_iterencode_list needs a sequence");
     if (IslHandle_IsNull(fast)) return -1;
     IslSsize n;
-    const IslHandle *items = fast_items(ctx, fast, &n);
+    const IslHandle *items = IslSequence_FastItems(ctx, fast, &n);
     if (!items) goto fail_fast;
     if (n == 0) {
         IslHandle_Close(ctx, fast);
@@ -1269,7 +1259,7 @@ static int enc_list(Enc *e, IslHandle seq, IslSsize level) {
     }
     for (IslSsize i = 0;; i++) {
         /* encoding an item may run Python code that changes the list */
-        items = fast_items(ctx, fast, &n);
+        items = IslSequence_FastItems(ctx, fast, &n);
         if (i >= n) break;
         if (i && enc_item_sep(e, level) < 0) goto fail;
         if (enc_obj(e, items[i], level) < 0) {
@@ -1361,7 +1351,7 @@ static int enc_dict(Enc *e, IslHandle dct, IslSsize level) {
         if (e->sort_keys && IslList_Sort(ctx, items) < 0) goto fail;
         for (IslSsize i = 0;; i++) {
             IslSsize n;
-            const IslHandle *it = fast_items(ctx, items, &n);
+            const IslHandle *it = IslSequence_FastItems(ctx, items, &n);
             if (!it) goto fail;
             if (i >= n) break;
             /* held: encoding may run Python code that empties the list (gh-142831) */
@@ -1372,7 +1362,7 @@ static int enc_dict(Enc *e, IslHandle dct, IslSsize level) {
                 goto fail;
             }
             IslSsize two;
-            const IslHandle *kv = fast_items(ctx, item, &two);
+            const IslHandle *kv = IslSequence_FastItems(ctx, item, &two);
             int r = kv ? enc_key_value(e, dct, &first, kv[0], kv[1], level) : -1;
             IslHandle_Close(ctx, item);
             if (r < 0) goto fail;
@@ -1691,13 +1681,15 @@ static int json_exec(IslContext *ctx, IslHandle module) {
     st->notes = v >= v314;
     st->array_hook = v >= PORT_PY_HEX(3, 15, 0, 0xA, 8);
     st->clinic_messages = v >= v315;
-    IslHandle builtins = IslImport_ImportModule(ctx, "builtins");
-    if (IslHandle_IsNull(builtins)) return -1;
-    int r = 0;
     /* gh-141510, 3.15.0a7: the encoder takes frozendict as it takes dict */
-    if (v >= PORT_PY_HEX(3, 15, 0, 0xA, 7)) r = keep_attr(ctx, module, &st->frozendict_type, builtins, "frozendict");
-    IslHandle_Close(ctx, builtins);
-    if (r < 0 || keep_attr(ctx, module, &st->ascii_fn, module, "encode_basestring_ascii") < 0 ||
+    if (v >= PORT_PY_HEX(3, 15, 0, 0xA, 7)) {
+        IslHandle builtins = IslImport_ImportModule(ctx, "builtins");
+        if (IslHandle_IsNull(builtins)) return -1;
+        int r = keep_attr(ctx, module, &st->frozendict_type, builtins, "frozendict");
+        IslHandle_Close(ctx, builtins);
+        if (r < 0) return -1;
+    }
+    if (keep_attr(ctx, module, &st->ascii_fn, module, "encode_basestring_ascii") < 0 ||
         keep_attr(ctx, module, &st->plain_fn, module, "encode_basestring") < 0 ||
         add_type(ctx, module, &st->scanner_type, st->array_hook ? &scanner315_def : &scanner_def, "make_scanner") < 0 ||
         add_type(ctx, module, &st->encoder_type, &encoder_def, "make_encoder") < 0)

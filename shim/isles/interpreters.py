@@ -121,8 +121,6 @@ class Interpreter:
 
     @property
     def whence(self):
-        if self._whence is None:
-            self._whence = dict(_rt.interp_list()).get(self._id, WHENCE_UNKNOWN)
         return self._whence
 
     def is_running(self):

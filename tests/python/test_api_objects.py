@@ -572,7 +572,7 @@ def test_dict_iteration_recursion_and_generic_attributes(run, make_module):
         import islhelpers as t
         l, tup = [1, "a"], (None,)
         assert mod.fast_items(l) == ((1, "a"), True) and mod.fast_items(tup) == ((None,), True)
-        assert mod.fast_items([]) == ((), True)
+        assert mod.fast_items([]) == ((), True) and mod.fast_items(()) == ((), True)  # never NULL when empty
         class L(list): pass
         assert mod.fast_items(L([1])) == ((1,), False)  # only an exact list or tuple is used as is
         assert mod.fast_items(iter("ab")) == (("a", "b"), False) and mod.fast_items({3: 0}) == ((3,), False)
