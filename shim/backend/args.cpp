@@ -16,6 +16,9 @@ namespace {
 // once per IslArgSpec (kept in its private words).
 constexpr size_t kMaxParams = 32;
 enum : uint8_t { kOptional = 1, kKwOnly = 2 };
+// flags[i] >> kLenShift: the length of keyword i, kLongName for 63 or more,
+// 0 for none; lets the keyword fast path rule out most names by length.
+constexpr unsigned kLenShift = 2, kLongName = 63;
 
 struct Compiled {
     uint8_t n, max_pos, required_pos;
@@ -81,6 +84,10 @@ done:
             PyErr_Format(PyExc_SystemError, "IslArg_Parse: %s() format \"%s\" has %d parameter%s but %zu keyword%s",
                          out.fname, format, out.n, out.n == 1 ? "" : "s", nkw, nkw == 1 ? "" : "s");
             return false;
+        }
+        for (size_t i = 0; i < nkw; ++i) {
+            size_t len = std::strlen(keywords[i]);
+            out.flags[i] |= static_cast<uint8_t>((len < kLongName ? len : kLongName) << kLenShift);
         }
     }
     return true;
@@ -262,6 +269,33 @@ bool match_args(const IslHandle *args, size_t nargs, PyObject *kw, const Spec &s
     return true;
 }
 
+// match_args for well-formed calls only: exact ASCII str keywords, each
+// naming a parameter not yet given, every required one given. Anything else
+// returns false with nothing raised, and match_args then finds the error.
+// Kept free of error paths so that it stays small (most keyword calls).
+bool match_args_fast(const IslHandle *args, size_t nargs, PyObject *kw, const Spec &spec, PyObject **values) {
+    const Compiled &c = spec.c;
+    if (!spec.keywords || !PyTuple_CheckExact(kw) || nargs > c.max_pos) return false;
+    size_t nkw = static_cast<size_t>(PyTuple_GET_SIZE(kw));
+    for (size_t i = 0; i < nargs; ++i) values[i] = O(args[i]);
+    for (size_t i = nargs; i < c.n; ++i) values[i] = nullptr;
+    for (size_t k = 0; k < nkw; ++k) {
+        PyObject *key = PyTuple_GET_ITEM(kw, k);
+        if (!PyUnicode_CheckExact(key) || !PyUnicode_IS_COMPACT_ASCII(key)) return false;
+        size_t len = static_cast<size_t>(PyUnicode_GET_LENGTH(key));
+        if (len == 0 || len >= kLongName) return false;
+        const char *name = static_cast<const char *>(PyUnicode_DATA(key));
+        size_t i = nargs;
+        for (; i < c.n; ++i)
+            if ((c.flags[i] >> kLenShift) == len && std::memcmp(spec.keywords[i], name, len) == 0) break;
+        if (i == c.n || values[i]) return false;
+        values[i] = O(args[nargs + k]);
+    }
+    for (size_t i = nargs; i < c.n; ++i)
+        if (!values[i] && !(c.flags[i] & kOptional)) return false;
+    return true;
+}
+
 int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spec &spec, va_list ap) {
     const Compiled &c = spec.c;
     const char *fn = c.fname;
@@ -283,7 +317,9 @@ int parse_args(const IslHandle *args, size_t nargs, IslHandle kwnames, const Spe
         return ok;
     }
     PyObject *values[kMaxParams];
-    if (!match_args(args, nargs, O(kwnames), spec, values)) return 0;
+    if (!(O(kwnames) && match_args_fast(args, nargs, O(kwnames), spec, values)) &&
+        !match_args(args, nargs, O(kwnames), spec, values))
+        return 0;
     int ok = 1;
     for (size_t i = 0; i < c.n; ++i) {
         void *out = va_arg(ap, void *);
@@ -394,7 +430,9 @@ int Arg_UnpackSpec(IslContext *, const IslHandle *args, size_t nargs, IslHandle 
         for (size_t i = nargs; i < c->n; ++i) out[i] = nullptr;
         return 1;
     }
-    return match_args(args, nargs, O(kwnames), Spec{*c, spec->keywords}, out) ? 1 : 0;
+    Spec s{*c, spec->keywords};
+    if (O(kwnames) && match_args_fast(args, nargs, O(kwnames), s, out)) return 1;
+    return match_args(args, nargs, O(kwnames), s, out) ? 1 : 0;
 }
 
 int Arg_ParseTupleAndDict(IslContext *, IslHandle args, IslHandle kwargs, IslArgSpec *spec, ...) {

@@ -35,6 +35,20 @@ inline bool plain_pair(PyObject *a, PyObject *b) {
 // tp_richcompare of a plain_pair as a truth value; -2 when it declines.
 inline int plain_compare(PyObject *a, PyObject *b, int op) {
     if (a == b && (op == Py_EQ || op == Py_NE)) return op == Py_EQ;
+    if (Py_IS_TYPE(a, &PyLong_Type)) {  // compact ints, the usual keys and priorities: no call
+        auto *la = reinterpret_cast<PyLongObject *>(a), *lb = reinterpret_cast<PyLongObject *>(b);
+        if (PyUnstable_Long_IsCompact(la) && PyUnstable_Long_IsCompact(lb)) {
+            Py_ssize_t x = PyUnstable_Long_CompactValue(la), y = PyUnstable_Long_CompactValue(lb);
+            switch (op) {
+                case Py_LT: return x < y;
+                case Py_LE: return x <= y;
+                case Py_EQ: return x == y;
+                case Py_NE: return x != y;
+                case Py_GT: return x > y;
+                default: return x >= y;
+            }
+        }
+    }
     PyObject *r = Py_TYPE(a)->tp_richcompare(a, b, op);
     if (r == Py_True || r == Py_False) return r == Py_True;  // immortal: no reference to drop
     return r ? truth_and_release(r) : -1;

@@ -155,7 +155,19 @@ static IslHandle no_values(IslContext *ctx, IslHandle m, const IslHandle *args, 
     if (!IslArg_UnpackSpec(ctx, args, nargs, kwnames, &unpack_spec, NULL)) return ISL_NULL;
     return IslHandle_Dup(ctx, ctx->h_None);
 }
+/* Keywords the fast matcher leaves to the general one: 63 bytes and more, and not ASCII. */
+static const char *const lkws[] = {"a", "a_keyword_name_of_seventy_characters_which_is_longer_than_any_usual_1",
+                                   "\xc3\xa9t\xc3\xa9", NULL};
+static IslArgSpec longkw_spec = ISL_ARGSPEC("O|OO:longkw", lkws);
+static IslHandle longkw(IslContext *ctx, IslHandle m, const IslHandle *args, size_t nargs, IslHandle kwnames) {
+    IslHandle v[3];
+    if (!IslArg_UnpackSpec(ctx, args, nargs, kwnames, &longkw_spec, v)) return ISL_NULL;
+    for (int k = 0; k < 3; k++)
+        if (IslHandle_IsNull(v[k])) v[k] = ctx->h_None;
+    return IslTuple_New(ctx, v, 3);
+}
 ISL_DEF_METH_KEYWORDS(unpack_def, "unpack", unpack, "");
+ISL_DEF_METH_KEYWORDS(longkw_def, "longkw", longkw, "");
 ISL_DEF_METH_FASTCALL(converting_def, "converting", converting, "");
 ISL_DEF_METH_KEYWORDS(no_values_def, "no_values", no_values, "");
 """
@@ -187,6 +199,17 @@ def test_arg_unpack_spec(run, make_module):
         t.raises(TypeError, mod.unpack, 1, 2, zz=1, match=UNEXPECTED.format(name="zz", fn="unpack"))
         t.raises(TypeError, mod.unpack, 1, 2, obj=3, match=r"given by name \\('obj'\\) and position \\(2\\)")
         t.raises(TypeError, mod.unpack, 1, 2, c=3, **{"c\\0": 1}, match="(unexpected|invalid) keyword argument")
+        t.raises(TypeError, mod.unpack, 1, 2, ob=3, match=UNEXPECTED.format(name="ob", fn="unpack"))      # a prefix
+        t.raises(TypeError, mod.unpack, 1, 2, ee=3, match=UNEXPECTED.format(name="ee", fn="unpack"))      # same length
+        t.raises(TypeError, mod.unpack, 1, 2, objx=3, match=UNEXPECTED.format(name="objx", fn="unpack"))
+        t.raises(TypeError, mod.unpack, 1, e=5, match=r"missing required argument 'obj'")
+        long = "a_keyword_name_of_seventy_characters_which_is_longer_than_any_usual_1"
+        assert mod.longkw(1, **{long: 2}) == (1, 2, N)
+        assert mod.longkw(1, **{"\u00e9t\u00e9": 3}) == (1, N, 3)
+        assert mod.longkw(a=1, **{"\u00e9t\u00e9": 3, long: 2}) == (1, 2, 3)
+        t.raises(TypeError, mod.longkw, 1, **{long[:-1]: 2}, match="(unexpected|invalid) keyword argument")
+        t.raises(TypeError, mod.longkw, 1, **{long + "x": 2}, match="(unexpected|invalid) keyword argument")
+        t.raises(TypeError, mod.longkw, 1, **{"\u00e9t": 2}, match="(unexpected|invalid) keyword argument")
         t.raises(SystemError, mod.converting, 1, 2, match=r"converting\\(\\) format has a code other than 'O'")
         t.raises(SystemError, mod.no_values, 1, 2, match="values is NULL")
-    """, make_module(UNPACK, ["unpack_def", "converting_def", "no_values_def"]))
+    """, make_module(UNPACK, ["unpack_def", "longkw_def", "converting_def", "no_values_def"]))

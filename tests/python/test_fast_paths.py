@@ -89,6 +89,20 @@ static IslHandle kinds(IslContext *ctx, IslHandle m, IslHandle x) {
              IslStr_Check(ctx, x), IslBytes_Check(ctx, x), (int)n);
     return IslStr_FromUTF8(ctx, buf);
 }
+/* IslSequence_Check and IslSequence_Size of x ("E" when the size raised) */
+static IslHandle seq(IslContext *ctx, IslHandle m, IslHandle x) {
+    (void)m;
+    char buf[32];
+    IslSsize n = IslSequence_Size(ctx, x);
+    if (n < 0 && IslErr_Occurred(ctx)) {
+        IslErr_Clear(ctx);
+        snprintf(buf, sizeof buf, "%d E", IslSequence_Check(ctx, x));
+    } else {
+        snprintf(buf, sizeof buf, "%d %d", IslSequence_Check(ctx, x), (int)n);
+    }
+    return IslStr_FromUTF8(ctx, buf);
+}
+ISL_DEF_METH_O(seq_def, "seq", seq, "");
 /* type(x) is tuple, type(x) is int, PyIndex_Check(x) */
 static IslHandle exact(IslContext *ctx, IslHandle m, IslHandle x) {
     (void)m;
@@ -226,7 +240,7 @@ ISL_DEF_METH_O(close_last_def, "close_last", close_last, "");
 ISL_DEF_METH_O(keep_def, "keep", keep, "");
 ISL_DEF_METH_NOARGS(kept_def, "kept", kept, "");
 """
-METHODS = ["word0_def", "compare_raw_def", "inline_running_def", "vectorcall_flag_def", "compare_def", "swap_def", "ints_def", "item_def", "set_item_def", "kinds_def", "str_data_def", "exact_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
+METHODS = ["word0_def", "compare_raw_def", "inline_running_def", "vectorcall_flag_def", "compare_def", "swap_def", "ints_def", "item_def", "set_item_def", "kinds_def", "seq_def", "str_data_def", "exact_def", "flags_def", "dup_close_def", "close_last_def", "keep_def", "kept_def"]
 
 
 @pytest.fixture(params=["fast", "slow"])
@@ -367,6 +381,15 @@ def test_type_checks_and_sizes_match_either_way(run, fast_paths):
                  ("1", "000")]
         for x, want in exact:
             assert mod.exact(x) == want, (x, mod.exact(x), want)
+        class Short(list):
+            def __len__(self): return 1
+        class NoItems:
+            def __len__(self): return 5
+        seqs = [([], "1 0"), ([1, 2], "1 2"), ((), "1 0"), ((1,), "1 1"), (L([1, 2]), "1 2"), (Short([1, 2]), "1 1"),
+                (T((1, 2)), "1 2"), ("abc", "1 3"), (b"ab", "1 2"), (range(4), "1 4"), ({}, "0 E"), (D(a=1), "0 1"),  # CPython: its __len__ fills sq_length too
+                (1, "0 E"), (None, "0 E"), (NoItems(), "0 5"), (bytearray(b"x"), "1 1")]
+        for x, want in seqs:
+            assert mod.seq(x) == want, (x, mod.seq(x), want)
     """, name)
 
 

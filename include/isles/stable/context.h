@@ -516,8 +516,22 @@ static inline int IslQueue_Put(IslContext *ctx, IslHandle queue, IslHandle item,
 static inline IslHandle IslQueue_Get(IslContext *ctx, IslHandle queue, double timeout) { return ctx->ctx_Queue_Get(ctx, queue, timeout); }
 static inline int IslChannel_Send(IslContext *ctx, IslHandle send_end, IslHandle item, double timeout) { return ctx->ctx_Channel_Send(ctx, send_end, item, timeout); }
 static inline IslHandle IslChannel_Recv(IslContext *ctx, IslHandle recv_end, double timeout) { return ctx->ctx_Channel_Recv(ctx, recv_end, timeout); }
-static inline int IslSequence_Check(IslContext *ctx, IslHandle obj) { return ctx->ctx_Sequence_Check(ctx, obj); }
-static inline IslSsize IslSequence_Size(IslContext *ctx, IslHandle obj) { return ctx->ctx_Sequence_Size(ctx, obj); }
+#ifndef ISL_UNSTABLE_API
+static inline int IslSequence_Check(IslContext *ctx, IslHandle obj) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_TYPEFLAGS) && obj._i &&
+        _IslObject_TypeFlag(obj._i, _ISL_TPFLAGS_LIST_SUBCLASS | _ISL_TPFLAGS_TUPLE_SUBCLASS))
+        return 1; /* every list and tuple, subclasses included, keeps its item slot */
+    return ctx->ctx_Sequence_Check(ctx, obj);
+}
+#endif
+#ifndef ISL_UNSTABLE_API
+static inline IslSsize IslSequence_Size(IslContext *ctx, IslHandle obj) {
+    if (_ISL_INLINE_ON(_ISL_INLINE_HEADER) && obj._i &&
+        (_IslObject_TypeBits(obj._i) == ctx->h_ListType._i || _IslObject_TypeBits(obj._i) == ctx->h_TupleType._i))
+        return _IslVarObject_Size(obj._i);
+    return ctx->ctx_Sequence_Size(ctx, obj);
+}
+#endif
 static inline IslHandle IslType_FromDef(IslContext *ctx, IslHandle module, const IslTypeDef *def, IslHandle bases) { return ctx->ctx_Type_FromDef(ctx, module, def, bases); }
 static inline void *IslInstance_Data(IslContext *ctx, IslHandle obj, const IslTypeDef *def) { return ctx->ctx_Instance_Data(ctx, obj, def); }
 static inline void *IslType_GetModuleState(IslContext *ctx, IslHandle obj, const IslModuleDef *def) { return ctx->ctx_Type_GetModuleState(ctx, obj, def); }

@@ -202,6 +202,14 @@ static inline void IslErr_Clear(IslContext *ctx) {
     (void)ctx;
     PyErr_Clear();
 }
+static inline int IslSequence_Check(IslContext *ctx, IslHandle obj) {
+    (void)ctx;
+    return IslUnstable_AsPyObject(obj) && PySequence_Check(IslUnstable_AsPyObject(obj));
+}
+static inline IslSsize IslSequence_Size(IslContext *ctx, IslHandle obj) {
+    if (IslUnstable_AsPyObject(obj) && (PyList_CheckExact(IslUnstable_AsPyObject(obj)) || PyTuple_CheckExact(IslUnstable_AsPyObject(obj)))) return Py_SIZE(IslUnstable_AsPyObject(obj));
+    return ctx->ctx_Sequence_Size(ctx, obj);
+}
 static inline IslHandle IslField_Load(IslContext *ctx, IslHandle owner, IslField field) {
     (void)ctx;
     (void)owner;
