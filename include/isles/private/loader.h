@@ -245,33 +245,49 @@ _ISL_INLINE _IslPyObject *_IslModule_Init(_IslStandIn *standin) {
 
 /* One trampoline per method: CPython's calling convention in, handles out.
  * The context comes from where the runtime's layout says the module keeps
- * it (loads only), or, for a runtime that publishes no layout, from a cold
- * call of PyModule_GetState. The author's function has this one caller, so
- * the compiler inlines it here. */
-#define _ISL_MODULE_TRAMPOLINE(TNAME, PARAMS, CALL) \
+ * it (loads only), or, for a runtime that publishes no layout, from a tail
+ * call into a cold twin that asks PyModule_GetState: kept out of line, so
+ * that the hot path needs no stack frame of its own. */
+#define _ISL_MODULE_TRAMPOLINE(TNAME, KIND, PARAMS, ARGS, IMPL) \
     static _IslPyObject *TNAME PARAMS { \
-        IslContext *ctx_ = _IslModule_Context(self); \
-        CALL; \
+        IslSsize off_ = __atomic_load_n(&_IslLayout_Running.module_state, __ATOMIC_RELAXED); \
+        if (__builtin_expect(off_ == 0, 0)) return _IslTrampoline_ByCall_##KIND ARGS; \
+        IslContext *ctx_ = _IslModule_ContextAt(self, off_); \
+        IslCFunction_##KIND impl_ = (IMPL); \
+        _ISL_TRAMPOLINE_CALL_##KIND; \
     }
+#define _ISL_TRAMPOLINE_CALL_NoArgs \
+    (void)unused_; \
+    return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self)))
+#define _ISL_TRAMPOLINE_CALL_O \
+    return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), _IslHandle_FromObject(arg)))
+#define _ISL_TRAMPOLINE_CALL_Fastcall \
+    return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), (const IslHandle *)args, (size_t)nargs))
+#define _ISL_TRAMPOLINE_CALL_Keywords \
+    return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), (const IslHandle *)args, (size_t)nargs, \
+                                     _IslHandle_FromObject(kwnames)))
+#define _ISL_PARAMS_NoArgs (_IslPyObject *self, _IslPyObject *unused_)
+#define _ISL_PARAMS_O (_IslPyObject *self, _IslPyObject *arg)
+#define _ISL_PARAMS_Fastcall (_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs)
+#define _ISL_PARAMS_Keywords (_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs, _IslPyObject *kwnames)
+/* The cold twins, one per convention, shared by every trampoline of it. */
+#define _ISL_TRAMPOLINE_BY_CALL(KIND, ...) \
+    _ISL_COLD _IslPyObject *_IslTrampoline_ByCall_##KIND(__VA_ARGS__, IslCFunction_##KIND impl_) { \
+        IslContext *ctx_ = _IslModule_ContextByCall(self); \
+        _ISL_TRAMPOLINE_CALL_##KIND; \
+    }
+_ISL_TRAMPOLINE_BY_CALL(NoArgs, _IslPyObject *self, _IslPyObject *unused_)
+_ISL_TRAMPOLINE_BY_CALL(O, _IslPyObject *self, _IslPyObject *arg)
+_ISL_TRAMPOLINE_BY_CALL(Fastcall, _IslPyObject *self, _IslPyObject *const *args, IslSsize nargs)
+_ISL_TRAMPOLINE_BY_CALL(Keywords, _IslPyObject *self, _IslPyObject *const *args, IslSsize nargs,
+                        _IslPyObject *kwnames)
 #define _IslTrampoline_NoArgs(TNAME, IMPL) \
-    _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *unused_), \
-        IslCFunction_NoArgs impl_ = (IMPL); (void)unused_; \
-        return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self))))
-#define _IslTrampoline_O(TNAME, IMPL) \
-    _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *arg), \
-        IslCFunction_O impl_ = (IMPL); \
-        return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), _IslHandle_FromObject(arg))))
+    _ISL_MODULE_TRAMPOLINE(TNAME, NoArgs, _ISL_PARAMS_NoArgs, (self, unused_, IMPL), IMPL)
+#define _IslTrampoline_O(TNAME, IMPL) _ISL_MODULE_TRAMPOLINE(TNAME, O, _ISL_PARAMS_O, (self, arg, IMPL), IMPL)
 #define _IslTrampoline_Fastcall(TNAME, IMPL) \
-    _ISL_MODULE_TRAMPOLINE(TNAME, (_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs), \
-        IslCFunction_Fastcall impl_ = (IMPL); \
-        return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), (const IslHandle *)args, \
-                                         (size_t)nargs)))
+    _ISL_MODULE_TRAMPOLINE(TNAME, Fastcall, _ISL_PARAMS_Fastcall, (self, args, nargs, IMPL), IMPL)
 #define _IslTrampoline_Keywords(TNAME, IMPL) \
-    _ISL_MODULE_TRAMPOLINE(TNAME, \
-        (_IslPyObject *self, _IslPyObject *const *args, IslSsize nargs, _IslPyObject *kwnames), \
-        IslCFunction_Keywords impl_ = (IMPL); \
-        return _IslHandle_AsObject(impl_(ctx_, _IslHandle_FromObject(self), (const IslHandle *)args, \
-                                         (size_t)nargs, _IslHandle_FromObject(kwnames))))
+    _ISL_MODULE_TRAMPOLINE(TNAME, Keywords, _ISL_PARAMS_Keywords, (self, args, nargs, kwnames, IMPL), IMPL)
 
 /* Methods of a type are called with METH_METHOD|METH_FASTCALL|METH_KEYWORDS,
  * CPython's one convention that hands over the defining class, whose module
