@@ -70,8 +70,8 @@ struct BackendState {
     Runtime *rt;
     PyTypeObject *queue_type, *send_type, *recv_type, *buffer_type;
     PyObject *InterpreterError, *InterpreterNotFoundError, *NotShareableError;
-    PyObject *QueueError, *QueueEmpty, *QueueFull;
-    PyObject *ChannelError, *ChannelClosedError, *ChannelEmptyError, *ChannelNotEmptyError;
+    PyObject *QueueError, *QueueNotFoundError, *QueueEmpty, *QueueFull;
+    PyObject *ChannelError, *ChannelNotFoundError, *ChannelClosedError, *ChannelEmptyError, *ChannelNotEmptyError;
     PyObject *pickle;  // the pickle module, imported on first use
 };
 
@@ -120,6 +120,10 @@ bool unwrap_queue(BackendState *st, PyObject *o, std::shared_ptr<xi::Queue> *q);
 bool unwrap_channel_end(BackendState *st, PyObject *o, xi::ChannelEnd *end);
 
 // ---- interpreters (interpreters.cpp)
+// True once close() of isles interpreter `id` has begun (and until it is
+// refused): what it shares from then on (from atexit hooks, __del__, its
+// last threads) must not refer to its memory.
+bool interp_closing(int64_t id);
 // The exception of a failed run, as text that can cross interpreters.
 struct ExcInfo {
     std::string type_name, qualname, module, msg, formatted;

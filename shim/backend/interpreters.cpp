@@ -2,6 +2,8 @@
 // and closing interpreters. The registry is C++ data outside every
 // interpreter; each operation switches the calling thread into the target
 // interpreter (taking its GIL, releasing the caller's) and back.
+#include <pthread.h>
+
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -291,11 +293,62 @@ PyObject *interp_is_running(PyObject *module, PyObject *arg) {
     return PyBool_FromLong(interp == PyInterpreterState_Main());
 }
 
+// Calls that hop between interpreters nest on one C stack, but each hop
+// enters its interpreter on a thread state whose recursion count starts at
+// zero, so neither interpreter's limit sees the chain. The hops of each OS
+// thread are counted here instead: at most the caller's recursion limit, and
+// never once less than a quarter of the thread's stack is left.
+thread_local int hops_on_this_thread = 0;
+
+// The lowest usable address of this thread's stack, or nullptr if unknown.
+char *stack_floor() {
+    thread_local char *floor = [] {
+        char *low = nullptr;
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            void *addr = nullptr;
+            size_t size = 0;
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0 && addr)
+                low = static_cast<char *>(addr) + size / 4;
+            pthread_attr_destroy(&attr);
+        }
+        return low;
+    }();
+    return floor;
+}
+
+class HopGuard {
+  public:
+    HopGuard() {
+        char here;
+        char *floor = stack_floor();
+        if (hops_on_this_thread >= Py_GetRecursionLimit() || (floor && &here < floor)) {
+            PyErr_Format(PyExc_RecursionError,
+                         "maximum recursion depth exceeded in calls between interpreters (%d nested on this thread)",
+                         hops_on_this_thread);
+            return;
+        }
+        entered_ = true;
+        ++hops_on_this_thread;
+    }
+    ~HopGuard() {
+        if (entered_) --hops_on_this_thread;
+    }
+    explicit operator bool() const { return entered_; }
+    HopGuard(const HopGuard &) = delete;
+    HopGuard &operator=(const HopGuard &) = delete;
+
+  private:
+    bool entered_ = false;
+};
+
 // Runs `body` (returning false on a Python error, GIL held) in interpreter
 // `id` and converts a failure into an ExcInfo. The caller's GIL is
 // released meanwhile.
 template <class Body>
 bool run_in(BackendState *st, int64_t id, ExcInfo *failure, Body &&body) {
+    HopGuard hop;
+    if (!hop) return false;
     PyInterpreterState *interp = nullptr;
     PyThreadState *reuse = nullptr;
     bool ours = false;
@@ -491,6 +544,12 @@ PyObject *is_shareable(PyObject *module, PyObject *obj) {
 
 }  // namespace
 
+bool interp_closing(int64_t id) {
+    std::lock_guard<std::mutex> guard(registry_lock);
+    auto it = registry.find(id);
+    return it != registry.end() && it->second.closing;
+}
+
 std::string str_of(PyObject *o) {
     PyObject *s = o ? PyObject_Str(o) : nullptr;
     const char *c = s ? PyUnicode_AsUTF8(s) : nullptr;
@@ -507,6 +566,18 @@ std::string attr_str(PyObject *o, const char *name) {
     std::string r = str_of(v);  // clears a failed lookup's error too
     Py_XDECREF(v);
     return r;
+}
+
+// Bounds a traceback text whose chain of nested calls made it huge: its
+// first and last lines stay, whole lines between them go.
+void cut_middle_lines(std::string *text) {
+    constexpr size_t limit = 64 * 1024, head = 8 * 1024;
+    if (text->size() <= limit) return;
+    size_t head_end = text->find('\n', head);
+    size_t tail_start = text->rfind('\n', text->size() - (limit - head));
+    if (head_end == std::string::npos || tail_start == std::string::npos || tail_start <= head_end) return;
+    std::string note = "\n[... " + std::to_string(tail_start - head_end) + " characters of traceback cut ...]";
+    text->replace(head_end, tail_start - head_end, note);
 }
 }  // namespace
 
@@ -527,13 +598,17 @@ ExcInfo capture_exception() {
     info.type_name = attr_str(tp, "__name__");
     info.qualname = attr_str(tp, "__qualname__");
     info.module = attr_str(tp, "__module__");
-    info.msg = str_of(exc);
+    PyObject *crossing = PyObject_GetAttrString(exc, "_crossing_msg");  // an ExecutionFailed crossing again
+    if (!crossing) PyErr_Clear();
+    info.msg = str_of(crossing ? crossing : exc);
+    Py_XDECREF(crossing);
     PyObject *tb = PyImport_ImportModule("traceback");
     PyObject *lines = tb ? PyObject_CallMethod(tb, "format_exception", "O", exc) : nullptr;
     PyObject *empty = lines ? PyUnicode_FromString("") : nullptr;
     PyObject *text = empty ? PyUnicode_Join(empty, lines) : nullptr;
     PyErr_Clear();
     info.formatted = text ? str_of(text) : info.type_name + ": " + info.msg + "\n";
+    cut_middle_lines(&info.formatted);
     for (PyObject *o : {tb, lines, empty, text, exc}) Py_XDECREF(o);
     PyErr_Clear();
     return info;

@@ -24,8 +24,8 @@ void for_each_object(BackendState *st, F &&f) {
         *t = reinterpret_cast<PyTypeObject *>(o);
     }
     for (PyObject **p : {&st->InterpreterError, &st->InterpreterNotFoundError, &st->NotShareableError,
-                         &st->QueueError, &st->QueueEmpty, &st->QueueFull, &st->ChannelError,
-                         &st->ChannelClosedError, &st->ChannelEmptyError, &st->ChannelNotEmptyError, &st->pickle})
+                         &st->QueueError, &st->QueueNotFoundError, &st->QueueEmpty, &st->QueueFull,
+                         &st->ChannelError, &st->ChannelNotFoundError, &st->ChannelClosedError, &st->ChannelEmptyError, &st->ChannelNotEmptyError, &st->pickle})
         f(*p);
 }
 
@@ -64,8 +64,12 @@ int add_exceptions(PyObject *module, BackendState *st) {
         add_exception(module, &st->NotShareableError, "NotShareableError", PyExc_TypeError,
                       "The object cannot cross between interpreters.") < 0 ||
         add_exception(module, &st->QueueError, "QueueError", st->InterpreterError, "A queue operation failed.") < 0 ||
+        add_exception(module, &st->QueueNotFoundError, "QueueNotFoundError", st->QueueError,
+                      "No queue has this id (any more).") < 0 ||
         add_exception(module, &st->ChannelError, "ChannelError", st->InterpreterError,
                       "A channel operation failed.") < 0 ||
+        add_exception(module, &st->ChannelNotFoundError, "ChannelNotFoundError", st->ChannelError,
+                      "No channel has this id (any more).") < 0 ||
         add_exception(module, &st->ChannelClosedError, "ChannelClosedError", st->ChannelError,
                       "The channel is closed, or nobody can send on it any more.") < 0 ||
         add_exception(module, &st->ChannelEmptyError, "ChannelEmptyError", st->ChannelError,

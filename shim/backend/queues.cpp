@@ -12,8 +12,10 @@ namespace {
 
 // A queue plus the one setting every interpreter must agree on.
 struct PyQueue : xi::Queue {
-    PyQueue(size_t maxsize, bool pickle) : xi::Queue(maxsize), pickle(pickle) {}
-    const bool pickle;  // items that are not shareable are pickled
+    PyQueue(Py_ssize_t maxsize, bool pickle)
+        : xi::Queue(maxsize > 0 ? static_cast<size_t>(maxsize) : 0), requested_maxsize(maxsize), pickle(pickle) {}
+    const Py_ssize_t requested_maxsize;  // as given: <= 0 means unbounded, as in queue.Queue
+    const bool pickle;                   // items that are not shareable are pickled
 };
 
 struct QueueObject {
@@ -29,16 +31,15 @@ struct ChannelEndObject {
 std::atomic<unsigned long> main_thread_ident{0};
 
 // Every live queue by id, so a pickled queue (by id) can be found again in
-// another interpreter of this process.
-std::mutex queues_lock;
-std::map<int64_t, std::weak_ptr<PyQueue>> queues_by_id;
+// another interpreter of this process. Leaked: queues may outlive statics.
+xi::WeakRegistry<PyQueue> &queues() {
+    static auto *r = new xi::WeakRegistry<PyQueue>;
+    return *r;
+}
 
-std::shared_ptr<PyQueue> make_queue(size_t maxsize, bool pickle) {
+std::shared_ptr<PyQueue> make_queue(Py_ssize_t maxsize, bool pickle) {
     auto q = std::make_shared<PyQueue>(maxsize, pickle);
-    std::lock_guard<std::mutex> guard(queues_lock);
-    for (auto it = queues_by_id.begin(); it != queues_by_id.end();)
-        it = it->second.expired() ? queues_by_id.erase(it) : std::next(it);
-    queues_by_id[q->id()] = q;
+    queues().add(q->id(), q);
     return q;
 }
 
@@ -251,10 +252,10 @@ PyObject *queue_full(PyObject *self, PyObject *) {
     return PyBool_FromLong(q->maxsize() && q->size() >= q->maxsize());
 }
 PyObject *queue_get_id(PyObject *self, void *) { return PyLong_FromLongLong(queue_of(self)->id()); }
-PyObject *queue_get_maxsize(PyObject *self, void *) { return PyLong_FromSize_t(queue_of(self)->maxsize()); }
+PyObject *queue_get_maxsize(PyObject *self, void *) { return PyLong_FromSsize_t(queue_of(self)->requested_maxsize); }
 PyObject *queue_repr(PyObject *self) {
-    return PyUnicode_FromFormat("isles.interpreters.Queue(id=%lld, maxsize=%zu)",
-                                static_cast<long long>(queue_of(self)->id()), queue_of(self)->maxsize());
+    return PyUnicode_FromFormat("isles.interpreters.Queue(id=%lld, maxsize=%zd)",
+                                static_cast<long long>(queue_of(self)->id()), queue_of(self)->requested_maxsize);
 }
 Py_hash_t queue_hash(PyObject *self) {
     Py_hash_t h = static_cast<Py_hash_t>(queue_of(self)->id());
@@ -301,22 +302,53 @@ PyMethodDef queue_methods[] = {
 };
 PyGetSetDef queue_getset[] = {
     {"id", queue_get_id, nullptr, "The queue's id, unique in the process.", nullptr},
-    {"maxsize", queue_get_maxsize, nullptr, "The bound (0: unbounded).", nullptr},
+    {"maxsize", queue_get_maxsize, nullptr, "The bound, as given to create_queue() (0 or less: unbounded).", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
 };
+// The one id argument of Queue(id), SendChannel(id), RecvChannel(id); -1 with an error set.
+long long id_of_new(const char *what, PyObject *args, PyObject *kwds) {
+    if ((kwds && PyDict_GET_SIZE(kwds)) || PyTuple_GET_SIZE(args) != 1) {
+        PyErr_Format(PyExc_TypeError, "%s() takes exactly one argument, the id", what);
+        return -1;
+    }
+    PyObject *arg = PyTuple_GET_ITEM(args, 0);
+    if (!PyLong_Check(arg) || PyBool_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "%s() id must be an int, not %.200s", what, Py_TYPE(arg)->tp_name);
+        return -1;
+    }
+    long long id = PyLong_AsLongLong(arg);
+    if (id == -1 && PyErr_Occurred()) return -1;
+    if (id < 0) {
+        PyErr_Format(PyExc_ValueError, "%s() id must be non-negative, got %lld", what, id);
+        return -1;
+    }
+    return id;
+}
+
+// Queue(id): the live queue with that id (made by create_queue() in any interpreter).
+PyObject *queue_new(PyTypeObject *tp, PyObject *args, PyObject *kwds) {
+    BackendState *st = state_of_type(tp);
+    long long id = id_of_new("Queue", args, kwds);
+    if (id < 0) return nullptr;
+    std::shared_ptr<PyQueue> q = queues().find(id);
+    if (!q) return PyErr_Format(st->QueueNotFoundError, "no queue with id %lld exists in this process", id);
+    return new_queue_object(st, std::move(q));
+}
+
 PyType_Slot queue_slots[] = {
+    {Py_tp_new, reinterpret_cast<void *>(queue_new)},
     {Py_tp_dealloc, reinterpret_cast<void *>(queue_dealloc)},
     {Py_tp_methods, queue_methods},
     {Py_tp_getset, queue_getset},
     {Py_tp_repr, reinterpret_cast<void *>(queue_repr)},
     {Py_tp_hash, reinterpret_cast<void *>(queue_hash)},
     {Py_tp_richcompare, reinterpret_cast<void *>(queue_richcompare)},
-    {Py_tp_doc, const_cast<char *>("A FIFO shared by all interpreters (PEP 734); make one with create_queue().")},
+    {Py_tp_doc, const_cast<char *>("Queue(id)\n--\n\nA FIFO shared by all interpreters (PEP 734); make one with "
+                                   "create_queue(). Queue(id) finds a live one: QueueNotFoundError if none has it.")},
     {0, nullptr},
 };
 PyType_Spec queue_spec = {"isles.interpreters.Queue", sizeof(QueueObject), 0,
-                          Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE,
-                          queue_slots};
+                          Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE, queue_slots};
 
 PyObject *create_queue(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     auto *st = static_cast<BackendState *>(PyModule_GetState(module));
@@ -326,11 +358,10 @@ PyObject *create_queue(PyObject *module, PyObject *const *args, Py_ssize_t nargs
     if (a[0]) {
         maxsize = PyNumber_AsSsize_t(a[0], PyExc_OverflowError);
         if (maxsize == -1 && PyErr_Occurred()) return nullptr;
-        if (maxsize < 0) maxsize = 0;  // as queue.Queue: <= 0 means unbounded
     }
     int pickle = 0;
     if (!truth(a[1], false, &pickle)) return nullptr;
-    return new_queue_object(st, make_queue(static_cast<size_t>(maxsize), pickle));
+    return new_queue_object(st, make_queue(maxsize, pickle));
 }
 
 // ---- channel ends
@@ -474,19 +505,32 @@ PyMethodDef recv_methods[] = {
     {nullptr, nullptr, 0, nullptr},
 };
 
+// SendChannel(id), RecvChannel(id): an end of the live channel with that id.
+PyObject *chan_new(PyTypeObject *tp, PyObject *args, PyObject *kwds) {
+    BackendState *st = state_of_type(tp);
+    bool send = tp == st->send_type;
+    long long id = id_of_new(send ? "SendChannel" : "RecvChannel", args, kwds);
+    if (id < 0) return nullptr;
+    std::shared_ptr<xi::Channel> ch = xi::Channel::find(id);
+    if (!ch) return PyErr_Format(st->ChannelNotFoundError, "no channel with id %lld exists in this process", id);
+    return new_channel_end_object(st, send ? xi::Side::send : xi::Side::recv, std::move(ch));
+}
+
 PyType_Slot send_slots[] = {
+    {Py_tp_new, reinterpret_cast<void *>(chan_new)},
     {Py_tp_dealloc, reinterpret_cast<void *>(chan_dealloc)}, {Py_tp_methods, send_methods},
     {Py_tp_getset, chan_getset}, {Py_tp_repr, reinterpret_cast<void *>(chan_repr)},
     {Py_tp_hash, reinterpret_cast<void *>(chan_hash)}, {Py_tp_richcompare, reinterpret_cast<void *>(chan_richcompare)},
     {Py_tp_doc, const_cast<char *>("The sending end of a channel (PEP 554).")}, {0, nullptr},
 };
 PyType_Slot recv_slots[] = {
+    {Py_tp_new, reinterpret_cast<void *>(chan_new)},
     {Py_tp_dealloc, reinterpret_cast<void *>(chan_dealloc)}, {Py_tp_methods, recv_methods},
     {Py_tp_getset, chan_getset}, {Py_tp_repr, reinterpret_cast<void *>(chan_repr)},
     {Py_tp_hash, reinterpret_cast<void *>(chan_hash)}, {Py_tp_richcompare, reinterpret_cast<void *>(chan_richcompare)},
     {Py_tp_doc, const_cast<char *>("The receiving end of a channel (PEP 554).")}, {0, nullptr},
 };
-constexpr unsigned kEndFlags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE;
+constexpr unsigned kEndFlags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE;
 PyType_Spec send_spec = {"isles.interpreters.SendChannel", sizeof(ChannelEndObject), 0, kEndFlags, send_slots};
 PyType_Spec recv_spec = {"isles.interpreters.RecvChannel", sizeof(ChannelEndObject), 0, kEndFlags, recv_slots};
 
@@ -522,13 +566,8 @@ PyObject *queue_by_id(PyObject *module, PyObject *arg) {
     auto *st = static_cast<BackendState *>(PyModule_GetState(module));
     long long id = PyLong_AsLongLong(arg);
     if (id == -1 && PyErr_Occurred()) return nullptr;
-    std::shared_ptr<PyQueue> q;
-    {
-        std::lock_guard<std::mutex> guard(queues_lock);
-        auto it = queues_by_id.find(id);
-        if (it != queues_by_id.end()) q = it->second.lock();
-    }
-    if (!q) return PyErr_Format(st->QueueError, "no queue with id %lld exists in this process", id);
+    std::shared_ptr<PyQueue> q = queues().find(id);
+    if (!q) return PyErr_Format(st->QueueNotFoundError, "no queue with id %lld exists in this process", id);
     return new_queue_object(st, std::move(q));
 }
 
@@ -540,8 +579,8 @@ PyObject *channel_end_by_id(PyObject *module, PyObject *const *args, Py_ssize_t 
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "_channel_end_by_id(id, send)");
         return nullptr;
     }
-    for (auto &ch : xi::Channel::list_open())
-        if (ch->id() == id) return new_channel_end_object(st, send ? xi::Side::send : xi::Side::recv, ch);
+    std::shared_ptr<xi::Channel> ch = xi::Channel::find(id);
+    if (ch && !ch->is_closed()) return new_channel_end_object(st, send ? xi::Side::send : xi::Side::recv, ch);
     return PyErr_Format(st->ChannelClosedError, "no open channel with id %lld exists in this process", id);
 }
 

@@ -2,6 +2,8 @@
 // interpreter and new objects in the receiving one. Buffers cross by
 // reference: the receiver gets a memoryview on the exporter's memory, and
 // the exporter's Py_buffer is released in the exporter's own interpreter.
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -56,9 +58,13 @@ class PyBufferShare : public xi::BufferShare {
     std::vector<Py_ssize_t> shape_, strides_;
 };
 
-// Shares exported by each interpreter, so closing it can detach them.
-std::mutex shares_lock;
-std::vector<std::weak_ptr<PyBufferShare>> all_shares;
+// Every live share, so closing its exporter can detach it. Leaked: a share
+// in a queue may outlive statics.
+xi::WeakRegistry<PyBufferShare> &shares() {
+    static auto *r = new xi::WeakRegistry<PyBufferShare>;
+    return *r;
+}
+std::atomic<int64_t> next_share_id{0};
 
 bool PyBufferShare::acquire(PyObject *obj) {
     if (PyObject_GetBuffer(obj, &view_, PyBUF_FULL_RO) < 0) return false;
@@ -242,10 +248,8 @@ bool to_value_rec(BackendState *st, PyObject *obj, xi::Value &out, bool allow_pi
         int64_t id = current_interp_id();
         auto share = std::make_shared<PyBufferShare>(PyInterpreterState_Get(), id);
         if (!share->acquire(obj)) return false;
-        {
-            std::lock_guard<std::mutex> guard(shares_lock);
-            all_shares.push_back(share);
-        }
+        if (interp_closing(id)) share->detach();  // its memory is about to go: lend a copy
+        shares().add(next_share_id++, share);
         out.kind = K::buffer;
         out.buffer = std::move(share);
     } else if (allow_pickle) {
@@ -335,18 +339,9 @@ PyObject *from_value(BackendState *st, xi::Value &&v) {
 }
 
 bool detach_buffers_of(BackendState *st, int64_t interp_id, bool check_only) {
-    std::vector<std::shared_ptr<PyBufferShare>> mine;
-    {
-        std::lock_guard<std::mutex> guard(shares_lock);
-        std::vector<std::weak_ptr<PyBufferShare>> alive;
-        for (auto &w : all_shares) {
-            auto s = w.lock();
-            if (!s) continue;
-            alive.push_back(w);
-            if (s->exporter_id() == interp_id) mine.push_back(std::move(s));
-        }
-        all_shares.swap(alive);
-    }
+    std::vector<std::shared_ptr<PyBufferShare>> mine = shares().live();
+    mine.erase(std::remove_if(mine.begin(), mine.end(), [&](auto &s) { return s->exporter_id() != interp_id; }),
+               mine.end());
     size_t pinned = 0;
     for (auto &s : mine) pinned += s->pinned();
     if (!pinned && !check_only)

@@ -59,15 +59,10 @@ std::size_t live(const std::map<std::int64_t, std::size_t> &holders, const std::
     return n;
 }
 
-// Every channel ever created, for list_open(). Leaked on purpose so that a
-// channel outliving static destruction never meets a dead registry.
-struct Registry {
-    std::mutex lock;
-    std::vector<std::weak_ptr<Channel>> all;
-    std::size_t prune_at = 64;
-};
-Registry &registry() {
-    static Registry *r = new Registry;
+// Every live channel, for list_open(). Leaked on purpose so that a channel
+// outliving static destruction never meets a dead registry.
+WeakRegistry<Channel> &registry() {
+    static auto *r = new WeakRegistry<Channel>;
     return *r;
 }
 
@@ -141,29 +136,14 @@ Channel::Channel() : id_(next_id++) {}
 
 std::shared_ptr<Channel> Channel::create() {
     std::shared_ptr<Channel> c(new Channel());  // the constructor is private: no make_shared
-    auto &r = registry();
-    std::lock_guard g(r.lock);
-    if (r.all.size() >= r.prune_at) {  // amortized pruning, so the registry tracks live channels
-        r.all.erase(std::remove_if(r.all.begin(), r.all.end(), [](auto &w) { return w.expired(); }), r.all.end());
-        r.prune_at = std::max<std::size_t>(64, 2 * r.all.size());
-    }
-    r.all.push_back(c);
+    registry().add(c->id(), c);
     return c;
 }
 
+std::shared_ptr<Channel> Channel::find(std::int64_t id) { return registry().find(id); }
+
 std::vector<std::shared_ptr<Channel>> Channel::list_open() {
-    std::vector<std::shared_ptr<Channel>> alive;
-    {
-        auto &r = registry();
-        std::lock_guard g(r.lock);
-        auto keep = r.all.begin();
-        for (auto &w : r.all)
-            if (auto c = w.lock()) {
-                alive.push_back(std::move(c));
-                *keep++ = w;
-            }
-        r.all.erase(keep, r.all.end());
-    }
+    std::vector<std::shared_ptr<Channel>> alive = registry().live();
     // Filtered outside the registry lock: dropping a reference may destroy a channel.
     alive.erase(std::remove_if(alive.begin(), alive.end(), [](auto &c) { return c->is_closed(); }), alive.end());
     return alive;

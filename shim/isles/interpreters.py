@@ -23,15 +23,15 @@ __all__ = [
     "create", "list_all", "get_current", "get_main", "is_shareable", "create_queue", "create_channel",
     "list_all_channels", "Interpreter", "Queue", "SendChannel", "RecvChannel", "InterpreterPoolExecutor",
     "InterpreterError", "InterpreterNotFoundError", "ExecutionFailed", "NotShareableError",
-    "QueueError", "QueueEmpty", "QueueFull",
-    "ChannelError", "ChannelClosedError", "ChannelEmptyError", "ChannelNotEmptyError",
+    "QueueError", "QueueNotFoundError", "QueueEmpty", "QueueFull",
+    "ChannelError", "ChannelNotFoundError", "ChannelClosedError", "ChannelEmptyError", "ChannelNotEmptyError",
 ]
 
 InterpreterError = _rt.InterpreterError
 InterpreterNotFoundError = _rt.InterpreterNotFoundError
 NotShareableError = _rt.NotShareableError
-QueueError = _rt.QueueError
-ChannelError, ChannelClosedError = _rt.ChannelError, _rt.ChannelClosedError
+QueueError, QueueNotFoundError = _rt.QueueError, _rt.QueueNotFoundError
+ChannelError, ChannelNotFoundError, ChannelClosedError = _rt.ChannelError, _rt.ChannelNotFoundError, _rt.ChannelClosedError
 ChannelEmptyError, ChannelNotEmptyError = _rt.ChannelEmptyError, _rt.ChannelNotEmptyError
 Queue, SendChannel, RecvChannel = _rt.Queue, _rt.SendChannel, _rt.RecvChannel
 create_queue = _rt.create_queue
@@ -66,6 +66,16 @@ class ExecutionFailed(InterpreterError):
 
     def __str__(self):
         return f"{super().__str__()}\n\nUncaught in the interpreter:\n\n{self.excinfo.formatted}".rstrip()
+
+    @property
+    def _crossing_msg(self):
+        # What the backend records as this failure's message when it crosses
+        # again: the root's, so a chain of nested calls does not repeat every
+        # inner traceback in each message (that doubles per hop).
+        inner = self.excinfo
+        if inner.type.__name__ == "ExecutionFailed" and inner.type.__module__ == __name__:
+            return inner.msg
+        return str(inner)
 
 
 class Interpreter:
@@ -178,10 +188,12 @@ def _pack_callable(fn):
         if fn.__closure__:
             raise ValueError(f"call(): {fn.__qualname__} is defined in __main__ and uses a closure, "
                              f"so it cannot be sent to another interpreter")
-        return _pickle.dumps((1, _marshal.dumps(fn.__code__), fn.__name__, fn.__defaults__, fn.__kwdefaults__))
+        packed = (1, _marshal.dumps(fn.__code__), fn.__name__, fn.__defaults__, fn.__kwdefaults__)
+    else:
+        packed = (0, fn)
     try:
-        return _pickle.dumps((0, fn))
-    except Exception as exc:
+        return _pickle.dumps(packed)
+    except Exception as exc:  # the callable itself, or a default of a __main__ function
         raise NotShareableError(f"call(): {fn!r} cannot be sent to another interpreter: {exc}") from exc
 
 

@@ -1,7 +1,9 @@
 """isles.interpreters: PEP 734 interpreters and queues, PEP 554 channels,
 what crosses between interpreters, and the error paths."""
 import math
+import os
 import queue as stdqueue
+import subprocess
 import sys
 import threading
 import time
@@ -21,6 +23,13 @@ def interp():
         i.close()
     except InterpreterNotFoundError:
         pass
+
+
+def run_python(code, timeout=60):
+    """Runs code in a fresh process of this Python (for what may crash, hang
+    or change process state); returns the CompletedProcess, text mode."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
 
 
 def wait_until(pred, timeout=5.0):
@@ -152,6 +161,72 @@ def test_call(interp):
     assert isinstance(t, threading.Thread) and q.get() == 7
 
 
+def test_call_refuses_a_main_function_whose_defaults_cannot_cross(interp):
+    def uses_a_lock(lock=threading.Lock(), *, other=threading.Lock()):
+        return 1
+    uses_a_lock.__module__ = "__main__"
+    with pytest.raises(NotShareableError, match="uses_a_lock"):
+        interp.call(uses_a_lock)
+    uses_a_lock.__defaults__ = (None,)
+    with pytest.raises(NotShareableError, match="uses_a_lock"):  # the keyword-only default
+        interp.call(uses_a_lock)
+    uses_a_lock.__kwdefaults__ = None
+    assert interp.call(uses_a_lock, other=None) == 1
+
+
+BOUNCE = """
+def bounce(n, here, there):
+    return 0 if n == 0 else there.call(bounce, n - 1, there, here) + 1
+"""
+
+
+@pytest.mark.parametrize("stack", [0, 1 << 20])
+def test_recursion_between_interpreters_is_bounded(stack):
+    """Calls bouncing between two interpreters nest on one C stack while each
+    hop starts a fresh recursion count: deep chains must end in RecursionError,
+    not a crashed process, also on a thread with a small stack (subprocess).
+    The failure's text stays bounded though it crossed a thousand hops."""
+    code = ("import threading, isles.interpreters as I\n"
+            f"exec({BOUNCE!r})\n"
+            "a, b = I.create(), I.create()\n"
+            f"a.exec({BOUNCE!r}); b.exec({BOUNCE!r})\n"
+            "out = []\n"
+            "def run():\n"
+            "    out.append(a.call(bounce, 40, a, b))\n"
+            "    try:\n"
+            "        a.call(bounce, 100000, a, b)\n"
+            "    except (I.ExecutionFailed, RecursionError) as e:\n"
+            "        out.append('in calls between interpreters' in str(e) and len(str(e)) < 80_000)\n"
+            "    out.append(a.call(bounce, 40, a, b))  # the count is back to zero\n"
+            f"if {stack}: threading.stack_size({stack})\n"
+            "t = threading.Thread(target=run); t.start(); t.join()\n"
+            "print(out)\n")
+    proc = run_python(code, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[40, True, 40]", proc.stdout + proc.stderr
+
+
+def test_registries_forget_dead_queues_and_buffers():
+    """Live queues and lent buffers are tracked by weak pointers; dead ones
+    must not pile up (RSS) nor make each new queue scan all others (time,
+    as a ratio of two runs side by side)."""
+    for _ in range(1000):
+        interpreters.is_shareable(bytearray(8))
+    before = rss_mb()
+    for _ in range(200_000):
+        interpreters.is_shareable(bytearray(8))
+    grown = rss_mb() - before
+    assert grown < 8, f"{grown:.1f} MiB kept after 200,000 shared buffers"
+
+    def create_2000():
+        t0 = time.perf_counter()
+        made = [interpreters.create_queue() for _ in range(2000)]
+        return time.perf_counter() - t0, made
+    alone = min(create_2000()[0] for _ in range(3))
+    live = [interpreters.create_queue() for _ in range(30_000)]
+    crowded = min(create_2000()[0] for _ in range(3))
+    assert crowded < 10 * alone, f"2,000 queues: {alone * 1e3:.1f} ms alone, {crowded * 1e3:.1f} ms beside {len(live)}"
+
+
 def test_close(interp):
     interp.close()
     assert interp not in interpreters.list_all()
@@ -183,12 +258,10 @@ def test_close_while_running_is_refused(interp):
     assert not interp.is_running()
 
 
-def test_close_joins_threads_that_use_interpreters(tmp_path):
+def test_close_joins_threads_that_use_interpreters():
     """A thread of the closing interpreter that itself creates and closes an
     interpreter must not deadlock against the close (run in a subprocess,
     so a deadlock fails instead of hanging the suite)."""
-    import os
-    import subprocess
     inner = ("import threading, time, isles.interpreters as I\n"
              "def work():\n"
              "    time.sleep(0.3)\n"
@@ -196,14 +269,11 @@ def test_close_joins_threads_that_use_interpreters(tmp_path):
              "    inner.exec('x = 1')\n"
              "    inner.close()\n"
              "threading.Thread(target=work).start()\n")
-    script = tmp_path / "script.py"
-    script.write_text("import isles.interpreters as I\n"
+    proc = run_python("import isles.interpreters as I\n"
                       "outer = I.create()\n"
                       f"outer.exec({inner!r})\n"
                       "outer.close()\n"
                       "print('closed')\n")
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60,
-                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert proc.returncode == 0 and proc.stdout.strip() == "closed", proc.stderr
 
 
@@ -337,6 +407,41 @@ def test_queue_is_shareable_and_keeps_identity(interp):
     carrier.put(q)
     interp.exec("inner = carrier.get()\ninner.put('from the other side')")
     assert q.get() == "from the other side"
+
+
+def test_queues_and_channels_from_an_id(interp):
+    """3.14's Queue(id) (QueueNotFoundError for an id naming none) and PEP 554's
+    SendChannel(id)/RecvChannel(id); maxsize is kept as given."""
+    q = interpreters.create_queue(maxsize=3)
+    assert interpreters.Queue(q.id) == q
+    interp.prepare_main(qid=q.id)
+    interp.exec("import isles.interpreters as I\nI.Queue(qid).put('by id')")
+    assert q.get() == "by id"
+    gone = interpreters.create_queue().id
+    with pytest.raises(interpreters.QueueNotFoundError, match=str(gone)):
+        interpreters.Queue(gone)
+    assert issubclass(interpreters.QueueNotFoundError, interpreters.QueueError)
+    for bad, exc in (("1", TypeError), (True, TypeError), (-1, ValueError), (1 << 70, OverflowError)):
+        with pytest.raises(exc):
+            interpreters.Queue(bad)
+    with pytest.raises(TypeError):
+        interpreters.Queue()
+    assert interpreters.create_queue(-10).maxsize == -10 and not interpreters.create_queue(-10).full()
+    unbounded = interpreters.create_queue(-1)
+    for n in range(100):
+        unbounded.put_nowait(n)
+
+    r, s = interpreters.create_channel()
+    assert interpreters.SendChannel(s.id) == s and interpreters.RecvChannel(r.id) == r
+    interp.prepare_main(cid=s.id)
+    t = threading.Thread(target=interp.exec, args=("import isles.interpreters as I\nI.SendChannel(cid).send('hi')",))
+    t.start()
+    assert interpreters.RecvChannel(r.id).recv(timeout=10) == "hi"
+    t.join()
+    gone = interpreters.create_channel()[0].id
+    with pytest.raises(interpreters.ChannelNotFoundError):
+        interpreters.RecvChannel(gone)
+    assert issubclass(interpreters.ChannelNotFoundError, interpreters.ChannelError)
 
 
 def test_items_outlive_the_interpreter_that_put_them():
@@ -552,6 +657,26 @@ def test_lent_memory_keeps_the_exporter_open():
     assert bytes(q.get()) == b"queued, never received"
 
 
+def test_memory_lent_while_closing_is_copied():
+    """Buffers an interpreter shares from its atexit hooks or a __del__ run by
+    close() arrive as copies: the interpreter's memory is gone by the time
+    they are read and released (subprocess: a dangling view segfaults)."""
+    lender_code = ("import atexit\n"
+                   "atexit.register(lambda: q.put(bytearray(b'from atexit')))\n"
+                   "class Lender:\n"
+                   "    def __del__(self): q.put(memoryview(bytearray(b'from __del__')))\n"
+                   "keep = Lender()\n")
+    proc = run_python(
+        "import isles.interpreters as I\n"
+        "lender = I.create(); q = I.create_queue(); lender.prepare_main(q=q)\n"
+        f"lender.exec({lender_code!r})\n"
+        "lender.close()\n"
+        "got = sorted(bytes(q.get(timeout=5)) for _ in range(2))\n"
+        "print(got, q.empty())\n")
+    assert proc.returncode == 0 and proc.stdout.strip() == "[b'from __del__', b'from atexit'] True", \
+        proc.stdout + proc.stderr
+
+
 # ---------------------------------------------------------------- executor
 
 def square(x):
@@ -623,7 +748,6 @@ def test_stress_rendezvous_send():
 
 def rss_mb():
     with open("/proc/self/statm") as f:
-        import os
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
@@ -681,27 +805,21 @@ def test_create_close_cycles_leave_rss_flat():
 def test_create_refused_by_an_audit_hook():
     """An audit hook refusing interpreter creation gives InterpreterError, not
     a crash (subprocess: audit hooks cannot be removed)."""
-    import os
-    import subprocess
     code = ("import sys, isles.interpreters as I\n"
             "def hook(event, args):\n"
             "    if event == 'cpython.PyInterpreterState_New': raise RuntimeError('refused by hook')\n"
             "sys.addaudithook(hook)\n"
             "try:\n    I.create()\nexcept I.InterpreterError as e:\n"
             "    print(type(e.__cause__).__name__, e)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    proc = run_python(code)
     assert proc.returncode == 0 and proc.stdout.strip() == "RuntimeError refused by hook", proc.stderr
 
 
 def test_importing_isles_does_not_pin_heapq():
     """build/ports can still be put first on sys.path after importing isles."""
-    import os
-    import subprocess
     code = ("import sys, isles, isles.interpreters\nisles.backend()\n"
             "assert 'heapq' not in sys.modules and '_heapq' not in sys.modules, sorted(sys.modules)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    proc = run_python(code)
     assert proc.returncode == 0, proc.stderr
 
 
@@ -709,14 +827,11 @@ def test_importing_isles_does_not_pin_heapq():
 def test_ctrl_c_interrupts_a_blocked_wait_in_the_main_thread(wait):
     """The main thread wakes to run signal handlers while it waits (subprocess:
     it sends itself SIGINT)."""
-    import os
-    import subprocess
     code = ("import os, signal, threading, time, isles.interpreters as I\n"
             "q = I.create_queue(); r, s = I.create_channel()\n"
             "threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
             "t0 = time.monotonic()\n"
             f"try:\n    {wait}\nexcept KeyboardInterrupt:\n"
             "    print('interrupted', time.monotonic() - t0 < 5)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    proc = run_python(code)
     assert proc.stdout.strip() == "interrupted True", proc.stdout + proc.stderr

@@ -12,6 +12,7 @@
 #error "isles/internal/xi.h is runtime-only: define ISL_BUILD_CORE (the isles shim does)"
 #endif
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -30,6 +31,55 @@ namespace isles::internal::xi {
 
 class Queue;
 class Channel;
+
+// Weak pointers to live objects by id: enough to find one again (a queue
+// unpickled in another interpreter) or to visit all (an interpreter's lent
+// buffers at close) without keeping a dead one's memory, which make_shared
+// ties to its weak count. Dead entries go once the table has doubled since
+// the last sweep: add() is amortized O(1) and the table stays within twice
+// the live count. A shared_ptr handed out may be the last one: callers drop
+// it outside any lock the object's destructor takes.
+template <class T>
+class WeakRegistry {
+  public:
+    void add(std::int64_t id, const std::shared_ptr<T> &p) {
+        std::lock_guard<std::mutex> g(lock_);
+        if (all_.size() >= sweep_at_) {
+            for (auto it = all_.begin(); it != all_.end();) it = it->second.expired() ? all_.erase(it) : std::next(it);
+            sweep_at_ = std::max<std::size_t>(kMinSweep, 2 * all_.size());
+        }
+        all_[id] = p;
+    }
+    std::shared_ptr<T> find(std::int64_t id) {
+        std::lock_guard<std::mutex> g(lock_);
+        auto it = all_.find(id);
+        return it == all_.end() ? nullptr : it->second.lock();
+    }
+    // The live ones, oldest (lowest id) first; forgets the dead ones.
+    std::vector<std::shared_ptr<T>> live() {
+        std::vector<std::shared_ptr<T>> out;
+        std::lock_guard<std::mutex> g(lock_);
+        for (auto it = all_.begin(); it != all_.end();) {
+            if (auto p = it->second.lock()) {
+                out.push_back(std::move(p));
+                ++it;
+            } else {
+                it = all_.erase(it);
+            }
+        }
+        return out;
+    }
+    std::size_t table_size() {  // for tests: live plus not yet swept
+        std::lock_guard<std::mutex> g(lock_);
+        return all_.size();
+    }
+
+  private:
+    static constexpr std::size_t kMinSweep = 64;
+    std::mutex lock_;
+    std::map<std::int64_t, std::weak_ptr<T>> all_;
+    std::size_t sweep_at_ = kMinSweep;
+};
 
 // Memory exported by one interpreter (a PEP 3118 buffer) and lent to others
 // by reference. The backend subclass knows how to release it; the core only
@@ -148,6 +198,8 @@ class Channel : public std::enable_shared_from_this<Channel> {
 
     // All channels not yet closed, for list_all().
     static std::vector<std::shared_ptr<Channel>> list_open();
+    // The live channel with `id` (closed or not), or nullptr.
+    static std::shared_ptr<Channel> find(std::int64_t id);
 
   private:
     friend class ChannelEnd;
