@@ -137,6 +137,16 @@ extern PyMethodDef interpreter_methods[];
 // signal handlers: its blocking waits wake up to run them.
 bool needs_interrupt_checks();
 
+// ---- fork (fork.cpp): pthread_atfork's child handler, installed once.
+// In a child just forked, where only the main interpreter and the forking
+// thread are left, each piece forgets the rest: no Python API, no waiting
+// on a lock whose holder did not survive.
+void install_fork_handler();
+void interpreters_after_fork_in_child();
+void lifecycle_after_fork_in_child();
+void shares_after_fork_in_child(int64_t survivor);
+void queues_after_fork_in_child();
+
 // Loader: builds the CPython module definition for an isles module.
 // The IslModuleDef behind an isles module object, or nullptr for any other object.
 const IslModuleDef *isles_def_of(PyObject *module);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -631,5 +632,12 @@ PyMethodDef interpreter_methods[] = {
     {"is_shareable", is_shareable, METH_O, "is_shareable(obj) -> bool"},
     {nullptr, nullptr, 0, nullptr},
 };
+
+void interpreters_after_fork_in_child() {
+    // Overwritten, not cleared: a thread that did not survive may have been
+    // changing it. The old nodes are left behind.
+    new (&registry_lock) std::mutex;
+    new (&registry) std::map<int64_t, Entry>;
+}
 
 }  // namespace isles::internal

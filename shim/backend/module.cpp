@@ -90,6 +90,7 @@ int exec_backend(PyObject *module) {
     BackendState *st = state_of(module);
     Runtime *rt = Runtime::create();
     if (!rt) return -1;
+    install_fork_handler();
     st->rt = rt;
     rt->backend = st;
     if (add_exceptions(module, st) < 0 || xi_types_init(module, st) < 0 || queue_types_init(module, st) < 0 ||

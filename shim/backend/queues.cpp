@@ -649,6 +649,13 @@ IslHandle Channel_Recv(IslContext *ctx, IslHandle recv_end, double timeout) {
 }
 }  // namespace impl
 
+void queues_after_fork_in_child() {
+    queues().after_fork_in_child();
+    for (const std::shared_ptr<PyQueue> &q : queues().live()) q->after_fork_in_child();
+    // Forked from another thread, the forking thread is the child's main thread.
+    main_thread_ident = PyThread_get_thread_ident();
+}
+
 bool needs_interrupt_checks() {
     return PyInterpreterState_Get() == PyInterpreterState_Main() && PyThread_get_thread_ident() == main_thread_ident;
 }

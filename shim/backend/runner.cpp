@@ -3,6 +3,7 @@
 // thread for the duration of the call; the caller's GIL is released meanwhile.
 #include <functional>
 #include <mutex>
+#include <new>
 #include <string>
 
 #include "backend.h"
@@ -16,6 +17,8 @@ std::recursive_mutex &lifecycle_lock() {
     static auto &lock = *new std::recursive_mutex;
     return lock;
 }
+
+void lifecycle_after_fork_in_child() { new (&lifecycle_lock()) std::recursive_mutex; }
 
 namespace {
 
@@ -74,7 +77,9 @@ void join_threads_before_end() {
 PyThreadState *new_interpreter(bool own_gil, const std::function<void()> &setup) {
     PyInterpreterConfig config = {};
     config.use_main_obmalloc = !own_gil;
-    config.allow_fork = !own_gil;
+    // Legacy ones too: a child forked from any interpreter but the main one
+    // aborts in CPython's PyOS_AfterFork_Child ("not main interpreter").
+    config.allow_fork = 0;
     config.allow_exec = !own_gil;
     config.allow_threads = 1;
     config.allow_daemon_threads = !own_gil;

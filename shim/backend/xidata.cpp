@@ -45,6 +45,12 @@ class PyBufferShare : public xi::BufferShare {
         return pins_ > 0 && held_;
     }
     int64_t exporter_id() const { return exporter_id_; }
+    // In a child just forked: memory of an interpreter that did not survive
+    // stays valid (nothing frees it) but can never be released there.
+    void after_fork_in_child(int64_t survivor) {
+        new (&lock_) std::mutex;
+        if (exporter_id_ != survivor) orphaned_ = true;
+    }
 
   private:
     std::mutex lock_;  // receivers in other interpreters vs detach()
@@ -53,6 +59,7 @@ class PyBufferShare : public xi::BufferShare {
     int64_t exporter_id_;
     Py_buffer view_{};
     bool held_ = false;           // view_ still refers to the exporter's memory
+    bool orphaned_ = false;       // its exporter is gone (fork): never released
     std::string owned_;           // the bytes after detach()
     std::string format_;
     std::vector<Py_ssize_t> shape_, strides_;
@@ -99,7 +106,7 @@ bool PyBufferShare::detach() {
 }
 
 PyBufferShare::~PyBufferShare() {
-    if (!held_) return;
+    if (!held_ || orphaned_) return;
     // Release in the exporter's interpreter; closing an interpreter detaches
     // its shares first, so the exporter is alive here.
     run_in_interpreter(exporter_, [this] { PyBuffer_Release(&view_); });
@@ -336,6 +343,12 @@ PyObject *from_value(BackendState *st, xi::Value &&v) {
     }
     PyErr_SetString(PyExc_SystemError, "isles: unknown cross-interpreter value");
     return nullptr;
+}
+
+void shares_after_fork_in_child(int64_t survivor) {
+    shares().after_fork_in_child();
+    // No other thread is left to drop a reference: these are never the last.
+    for (const std::shared_ptr<PyBufferShare> &s : shares().live()) s->after_fork_in_child(survivor);
 }
 
 bool detach_buffers_of(BackendState *st, int64_t interp_id, bool check_only) {

@@ -130,6 +130,12 @@ std::size_t Queue::size() const {
     return items_.size();
 }
 
+void Queue::after_fork_in_child() {
+    new (&lock_) std::mutex;
+    new (&not_empty_) std::condition_variable;
+    new (&not_full_) std::condition_variable;
+}
+
 // ---------------------------------------------------------------- Channel
 
 Channel::Channel() : id_(next_id++) {}
@@ -141,6 +147,18 @@ std::shared_ptr<Channel> Channel::create() {
 }
 
 std::shared_ptr<Channel> Channel::find(std::int64_t id) { return registry().find(id); }
+
+void Channel::after_fork_in_child(std::int64_t survivor) {
+    registry().after_fork_in_child();
+    for (const std::shared_ptr<Channel> &c : registry().live()) {
+        new (&c->lock_) std::mutex;
+        new (&c->changed_) std::condition_variable;
+        c->waiting_receivers_ = 0;
+        for (auto &side : c->holders_)
+            for (auto it = side.begin(); it != side.end();)
+                it = it->first == survivor || it->first == ChannelEnd::kInTransit ? std::next(it) : side.erase(it);
+    }
+}
 
 std::vector<std::shared_ptr<Channel>> Channel::list_open() {
     std::vector<std::shared_ptr<Channel>> alive = registry().live();

@@ -835,3 +835,102 @@ def test_ctrl_c_interrupts_a_blocked_wait_in_the_main_thread(wait):
             "    print('interrupted', time.monotonic() - t0 < 5)\n")
     proc = run_python(code)
     assert proc.stdout.strip() == "interrupted True", proc.stdout + proc.stderr
+
+
+# ---------------------------------------------------------------- fork
+
+FORK_CHILD = """
+import os, sys, threading, isles.interpreters as I
+def report(*lines):
+    sys.stdout.write("".join(f"{l}\\n" for l in lines)); sys.stdout.flush()
+a = I.create()
+a.exec("x = 1")
+q = I.create_queue()
+q.put(bytearray(b"lent by main"))
+recv, send = I.create_channel()
+a.prepare_main(send=send, QID=q.id)
+del send  # only `a` can send now
+a.exec("import isles.interpreters as I\\nq = I.Queue(QID)\\nq.put(memoryview(bytearray(b'lent by a')))")
+view = q.get(); lent_by_a = q.get()
+def child():
+    out = []
+    b = I.create()
+    out.append(b.call(len, "abc"))
+    try:
+        a.exec("x = 2")
+    except I.InterpreterNotFoundError:
+        out.append("a gone")
+    out.append(sorted(i.whence for i in I.list_all()))
+    try:
+        recv.recv(timeout=5)
+    except I.ChannelClosedError:
+        out.append("no sender left")
+    q.put(3); out.append(q.get(timeout=1))
+    out.append(bytes(view))
+    out.append(bytes(lent_by_a))
+    b.close()
+    return out
+"""
+
+
+@pytest.mark.parametrize("where", ["main thread", "other thread"])
+def test_fork_leaves_the_child_with_the_main_interpreter_only(where):
+    """CPython's own fork handling crashes in a child forked with
+    sub-interpreters alive: isles's child keeps working, without them."""
+    code = FORK_CHILD + """
+def fork_and_wait():
+    pid = os.fork()
+    if pid == 0:
+        try:
+            report(repr(child()))
+        finally:
+            os._exit(0)
+    report(f"status {os.waitpid(pid, 0)[1]}")
+""" + ("fork_and_wait()\n" if where == "main thread" else
+       "t = threading.Thread(target=fork_and_wait); t.start(); t.join()\n") + """
+report(a.call(len, "ab"))  # the parent's interpreters are untouched
+del view, lent_by_a
+"""
+    proc = run_python(code, timeout=60)
+    expected = ("[3, 'a gone', ['isles', 'runtime init'], 'no sender left', 3, b'lent by main', b'lent by a']\n"
+                "status 0\n2\n")
+    assert proc.returncode == 0 and proc.stdout == expected, proc.stdout + proc.stderr[-3000:]
+
+
+def test_signals_reach_a_child_forked_from_another_thread():
+    """The child's main thread is the one that forked: a blocked get() there
+    must wake for its signal handlers."""
+    code = """
+import os, signal, threading, time, isles.interpreters as I
+a = I.create()
+q = I.create_queue()
+def fork_and_wait():
+    pid = os.fork()
+    if pid == 0:
+        class Alarm(Exception): pass
+        def on_alarm(*_): raise Alarm
+        signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        t0 = time.monotonic()
+        try:
+            q.get(timeout=30)
+        except Alarm:
+            print("woke after", "under 5 s" if time.monotonic() - t0 < 5 else "too long", flush=True)
+        os._exit(0)
+    os.waitpid(pid, 0)
+t = threading.Thread(target=fork_and_wait); t.start(); t.join()
+"""
+    proc = run_python(code, timeout=60)
+    assert proc.stdout == "woke after under 5 s\n", proc.stdout + proc.stderr[-3000:]
+
+
+@pytest.mark.parametrize("own_gil", [True, False])
+def test_fork_from_another_interpreter_is_refused(own_gil):
+    """CPython aborts a child forked from any interpreter but the main one:
+    isles's interpreters, legacy ones included, refuse os.fork() instead."""
+    interp = interpreters.create(own_gil=own_gil)
+    try:
+        with pytest.raises(ExecutionFailed, match="RuntimeError"):
+            interp.exec("import os\nif os.fork() == 0: os._exit(0)")
+    finally:
+        interp.close()

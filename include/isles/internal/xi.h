@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <set>
 #include <string>
@@ -69,6 +70,8 @@ class WeakRegistry {
         }
         return out;
     }
+    // In a child just forked: whoever held the lock is gone.
+    void after_fork_in_child() { new (&lock_) std::mutex; }
     std::size_t table_size() {  // for tests: live plus not yet swept
         std::lock_guard<std::mutex> g(lock_);
         return all_.size();
@@ -158,6 +161,8 @@ class Queue {
     // ok, empty (nothing and !block, or the deadline passed), interrupted.
     Status get(Value &out, bool block, Deadline deadline, const InterruptCheck &interrupted = {});
     std::size_t size() const;
+    // In a child just forked: its waiters and lock holders are gone.
+    void after_fork_in_child();
 
   private:
     const std::int64_t id_;
@@ -200,6 +205,10 @@ class Channel : public std::enable_shared_from_this<Channel> {
     static std::vector<std::shared_ptr<Channel>> list_open();
     // The live channel with `id` (closed or not), or nullptr.
     static std::shared_ptr<Channel> find(std::int64_t id);
+    // In a child just forked, where only interpreter `survivor` is left:
+    // forgets the lock holders, waiters and ends of every other owner, so
+    // a receiver whose senders were all elsewhere is told so.
+    static void after_fork_in_child(std::int64_t survivor);
 
   private:
     friend class ChannelEnd;
