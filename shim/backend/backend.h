@@ -111,6 +111,9 @@ int xi_types_init(PyObject *backend_module, BackendState *st);
 // buffers nobody has received yet; false with InterpreterError set if some
 // are still in use by other interpreters.
 bool detach_buffers_of(BackendState *st, int64_t interp_id, bool check_only);
+// For an interpreter that will never be finalized: its lent memory stays
+// valid and its shares never switch into it to release it.
+void orphan_buffers_of(int64_t interp_id);
 
 // ---- queues and channels (queues.cpp)
 int queue_types_init(PyObject *backend_module, BackendState *st);

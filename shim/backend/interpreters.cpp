@@ -16,6 +16,8 @@
 #include "interp_switch.h"
 #include "lifecycle.h"
 
+extern "C" void isl_runtime_unlist(PyInterpreterState *interp);  // runtime_list.c
+
 namespace isles::internal {
 namespace {
 
@@ -244,6 +246,35 @@ PyObject *interp_close(PyObject *module, PyObject *arg) {
     }
     registry.erase(id);
     Py_RETURN_NONE;
+}
+
+// interp_close_at_exit(id) -> None once closed; else the reason close()
+// refused, and the interpreter is abandoned: off the registry and CPython's
+// list, its lent memory never released, it lasts until the process ends.
+PyObject *interp_close_at_exit(PyObject *module, PyObject *arg) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    PyObject *closed = interp_close(module, arg);
+    if (closed || PyErr_ExceptionMatches(st->InterpreterNotFoundError) ||
+        !PyErr_ExceptionMatches(st->InterpreterError))
+        return closed;
+    PyObject *exc = PyErr_GetRaisedException();
+    std::string why = str_of(exc);
+    Py_DECREF(exc);
+    int64_t id = id_arg(arg);
+    PyInterpreterState *interp = nullptr;
+    {
+        std::lock_guard<std::mutex> guard(registry_lock);
+        auto it = registry.find(id);
+        if (it == registry.end()) Py_RETURN_NONE;
+        interp = it->second.interp;
+        registry.erase(it);
+    }
+    orphan_buffers_of(id);
+    {
+        LifecycleGuard guard;
+        isl_runtime_unlist(interp);
+    }
+    return PyUnicode_FromString(why.c_str());
 }
 
 PyObject *interp_list(PyObject *, PyObject *) {
@@ -619,6 +650,8 @@ PyMethodDef interpreter_methods[] = {
     {"interp_create", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(interp_create)),
      METH_FASTCALL | METH_KEYWORDS, "interp_create(*, own_gil=True) -> id"},
     {"interp_close", interp_close, METH_O, "interp_close(id)"},
+    {"interp_close_at_exit", interp_close_at_exit, METH_O,
+     "interp_close_at_exit(id) -> None | why it was abandoned instead"},
     {"interp_list", interp_list, METH_NOARGS, "interp_list() -> [(id, whence)]"},
     {"interp_current", interp_current, METH_NOARGS, "interp_current() -> (id, whence)"},
     {"interp_main", interp_main, METH_NOARGS, "interp_main() -> id"},

@@ -51,6 +51,10 @@ class PyBufferShare : public xi::BufferShare {
         new (&lock_) std::mutex;
         if (exporter_id_ != survivor) orphaned_ = true;
     }
+    void orphan() {
+        std::lock_guard<std::mutex> guard(lock_);
+        orphaned_ = true;
+    }
 
   private:
     std::mutex lock_;  // receivers in other interpreters vs detach()
@@ -59,7 +63,7 @@ class PyBufferShare : public xi::BufferShare {
     int64_t exporter_id_;
     Py_buffer view_{};
     bool held_ = false;           // view_ still refers to the exporter's memory
-    bool orphaned_ = false;       // its exporter is gone (fork): never released
+    bool orphaned_ = false;       // its exporter is never finalized (fork, exit): never released
     std::string owned_;           // the bytes after detach()
     std::string format_;
     std::vector<Py_ssize_t> shape_, strides_;
@@ -349,6 +353,11 @@ void shares_after_fork_in_child(int64_t survivor) {
     shares().after_fork_in_child();
     // No other thread is left to drop a reference: these are never the last.
     for (const std::shared_ptr<PyBufferShare> &s : shares().live()) s->after_fork_in_child(survivor);
+}
+
+void orphan_buffers_of(int64_t interp_id) {
+    for (const std::shared_ptr<PyBufferShare> &s : shares().live())
+        if (s->exporter_id() == interp_id) s->orphan();
 }
 
 bool detach_buffers_of(BackendState *st, int64_t interp_id, bool check_only) {

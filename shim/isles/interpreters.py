@@ -223,11 +223,17 @@ def _close_remaining():
     if _rt.interp_current()[0] != _rt.interp_main():
         return
     for id, whence in _rt.interp_list():
-        if whence == WHENCE_ISLES:
-            try:
-                _rt.interp_close(id)
-            except Exception:
-                pass
+        if whence != WHENCE_ISLES:
+            continue
+        try:
+            refused = _rt.interp_close_at_exit(id)
+        except InterpreterNotFoundError:  # closed meanwhile
+            continue
+        if refused:
+            import warnings
+
+            warnings.warn(f"interpreter {id} could not be closed at exit ({refused}); "
+                          "it is left open until the process ends", RuntimeWarning, stacklevel=1)
 
 
 def __getattr__(name):

@@ -934,3 +934,47 @@ def test_fork_from_another_interpreter_is_refused(own_gil):
             interp.exec("import os\nif os.fork() == 0: os._exit(0)")
     finally:
         interp.close()
+
+
+# ---------------------------------------------------------------- at exit
+
+def test_exit_with_a_daemon_thread_blocked_in_an_interpreter():
+    """The interpreter cannot be closed while the thread is in it: it is left
+    open, with a warning, and CPython's finalization must not touch it."""
+    code = """
+import threading, time, warnings, isles.interpreters as I
+warnings.simplefilter("default")
+a = I.create()
+q = I.create_queue()
+a.prepare_main(qid=q.id)
+a.exec("import isles.interpreters as I\\nq = I.Queue(qid)")
+t = threading.Thread(target=a.exec, args=("q.get()",), daemon=True)
+t.start()
+while not a.is_running():
+    time.sleep(0.01)
+print("exiting", flush=True)
+"""
+    proc = run_python(code, timeout=60)
+    assert proc.returncode == 0 and proc.stdout == "exiting\n", proc.stdout + proc.stderr[-3000:]
+    assert "could not be closed at exit" in proc.stderr and "is running" in proc.stderr, proc.stderr
+
+
+def test_exit_while_main_holds_memory_an_interpreter_lent():
+    """The lender cannot be closed while main holds the memory: it is left
+    open, so the memory stays valid through main's own finalization."""
+    code = """
+import warnings, isles.interpreters as I
+warnings.simplefilter("default")
+a = I.create()
+q = I.create_queue()
+a.prepare_main(qid=q.id)
+a.exec("import isles.interpreters as I\\nI.Queue(qid).put(bytearray(b'lent' * 1000))")
+class Reader:
+    def __del__(self):
+        print(bytes(self.view[:8]), flush=True)
+keeper = Reader()
+keeper.view = q.get()
+"""
+    proc = run_python(code, timeout=60)
+    assert proc.returncode == 0 and proc.stdout == "b'lentlent'\n", proc.stdout + proc.stderr[-3000:]
+    assert "could not be closed at exit" in proc.stderr and "still in use" in proc.stderr, proc.stderr
