@@ -938,15 +938,19 @@ def test_fork_from_another_interpreter_is_refused(own_gil):
 
 # ---------------------------------------------------------------- at exit
 
-def test_exit_with_a_daemon_thread_blocked_in_an_interpreter():
-    """The interpreter cannot be closed while the thread is in it: it is left
-    open, with a warning, and CPython's finalization must not touch it."""
-    code = """
+# An interpreter `a` that main can reach through queue `q` (id `qid` in a).
+EXIT_PRELUDE = """
 import threading, time, warnings, isles.interpreters as I
 warnings.simplefilter("default")
 a = I.create()
 q = I.create_queue()
 a.prepare_main(qid=q.id)
+"""
+
+def test_exit_with_a_daemon_thread_blocked_in_an_interpreter():
+    """The interpreter cannot be closed while the thread is in it: it is left
+    open, with a warning, and CPython's finalization must not touch it."""
+    code = EXIT_PRELUDE + """
 a.exec("import isles.interpreters as I\\nq = I.Queue(qid)")
 t = threading.Thread(target=a.exec, args=("q.get()",), daemon=True)
 t.start()
@@ -962,12 +966,7 @@ print("exiting", flush=True)
 def test_exit_while_main_holds_memory_an_interpreter_lent():
     """The lender cannot be closed while main holds the memory: it is left
     open, so the memory stays valid through main's own finalization."""
-    code = """
-import warnings, isles.interpreters as I
-warnings.simplefilter("default")
-a = I.create()
-q = I.create_queue()
-a.prepare_main(qid=q.id)
+    code = EXIT_PRELUDE + """
 a.exec("import isles.interpreters as I\\nI.Queue(qid).put(bytearray(b'lent' * 1000))")
 class Reader:
     def __del__(self):
