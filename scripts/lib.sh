@@ -162,7 +162,7 @@ build_all() {
 stage() {
     rm -rf "$ISLES_BUILD/python" "$ISLES_BUILD/ports" "$ISLES_BUILD"/ports-cp*
     mkdir -p "$ISLES_BUILD/python/isles" "$ISLES_BUILD/ports"
-    cp "$ISLES_ROOT"/shim/isles/*.py "$ISLES_BUILD/python/isles/"
+    cp -r "$ISLES_ROOT"/shim/isles/. "$ISLES_BUILD/python/isles/"
     cp "$ISLES_BUILD"/meson/shim/_backend_cp*.so "$ISLES_BUILD/python/isles/"
     cp "$ISLES_BUILD"/meson/extensions/*.abi3.so "$ISLES_BUILD/ports/"
     local f base tag suffix

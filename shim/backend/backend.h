@@ -73,6 +73,9 @@ struct BackendState {
     PyObject *QueueError, *QueueNotFoundError, *QueueEmpty, *QueueFull;
     PyObject *ChannelError, *ChannelNotFoundError, *ChannelClosedError, *ChannelEmptyError, *ChannelNotEmptyError;
     PyObject *pickle;  // the pickle module, imported on first use
+    // (UNBOUND_REMOVE, UNBOUND_ERROR, UNBOUND, ItemInterpreterDestroyed) of
+    // isles.interpreters._queues, registered when that module is imported.
+    PyObject *unbound_markers;
 };
 
 // The backend state of the current interpreter (imports the backend if
@@ -121,6 +124,9 @@ PyObject *new_queue_object(BackendState *st, std::shared_ptr<xi::Queue> q);
 PyObject *new_channel_end_object(BackendState *st, xi::Side side, std::shared_ptr<xi::Channel> ch);
 bool unwrap_queue(BackendState *st, PyObject *o, std::shared_ptr<xi::Queue> *q);
 bool unwrap_channel_end(BackendState *st, PyObject *o, xi::ChannelEnd *end);
+// Isles interpreter `id` was closed: the items it put that still wait in a
+// queue follow their unbounditems rule.
+void queues_unbind_owner(int64_t id);
 
 // ---- interpreters (interpreters.cpp)
 // True once close() of isles interpreter `id` has begun (and until it is

@@ -12,7 +12,7 @@
 
 #include "backend.h"
 
-extern "C" void isl_runtime_keep_only_main_after_fork(void);  // runtime_list.c
+extern "C" void isl_runtime_keep_only_main_after_fork(void);  // runtime_state.c
 
 namespace isles::internal {
 namespace {

@@ -16,7 +16,12 @@
 #include "interp_switch.h"
 #include "lifecycle.h"
 
-extern "C" void isl_runtime_unlist(PyInterpreterState *interp);  // runtime_list.c
+extern "C" {  // runtime_state.c
+void isl_runtime_unlist(PyInterpreterState *interp);
+int isl_mark_running_main(PyInterpreterState *interp);
+void isl_unmark_running_main(PyInterpreterState *interp);
+int isl_is_running_main(PyInterpreterState *interp);
+}
 
 namespace isles::internal {
 namespace {
@@ -32,7 +37,8 @@ struct Entry {
     PyThreadState *initial;
     unsigned long creator;
     bool initial_busy = false;
-    int running = 0;      // isles calls executing in it
+    int running = 0;        // isles calls executing in it: nested ones of `runner`
+    unsigned long runner = 0;  // the OS thread running it, while running
     bool closing = false;
 };
 
@@ -185,7 +191,7 @@ PyObject *interp_close(PyObject *module, PyObject *arg) {
                          static_cast<long long>(id));
             return nullptr;
         }
-        if (it->second.running) {
+        if (it->second.running || isl_is_running_main(it->second.interp)) {
             PyErr_Format(st->InterpreterError, "interpreter %lld is running; it can be closed once it is idle",
                          static_cast<long long>(id));
             return nullptr;
@@ -236,15 +242,18 @@ PyObject *interp_close(PyObject *module, PyObject *arg) {
         Py_EndInterpreter(ts);
     }
     PyEval_RestoreThread(caller);
-    std::lock_guard<std::mutex> guard(registry_lock);
-    if (!refused.empty()) {
-        Entry &e = registry[id];
-        e.closing = false;
-        if (!initial) e.initial = nullptr;  // deleted above: later calls make their own
-        PyErr_SetString(st->InterpreterError, refused.c_str());
-        return nullptr;
+    {
+        std::lock_guard<std::mutex> guard(registry_lock);
+        if (!refused.empty()) {
+            Entry &e = registry[id];
+            e.closing = false;
+            if (!initial) e.initial = nullptr;  // deleted above: later calls make their own
+            PyErr_SetString(st->InterpreterError, refused.c_str());
+            return nullptr;
+        }
+        registry.erase(id);
     }
-    registry.erase(id);
+    queues_unbind_owner(id);  // its items still waiting follow their rules
     Py_RETURN_NONE;
 }
 
@@ -317,12 +326,13 @@ PyObject *interp_is_running(PyObject *module, PyObject *arg) {
     {
         std::lock_guard<std::mutex> guard(registry_lock);
         auto it = registry.find(id);
-        if (it != registry.end()) return PyBool_FromLong(it->second.running > 0);
+        if (it != registry.end())
+            return PyBool_FromLong(it->second.running > 0 || isl_is_running_main(it->second.interp));
     }
     PyInterpreterState *interp = find_interp(st, id);
     if (!interp) return nullptr;
-    // The main interpreter runs the program; others isles did not create are not tracked.
-    return PyBool_FromLong(interp == PyInterpreterState_Main());
+    // The main interpreter runs the program; another creator's, as CPython marks them.
+    return PyBool_FromLong(interp == PyInterpreterState_Main() || isl_is_running_main(interp));
 }
 
 // Calls that hop between interpreters nest on one C stack, but each hop
@@ -376,14 +386,18 @@ class HopGuard {
 
 // Runs `body` (returning false on a Python error, GIL held) in interpreter
 // `id` and converts a failure into an ExcInfo. The caller's GIL is
-// released meanwhile.
+// released meanwhile. One OS thread at a time runs an isles interpreter, as
+// in Python 3.14 (its calls may nest: a call that comes back into it), and
+// the outermost run carries CPython's "running __main__" mark, so that
+// CPython's own modules see it running and isles sees their runs.
 template <class Body>
 bool run_in(BackendState *st, int64_t id, ExcInfo *failure, Body &&body) {
     HopGuard hop;
     if (!hop) return false;
     PyInterpreterState *interp = nullptr;
     PyThreadState *reuse = nullptr;
-    bool ours = false;
+    bool ours = false, outer = false;
+    unsigned long me = PyThread_get_thread_ident();
     {
         // Looking up and marking it running is one step, so close() either
         // sees the mark or this call sees `closing`.
@@ -391,19 +405,31 @@ bool run_in(BackendState *st, int64_t id, ExcInfo *failure, Body &&body) {
         auto it = registry.find(id);
         if (it != registry.end() && !it->second.closing) {
             Entry &e = it->second;
-            ++e.running;
+            if (e.running && e.runner != me) {
+                PyErr_Format(st->InterpreterError, "interpreter %lld is already running in another thread",
+                             static_cast<long long>(id));
+                return false;
+            }
+            outer = e.running++ == 0;
+            e.runner = me;
             interp = e.interp;
             ours = true;
-            if (e.initial && e.creator == PyThread_get_thread_ident() && !e.initial_busy) {
+            if (e.initial && e.creator == me && !e.initial_busy) {
                 e.initial_busy = true;
                 reuse = e.initial;
             }
         }
     }
     if (!interp && !(interp = find_interp(st, id))) return false;
+    bool busy = false;
     run_in_interpreter(
         interp, [&] {
+            if (outer && isl_mark_running_main(interp) < 0) {
+                busy = true;
+                return;
+            }
             if (!body()) *failure = capture_exception();
+            if (outer) isl_unmark_running_main(interp);
         },
         reuse);
     if (ours) {
@@ -411,6 +437,10 @@ bool run_in(BackendState *st, int64_t id, ExcInfo *failure, Body &&body) {
         Entry &e = registry[id];
         --e.running;
         if (reuse) e.initial_busy = false;
+    }
+    if (busy) {
+        PyErr_Format(st->InterpreterError, "interpreter %lld is already running", static_cast<long long>(id));
+        return false;
     }
     return true;
 }

@@ -25,7 +25,8 @@ void for_each_object(BackendState *st, F &&f) {
     }
     for (PyObject **p : {&st->InterpreterError, &st->InterpreterNotFoundError, &st->NotShareableError,
                          &st->QueueError, &st->QueueNotFoundError, &st->QueueEmpty, &st->QueueFull,
-                         &st->ChannelError, &st->ChannelNotFoundError, &st->ChannelClosedError, &st->ChannelEmptyError, &st->ChannelNotEmptyError, &st->pickle})
+                         &st->ChannelError, &st->ChannelNotFoundError, &st->ChannelClosedError, &st->ChannelEmptyError, &st->ChannelNotEmptyError, &st->pickle,
+                         &st->unbound_markers})
         f(*p);
 }
 
@@ -45,10 +46,31 @@ int clear_backend(PyObject *module) {
     return 0;
 }
 
-// Creates isles.interpreters.<name>(bases) and adds it to the module.
-int add_exception(PyObject *module, PyObject **slot, const char *name, PyObject *bases, const char *doc) {
+// CPython's own class for the same failure, where this CPython has one
+// (3.13+: _interpreters, _interpqueues, _interpchannels), or nullptr. isles's
+// classes derive from them, so code written against the stdlib's modules
+// catches isles's failures too.
+PyObject *stdlib_peer(const char *module, const char *name) {
+    PyObject *mod = PyImport_ImportModule(module);
+    PyObject *cls = mod ? PyObject_GetAttrString(mod, name) : nullptr;
+    Py_XDECREF(mod);
+    if (!cls) PyErr_Clear();
+    return cls;
+}
+
+// Creates isles.interpreters.<name>, deriving from `base` and from the
+// stdlib's peer <peer_module>.<name> when there is one, and adds it.
+int add_exception(PyObject *module, PyObject **slot, const char *name, PyObject *base, const char *doc,
+                  const char *peer_module = nullptr) {
     std::string qualified = std::string("isles.interpreters.") + name;
-    *slot = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, bases, nullptr);
+    PyObject *peer = peer_module ? stdlib_peer(peer_module, name) : nullptr;
+    PyObject *bases = !peer ? Py_NewRef(base)
+                            : PyObject_IsSubclass(peer, base) == 1 ? PyTuple_Pack(1, peer)
+                                                                     : PyTuple_Pack(2, base, peer);
+    PyErr_Clear();
+    Py_XDECREF(peer);
+    *slot = bases ? PyErr_NewExceptionWithDoc(qualified.c_str(), doc, bases, nullptr) : nullptr;
+    Py_XDECREF(bases);
     return *slot ? PyModule_AddObjectRef(module, name, *slot) : -1;
 }
 
@@ -57,25 +79,27 @@ int add_exceptions(PyObject *module, BackendState *st) {
     // importing `queue` imports heapq: they are made on first use (see
     // queue_exception) so that importing isles never pins CPython's _heapq
     // before build/ports can be put first on sys.path.
+    const char *interps = "_interpreters", *queues = "_interpqueues", *channels = "_interpchannels";
     if (add_exception(module, &st->InterpreterError, "InterpreterError", PyExc_Exception,
-                      "An interpreter operation failed.") < 0 ||
+                      "An interpreter operation failed.", interps) < 0 ||
         add_exception(module, &st->InterpreterNotFoundError, "InterpreterNotFoundError", st->InterpreterError,
-                      "The interpreter does not exist (any more).") < 0 ||
+                      "The interpreter does not exist (any more).", interps) < 0 ||
         add_exception(module, &st->NotShareableError, "NotShareableError", PyExc_TypeError,
-                      "The object cannot cross between interpreters.") < 0 ||
-        add_exception(module, &st->QueueError, "QueueError", st->InterpreterError, "A queue operation failed.") < 0 ||
+                      "The object cannot cross between interpreters.", interps) < 0 ||
+        add_exception(module, &st->QueueError, "QueueError", st->InterpreterError, "A queue operation failed.",
+                      queues) < 0 ||
         add_exception(module, &st->QueueNotFoundError, "QueueNotFoundError", st->QueueError,
-                      "No queue has this id (any more).") < 0 ||
+                      "No queue has this id (any more).", queues) < 0 ||
         add_exception(module, &st->ChannelError, "ChannelError", st->InterpreterError,
-                      "A channel operation failed.") < 0 ||
+                      "A channel operation failed.", channels) < 0 ||
         add_exception(module, &st->ChannelNotFoundError, "ChannelNotFoundError", st->ChannelError,
-                      "No channel has this id (any more).") < 0 ||
+                      "No channel has this id (any more).", channels) < 0 ||
         add_exception(module, &st->ChannelClosedError, "ChannelClosedError", st->ChannelError,
-                      "The channel is closed, or nobody can send on it any more.") < 0 ||
+                      "The channel is closed, or nobody can send on it any more.", channels) < 0 ||
         add_exception(module, &st->ChannelEmptyError, "ChannelEmptyError", st->ChannelError,
-                      "Nothing was waiting in the channel.") < 0 ||
+                      "Nothing was waiting in the channel.", channels) < 0 ||
         add_exception(module, &st->ChannelNotEmptyError, "ChannelNotEmptyError", st->ChannelError,
-                      "The channel still holds values.") < 0)
+                      "The channel still holds values.", channels) < 0)
         return -1;
     return 0;
 }

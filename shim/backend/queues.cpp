@@ -10,12 +10,14 @@
 namespace isles::internal {
 namespace {
 
-// A queue plus the one setting every interpreter must agree on.
+// A queue plus the settings every interpreter must agree on.
 struct PyQueue : xi::Queue {
-    PyQueue(Py_ssize_t maxsize, bool pickle)
-        : xi::Queue(maxsize > 0 ? static_cast<size_t>(maxsize) : 0), requested_maxsize(maxsize), pickle(pickle) {}
+    PyQueue(Py_ssize_t maxsize, bool pickle, xi::Unbound unbound)
+        : xi::Queue(maxsize > 0 ? static_cast<size_t>(maxsize) : 0), requested_maxsize(maxsize), pickle(pickle),
+          unbound(unbound) {}
     const Py_ssize_t requested_maxsize;  // as given: <= 0 means unbounded, as in queue.Queue
     const bool pickle;                   // items that are not shareable are pickled
+    const xi::Unbound unbound;           // the default rule for items of a closed interpreter
 };
 
 struct QueueObject {
@@ -37,8 +39,8 @@ xi::WeakRegistry<PyQueue> &queues() {
     return *r;
 }
 
-std::shared_ptr<PyQueue> make_queue(Py_ssize_t maxsize, bool pickle) {
-    auto q = std::make_shared<PyQueue>(maxsize, pickle);
+std::shared_ptr<PyQueue> make_queue(Py_ssize_t maxsize, bool pickle, xi::Unbound unbound) {
+    auto q = std::make_shared<PyQueue>(maxsize, pickle, unbound);
     queues().add(q->id(), q);
     return q;
 }
@@ -91,6 +93,37 @@ bool bind_args(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObj
     return true;
 }
 
+// The markers of isles.interpreters._queues, importing it if this
+// interpreter has not yet; nullptr with an error set.
+PyObject *unbound_markers(BackendState *st) {
+    if (!st->unbound_markers) {
+        PyObject *mod = PyImport_ImportModule("isles.interpreters._queues");
+        Py_XDECREF(mod);
+        if (mod && !st->unbound_markers)
+            PyErr_SetString(PyExc_SystemError, "isles.interpreters._queues did not register its UNBOUND markers");
+    }
+    return st->unbound_markers;
+}
+
+// An unbounditems argument (UNBOUND, UNBOUND_ERROR or UNBOUND_REMOVE; absent
+// or None: `dflt`).
+bool parse_unbound(BackendState *st, PyObject *arg, xi::Unbound dflt, xi::Unbound *out) {
+    if (!arg || arg == Py_None) {
+        *out = dflt;
+        return true;
+    }
+    PyObject *markers = unbound_markers(st);
+    if (!markers) return false;
+    for (int flag = 1; flag <= 3; ++flag) {
+        if (PyTuple_GET_ITEM(markers, flag - 1) == arg) {
+            *out = static_cast<xi::Unbound>(flag);
+            return true;
+        }
+    }
+    PyErr_Format(PyExc_ValueError, "unbounditems must be UNBOUND, UNBOUND_ERROR or UNBOUND_REMOVE, not %R", arg);
+    return false;
+}
+
 bool truth(PyObject *o, bool dflt, int *out) {
     if (!o) {
         *out = dflt;
@@ -131,11 +164,12 @@ xi::Status blocking(bool block, std::optional<double> timeout, F &&attempt, bool
 // ---- operations shared by the Python methods and the C API
 
 PyObject *queue_put_op(BackendState *st, const std::shared_ptr<PyQueue> &q, PyObject *obj, bool block,
-                       std::optional<double> timeout, bool pickle) {
+                       std::optional<double> timeout, bool pickle, xi::Unbound unbound) {
     xi::Value v;
     if (!to_value(st, obj, v, pickle)) return nullptr;
+    xi::Binding binding{current_interp_id(), unbound};
     xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
-        return q->put(std::move(v), b, d, c);  // put leaves v intact unless it succeeds
+        return q->put(std::move(v), b, d, c, binding);  // put leaves v intact unless it succeeds
     });
     if (s == xi::Status::ok) Py_RETURN_NONE;
     if (s == xi::Status::full) {
@@ -147,9 +181,17 @@ PyObject *queue_put_op(BackendState *st, const std::shared_ptr<PyQueue> &q, PyOb
 PyObject *queue_get_op(BackendState *st, const std::shared_ptr<PyQueue> &q, bool block,
                        std::optional<double> timeout) {
     xi::Value v;
+    std::optional<xi::Unbound> unbound;
     xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
-        return q->get(v, b, d, c);
+        return q->get(v, b, d, c, &unbound);
     });
+    if (s == xi::Status::ok && unbound) {  // put by an interpreter closed since
+        PyObject *markers = unbound_markers(st);
+        if (!markers) return nullptr;
+        if (*unbound == xi::Unbound::replace) return Py_NewRef(PyTuple_GET_ITEM(markers, 2));
+        PyErr_SetString(PyTuple_GET_ITEM(markers, 3), "the interpreter that put this item was closed");
+        return nullptr;
+    }
     if (s == xi::Status::ok) return from_value(st, std::move(v));
     if (s == xi::Status::empty) {
         if (PyObject *exc = queue_exception(st, false)) PyErr_SetString(exc, "the queue is empty");
@@ -196,21 +238,23 @@ PyObject *channel_recv_op(BackendState *st, const xi::ChannelEnd &end, bool bloc
 PyObject *queue_put_impl(QueueObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
                          bool nowait) {
     BackendState *st = state_of_type(Py_TYPE(self));
-    PyObject *a[4] = {};
-    if (nowait ? !bind_args("put_nowait", args, nargs, kwnames, {"obj", "pickle"}, 1, a)
-               : !bind_args("put", args, nargs, kwnames, {"obj", "block", "timeout", "pickle"}, 3, a))
+    PyObject *a[5] = {};
+    if (nowait ? !bind_args("put_nowait", args, nargs, kwnames, {"obj", "unbounditems", "pickle"}, 1, a)
+               : !bind_args("put", args, nargs, kwnames, {"obj", "block", "timeout", "unbounditems", "pickle"}, 3, a))
         return nullptr;
-    PyObject *obj = a[0], *pickle_arg = nowait ? a[1] : a[3];
+    PyObject *obj = a[0], *unbound_arg = nowait ? a[1] : a[3], *pickle_arg = nowait ? a[2] : a[4];
     if (!obj) {
         PyErr_SetString(PyExc_TypeError, "put() missing required argument 'obj'");
         return nullptr;
     }
     int block = 0, pickle = 0;
     std::optional<double> timeout;
+    xi::Unbound unbound;
     if ((!nowait && (!truth(a[1], true, &block) || !parse_timeout(a[2], &timeout))) ||
-        !truth(pickle_arg == Py_None ? nullptr : pickle_arg, self->q->pickle, &pickle))
+        !truth(pickle_arg == Py_None ? nullptr : pickle_arg, self->q->pickle, &pickle) ||
+        !parse_unbound(st, unbound_arg, self->q->unbound, &unbound))
         return nullptr;
-    return queue_put_op(st, self->q, obj, block, timeout, pickle);
+    return queue_put_op(st, self->q, obj, block, timeout, pickle, unbound);
 }
 
 PyObject *queue_put(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -253,6 +297,10 @@ PyObject *queue_full(PyObject *self, PyObject *) {
 }
 PyObject *queue_get_id(PyObject *self, void *) { return PyLong_FromLongLong(queue_of(self)->id()); }
 PyObject *queue_get_maxsize(PyObject *self, void *) { return PyLong_FromSsize_t(queue_of(self)->requested_maxsize); }
+PyObject *queue_get_unbounditems(PyObject *self, void *) {
+    PyObject *markers = unbound_markers(state_of_type(Py_TYPE(self)));
+    return markers ? Py_NewRef(PyTuple_GET_ITEM(markers, static_cast<int>(queue_of(self)->unbound) - 1)) : nullptr;
+}
 PyObject *queue_repr(PyObject *self) {
     return PyUnicode_FromFormat("isles.interpreters.Queue(id=%lld, maxsize=%zd)",
                                 static_cast<long long>(queue_of(self)->id()), queue_of(self)->requested_maxsize);
@@ -286,10 +334,13 @@ PyObject *queue_reduce(PyObject *self, PyObject *) {
 PyMethodDef queue_methods[] = {
     {"__reduce__", queue_reduce, METH_NOARGS, nullptr},
     {"put", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(queue_put)), METH_FASTCALL | METH_KEYWORDS,
-     "put(obj, block=True, timeout=None, *, pickle=None)\n--\n\nAdd obj; wait for room if the queue is full. "
-     "QueueFull if there is still no room when `timeout` passes (or at once with block=False)."},
+     "put(obj, block=True, timeout=None, *, unbounditems=None, pickle=None)\n--\n\nAdd obj; wait for room if the "
+     "queue is full. QueueFull if there is still no room when `timeout` passes (or at once with block=False). "
+     "unbounditems (default: the queue's) says what becomes of obj if this interpreter is closed before it is "
+     "taken."},
     {"put_nowait", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(queue_put_nowait)),
-     METH_FASTCALL | METH_KEYWORDS, "put_nowait(obj, *, pickle=None)\n--\n\nput(obj, block=False)."},
+     METH_FASTCALL | METH_KEYWORDS,
+     "put_nowait(obj, *, unbounditems=None, pickle=None)\n--\n\nput(obj, block=False)."},
     {"get", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(queue_get)), METH_FASTCALL | METH_KEYWORDS,
      "get(block=True, timeout=None)\n--\n\nRemove and return the oldest item, waiting for one if needed. "
      "QueueEmpty when `timeout` passes (or at once with block=False)."},
@@ -303,6 +354,9 @@ PyMethodDef queue_methods[] = {
 PyGetSetDef queue_getset[] = {
     {"id", queue_get_id, nullptr, "The queue's id, unique in the process.", nullptr},
     {"maxsize", queue_get_maxsize, nullptr, "The bound, as given to create_queue() (0 or less: unbounded).", nullptr},
+    {"unbounditems", queue_get_unbounditems, nullptr,
+     "What becomes of an item whose interpreter is closed before it is taken, unless put() said otherwise.",
+     nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
 };
 // The one id argument of Queue(id), SendChannel(id), RecvChannel(id); -1 with an error set.
@@ -352,16 +406,18 @@ PyType_Spec queue_spec = {"isles.interpreters.Queue", sizeof(QueueObject), 0,
 
 PyObject *create_queue(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     auto *st = static_cast<BackendState *>(PyModule_GetState(module));
-    PyObject *a[2] = {};
-    if (!bind_args("create_queue", args, nargs, kwnames, {"maxsize", "pickle"}, 1, a)) return nullptr;
+    PyObject *a[3] = {};
+    if (!bind_args("create_queue", args, nargs, kwnames, {"maxsize", "unbounditems", "pickle"}, 1, a))
+        return nullptr;
     Py_ssize_t maxsize = 0;
     if (a[0]) {
         maxsize = PyNumber_AsSsize_t(a[0], PyExc_OverflowError);
         if (maxsize == -1 && PyErr_Occurred()) return nullptr;
     }
     int pickle = 0;
-    if (!truth(a[1], false, &pickle)) return nullptr;
-    return new_queue_object(st, make_queue(maxsize, pickle));
+    xi::Unbound unbound;
+    if (!truth(a[2], true, &pickle) || !parse_unbound(st, a[1], xi::Unbound::replace, &unbound)) return nullptr;
+    return new_queue_object(st, make_queue(maxsize, pickle, unbound));
 }
 
 // ---- channel ends
@@ -571,6 +627,27 @@ PyObject *queue_by_id(PyObject *module, PyObject *arg) {
     return new_queue_object(st, std::move(q));
 }
 
+PyObject *queue_ids(PyObject *, PyObject *) {
+    std::vector<std::shared_ptr<PyQueue>> live = queues().live();
+    PyObject *out = PyList_New(0);
+    for (const auto &q : live) {
+        PyObject *id = out ? PyLong_FromLongLong(q->id()) : nullptr;
+        if (!id || PyList_Append(out, id) < 0) Py_CLEAR(out);
+        Py_XDECREF(id);
+    }
+    return out;
+}
+
+PyObject *set_unbound_markers(PyObject *module, PyObject *args) {
+    auto *st = static_cast<BackendState *>(PyModule_GetState(module));
+    if (PyTuple_GET_SIZE(args) != 4 || !PyExceptionClass_Check(PyTuple_GET_ITEM(args, 3))) {
+        PyErr_SetString(PyExc_TypeError, "_set_unbound_markers(remove, error, replace, exception_class)");
+        return nullptr;
+    }
+    Py_XSETREF(st->unbound_markers, Py_NewRef(args));
+    Py_RETURN_NONE;
+}
+
 PyObject *channel_end_by_id(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     auto *st = static_cast<BackendState *>(PyModule_GetState(module));
     long long id = nargs == 2 ? PyLong_AsLongLong(args[0]) : -1;
@@ -592,8 +669,12 @@ PyMethodDef queue_module_methods[] = {
      "Unpickles a channel end (by id, inside this process)."},
     {"create_queue", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(create_queue)),
      METH_FASTCALL | METH_KEYWORDS,
-     "create_queue(maxsize=0, *, pickle=False)\n--\n\nA new queue shared by all interpreters. With pickle=True, "
-     "items that are not shareable cross pickled."},
+     "create_queue(maxsize=0, *, unbounditems=UNBOUND, pickle=True)\n--\n\nA new queue shared by all "
+     "interpreters. Items that are not shareable cross pickled (NotShareableError instead with pickle=False); "
+     "unbounditems is the default rule for items whose interpreter is closed before they are taken."},
+    {"_queue_ids", queue_ids, METH_NOARGS, "The ids of every live queue, oldest first."},
+    {"_set_unbound_markers", set_unbound_markers, METH_VARARGS,
+     "Registers (UNBOUND_REMOVE, UNBOUND_ERROR, UNBOUND, ItemInterpreterDestroyed) for this interpreter."},
     {"create_channel", create_channel, METH_NOARGS, "create_channel()\n--\n\nA new channel: (RecvChannel, SendChannel)."},
     {"list_all_channels", list_channels, METH_NOARGS, "list_all_channels()\n--\n\n(recv, send) for every open channel."},
     {nullptr, nullptr, 0, nullptr},
@@ -623,7 +704,7 @@ int Queue_Put(IslContext *ctx, IslHandle queue, IslHandle item, double timeout) 
     if (!st || !of_type(O(queue), st->queue_type, "IslQueue_Put", "an isles.interpreters.Queue")) return -1;
     if (!O(item)) return PyErr_SetString(PyExc_SystemError, "IslQueue_Put: got the null handle"), -1;
     auto &q = queue_of(O(queue));
-    PyObject *r = queue_put_op(st, q, O(item), timeout != 0, c_timeout(timeout), q->pickle);
+    PyObject *r = queue_put_op(st, q, O(item), timeout != 0, c_timeout(timeout), q->pickle, q->unbound);
     Py_XDECREF(r);
     return r ? 0 : -1;
 }
@@ -654,6 +735,10 @@ void queues_after_fork_in_child() {
     for (const std::shared_ptr<PyQueue> &q : queues().live()) q->after_fork_in_child();
     // Forked from another thread, the forking thread is the child's main thread.
     main_thread_ident = PyThread_get_thread_ident();
+}
+
+void queues_unbind_owner(int64_t id) {
+    for (const std::shared_ptr<PyQueue> &q : queues().live()) q->unbind(id);
 }
 
 bool needs_interrupt_checks() {

@@ -93,7 +93,8 @@ const char *describe(Status s) {
 
 Queue::Queue(std::size_t maxsize) : id_(next_id++), maxsize_(maxsize) {}
 
-Status Queue::put(Value &&value, bool block, Deadline deadline, const InterruptCheck &interrupted) {
+Status Queue::put(Value &&value, bool block, Deadline deadline, const InterruptCheck &interrupted,
+                  Binding binding) {
     {
         std::unique_lock lk(lock_);
         if (maxsize_ && items_.size() >= maxsize_) {
@@ -102,14 +103,15 @@ Status Queue::put(Value &&value, bool block, Deadline deadline, const InterruptC
                                    [&] { return items_.size() < maxsize_; });
             if (st != Status::ok) return st == Status::timeout ? Status::full : st;  // value stays with the caller
         }
-        items_.push_back(std::move(value));
+        items_.push_back(Item{std::move(value), binding});
     }
     not_empty_.notify_one();
     return Status::ok;
 }
 
-Status Queue::get(Value &out, bool block, Deadline deadline, const InterruptCheck &interrupted) {
-    Value v;
+Status Queue::get(Value &out, bool block, Deadline deadline, const InterruptCheck &interrupted,
+                  std::optional<Unbound> *unbound) {
+    Item item;
     {
         std::unique_lock lk(lock_);
         if (items_.empty()) {
@@ -117,12 +119,39 @@ Status Queue::get(Value &out, bool block, Deadline deadline, const InterruptChec
             Status st = wait_ready(lk, not_empty_, deadline, interrupted, [&] { return !items_.empty(); });
             if (st != Status::ok) return st == Status::timeout ? Status::empty : st;
         }
-        v = std::move(items_.front());
+        item = std::move(items_.front());
         items_.pop_front();
     }
     if (maxsize_) not_full_.notify_one();
-    out = std::move(v);  // out's old contents die here, unlocked
+    if (unbound) *unbound = item.unbound ? std::optional<Unbound>(item.binding.rule) : std::nullopt;
+    out = std::move(item.value);  // out's old contents die here, unlocked
     return Status::ok;
+}
+
+std::size_t Queue::unbind(std::int64_t owner) {
+    std::vector<Value> dropped;  // destroyed after the lock is released
+    std::size_t removed = 0, count = 0;
+    {
+        std::lock_guard g(lock_);
+        for (auto it = items_.begin(); it != items_.end();) {
+            if (it->binding.owner != owner || it->unbound) {
+                ++it;
+                continue;
+            }
+            ++count;
+            dropped.push_back(std::move(it->value));
+            if (it->binding.rule == Unbound::remove) {
+                it = items_.erase(it);
+                ++removed;
+            } else {
+                it->value = Value{};
+                it->unbound = true;
+                ++it;
+            }
+        }
+    }
+    if (removed && maxsize_) not_full_.notify_all();
+    return count;
 }
 
 std::size_t Queue::size() const {

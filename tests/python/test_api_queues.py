@@ -53,7 +53,7 @@ def xi_module(make_module):
 def test_queue_and_channel_c_api(run, make_module):
     run("""
         import islhelpers as t, isles.interpreters as I, threading, time
-        q = I.create_queue(maxsize=1)
+        q = I.create_queue(maxsize=1, pickle=False)
         assert mod.is_queue(q) and not mod.is_queue([])
         mod.put(q, (1, "two"), 0.0)
         t.raises(I.QueueFull, mod.put, q, 3, 0.0)

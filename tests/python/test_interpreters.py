@@ -333,9 +333,13 @@ def test_not_shareable():
         pass
     for v in [[], {}, object(), S("x"), B(b"x"), 1 + 2j, ([],), interpreters.get_main(), {1}]:
         assert not interpreters.is_shareable(v), v
-    q = interpreters.create_queue()
+    q = interpreters.create_queue(pickle=False)
     with pytest.raises(NotShareableError, match="list"):
         q.put([1])
+    # As in Python 3.14, a default queue pickles what it cannot share.
+    default = interpreters.create_queue()
+    default.put([1, {2: 3}])
+    assert default.get() == [1, {2: 3}]
     deep = ()
     for _ in range(300):
         deep = (deep,)
@@ -444,13 +448,43 @@ def test_queues_and_channels_from_an_id(interp):
     assert issubclass(interpreters.ChannelNotFoundError, interpreters.ChannelError)
 
 
-def test_items_outlive_the_interpreter_that_put_them():
+def test_items_of_a_closed_interpreter_follow_their_unbound_rule():
+    """Python 3.14's unbounditems: each waiting item of a closed interpreter
+    becomes UNBOUND, raises ItemInterpreterDestroyed, or is removed."""
+    from isles.interpreters import _queues as Q
+
     i = interpreters.create()
-    q = interpreters.create_queue()
+    q = interpreters.create_queue(maxsize=4)
     i.prepare_main(q=q)
-    i.exec("for n in range(5): q.put(('item', n))")
+    i.exec("import isles.interpreters._queues as Q\n"
+           "q.put(1)\n"
+           "q.put(2, unbounditems=Q.UNBOUND_ERROR)\n"
+           "q.put(3, unbounditems=Q.UNBOUND_REMOVE)\n")
+    q.put(4)  # main's own item stays bound to main
+    assert q.full()
     i.close()
-    assert [q.get_nowait() for _ in range(5)] == [("item", n) for n in range(5)]
+    assert q.qsize() == 3
+    assert q.get_nowait() is Q.UNBOUND
+    with pytest.raises(Q.ItemInterpreterDestroyed, match="closed"):
+        q.get_nowait()
+    assert q.get_nowait() == 4 and q.empty()
+    # A queue's own default, and bad rules.
+    r = Q.create(unbounditems=Q.UNBOUND_REMOVE)
+    assert r.unbounditems is Q.UNBOUND_REMOVE and q.unbounditems is Q.UNBOUND
+    i = interpreters.create()
+    i.prepare_main(r=r)
+    i.exec("r.put('gone')")
+    i.close()
+    assert r.empty()
+    for bad in [None, "UNBOUND", 3]:
+        if bad is not None:
+            with pytest.raises(ValueError, match="unbounditems"):
+                Q.create(unbounditems=bad)
+        with pytest.raises(ValueError, match="unbounditems"):
+            r.put(1, unbounditems=bad or object())
+    assert repr(Q.UNBOUND) == "isles.interpreters._queues.UNBOUND" and Q.list_all()
+    with pytest.raises(TypeError):
+        type(Q.UNBOUND)()
 
 
 # ---------------------------------------------------------------- channels
@@ -653,8 +687,8 @@ def test_lent_memory_keeps_the_exporter_open():
     view.release()
     del view
     lender.exec("q.put(bytearray(b'queued, never received'))")
-    lender.close()  # the queued share is copied out first
-    assert bytes(q.get()) == b"queued, never received"
+    lender.close()  # the queued share is dropped: the item is unbound
+    assert q.get() is interpreters._queues.UNBOUND
 
 
 def test_memory_lent_while_closing_is_copied():
@@ -662,17 +696,17 @@ def test_memory_lent_while_closing_is_copied():
     close() arrive as copies: the interpreter's memory is gone by the time
     they are read and released (subprocess: a dangling view segfaults)."""
     lender_code = ("import atexit\n"
-                   "atexit.register(lambda: q.put(bytearray(b'from atexit')))\n"
+                   "atexit.register(lambda: s.send_nowait(bytearray(b'from atexit')))\n"
                    "class Lender:\n"
-                   "    def __del__(self): q.put(memoryview(bytearray(b'from __del__')))\n"
+                   "    def __del__(self): s.send_nowait(memoryview(bytearray(b'from __del__')))\n"
                    "keep = Lender()\n")
     proc = run_python(
         "import isles.interpreters as I\n"
-        "lender = I.create(); q = I.create_queue(); lender.prepare_main(q=q)\n"
+        "lender = I.create(); r, s = I.create_channel(); lender.prepare_main(s=s)\n"
         f"lender.exec({lender_code!r})\n"
         "lender.close()\n"
-        "got = sorted(bytes(q.get(timeout=5)) for _ in range(2))\n"
-        "print(got, q.empty())\n")
+        "got = sorted(bytes(r.recv(timeout=5)) for _ in range(2))\n"
+        "print(got, r.recv_nowait(None) is None)\n")
     assert proc.returncode == 0 and proc.stdout.strip() == "[b'from __del__', b'from atexit'] True", \
         proc.stdout + proc.stderr
 

@@ -149,6 +149,17 @@ using InterruptCheck = std::function<bool()>;
 enum class Status : std::uint8_t { ok, empty, full, timeout, closed, interrupted, not_empty };
 const char *describe(Status s);
 
+// What becomes of an item whose interpreter closed before it was taken
+// (Python 3.14's unbounditems; the numbers are CPython's flags).
+enum class Unbound : std::uint8_t { remove = 1, error = 2, replace = 3 };
+
+// The interpreter an item is bound to, and its rule. owner kNobody: never unbound.
+struct Binding {
+    static constexpr std::int64_t kNobody = -1;
+    std::int64_t owner = kNobody;
+    Unbound rule = Unbound::replace;
+};
+
 // A FIFO of Values: PEP 734's Queue. maxsize 0 means unbounded.
 class Queue {
   public:
@@ -157,19 +168,31 @@ class Queue {
     std::size_t maxsize() const { return maxsize_; }
 
     // ok, full (no room and !block, or the deadline passed), interrupted.
-    Status put(Value &&value, bool block, Deadline deadline, const InterruptCheck &interrupted = {});
+    Status put(Value &&value, bool block, Deadline deadline, const InterruptCheck &interrupted = {},
+               Binding binding = {});
     // ok, empty (nothing and !block, or the deadline passed), interrupted.
-    Status get(Value &out, bool block, Deadline deadline, const InterruptCheck &interrupted = {});
+    // An item unbound by its interpreter's close comes out as an empty Value
+    // with *unbound set to its rule (error or replace); unbound may be null
+    // only where no item is ever bound.
+    Status get(Value &out, bool block, Deadline deadline, const InterruptCheck &interrupted = {},
+               std::optional<Unbound> *unbound = nullptr);
     std::size_t size() const;
+    // `owner` closed: its waiting items follow their rules. Returns how many.
+    std::size_t unbind(std::int64_t owner);
     // In a child just forked: its waiters and lock holders are gone.
     void after_fork_in_child();
 
   private:
+    struct Item {
+        Value value;
+        Binding binding;
+        bool unbound = false;
+    };
     const std::int64_t id_;
     const std::size_t maxsize_;
     mutable std::mutex lock_;
     std::condition_variable not_empty_, not_full_;
-    std::deque<Value> items_;
+    std::deque<Item> items_;
 };
 
 // PEP 554's channel: send() waits until its value is received.

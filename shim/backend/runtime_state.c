@@ -1,5 +1,7 @@
-/* The backend's only writes to CPython's runtime state: taking an
- * interpreter off the runtime's list, so that CPython never finalizes it.
+/* The backend's only uses of CPython's internal state: taking an
+ * interpreter off the runtime's list, so that CPython never finalizes it,
+ * and the "running __main__" mark that CPython's own interpreters modules
+ * read and set, so that they and isles see each other's runs.
  * C, because 3.12's internal headers do not compile as C++. */
 #define Py_BUILD_CORE 1
 #include <Python.h>
@@ -54,3 +56,17 @@ void isl_runtime_unlist(PyInterpreterState *interp) {
                 &_PyRuntime.types.managed_static.types[_Py_MAX_MANAGED_STATIC_BUILTIN_TYPES + i].interp_count, -1);
 #endif
 }
+
+/* Called in `interp` (its thread state current) before isles runs code in
+ * its __main__: 0 once marked, -1 (no error set) if something else, such as
+ * CPython's _interpreters.run_string, is running it. */
+int isl_mark_running_main(PyInterpreterState *interp) {
+    if (_PyInterpreterState_SetRunningMain(interp) == 0) return 0;
+    PyErr_Clear();
+    return -1;
+}
+
+/* The same thread state, after the run. */
+void isl_unmark_running_main(PyInterpreterState *interp) { _PyInterpreterState_SetNotRunningMain(interp); }
+
+int isl_is_running_main(PyInterpreterState *interp) { return _PyInterpreterState_IsRunningMain(interp); }

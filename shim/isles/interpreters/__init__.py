@@ -241,8 +241,9 @@ def __getattr__(name):
     # and `queue` imports heapq (which must stay importable from build/ports
     # first); concurrent.futures costs every interpreter about 7 ms and 0.8 MiB.
     if name in ("QueueEmpty", "QueueFull"):
-        empty, full = _rt._queue_exceptions()
-        globals().update(QueueEmpty=empty, QueueFull=full)
+        from . import _queues
+
+        globals().update(QueueEmpty=_queues.QueueEmpty, QueueFull=_queues.QueueFull)
         return globals()[name]
     if name != "InterpreterPoolExecutor":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
