@@ -76,6 +76,7 @@ struct BackendState {
     // (UNBOUND_REMOVE, UNBOUND_ERROR, UNBOUND, ItemInterpreterDestroyed) of
     // isles.interpreters._queues, registered when that module is imported.
     PyObject *unbound_markers;
+    PyObject *queue_objects;  // weakref.WeakValueDictionary: queue id -> this interpreter's Queue
 };
 
 // The backend state of the current interpreter (imports the backend if
@@ -107,6 +108,8 @@ inline bool expect(bool ok, const char *api, const char *what, PyObject *got) {
 int64_t current_interp_id();
 // Converts obj to data; false with NotShareableError (or another error) set.
 bool to_value(BackendState *st, PyObject *obj, xi::Value &out, bool allow_pickle);
+// obj's memory (any PEP 3118 exporter) lent by reference; false with an error set.
+bool buffer_to_value(PyObject *obj, xi::Value &out);
 // A new object for `v` in the current interpreter (consumes v's resources).
 PyObject *from_value(BackendState *st, xi::Value &&v);
 int xi_types_init(PyObject *backend_module, BackendState *st);

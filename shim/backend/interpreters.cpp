@@ -322,7 +322,8 @@ PyObject *interp_is_running(PyObject *module, PyObject *arg) {
     auto *st = static_cast<BackendState *>(PyModule_GetState(module));
     int64_t id = id_arg(arg);
     if (id < 0) return nullptr;
-    if (id == current_interp_id()) Py_RETURN_TRUE;
+    // Running means running __main__ code (isles's exec or call, or another
+    // module's that CPython marks), not merely having threads, as in 3.14.
     {
         std::lock_guard<std::mutex> guard(registry_lock);
         auto it = registry.find(id);
@@ -516,24 +517,41 @@ PyObject *interp_call(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     ExcInfo failure;
     xi::Value result;
     bool failed = false;
+    std::string unshareable;  // arguments or result that could not cross: NotShareableError, as in 3.14
+    auto not_shareable = [&](const char *what) {
+        PyObject *exc = PyErr_GetRaisedException();
+        unshareable = std::string("call(): ") + what + ": " + str_of(exc);
+        Py_XDECREF(exc);
+        return true;
+    };
     bool ran = run_in(st, id, &failure, [&] {
         BackendState *here = current_backend();
         PyObject *mod = here ? PyImport_ImportModule("isles._calls") : nullptr;
         PyObject *data = mod ? PyBytes_FromStringAndSize(payload.data(), static_cast<Py_ssize_t>(payload.size()))
                              : nullptr;
-        PyObject *a = data ? from_value(here, std::move(call_args)) : nullptr;
+        if (!data) return false;
+        PyObject *a = from_value(here, std::move(call_args));
         PyObject *kn = a ? from_value(here, std::move(kw_names)) : nullptr;
         PyObject *kv = kn ? from_value(here, std::move(kw_values)) : nullptr;
-        PyObject *kw = kv ? PyDict_New() : nullptr;
+        if (!kv) {
+            for (PyObject *o : {kn, a, data, mod}) Py_XDECREF(o);
+            return not_shareable("the arguments cannot be rebuilt in the interpreter");
+        }
+        PyObject *kw = PyDict_New();
         for (Py_ssize_t i = 0; kw && i < PyTuple_GET_SIZE(kn); ++i)
             if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kn, i), PyTuple_GET_ITEM(kv, i)) < 0) Py_CLEAR(kw);
         PyObject *r = kw ? PyObject_CallMethod(mod, "run_call", "OOO", data, a, kw) : nullptr;
         bool ok = r && to_value(here, r, result, true);
+        if (r && !ok) not_shareable("the result cannot cross back");
         for (PyObject *o : {r, kw, kv, kn, a, data, mod}) Py_XDECREF(o);
-        failed = !ok;
-        return ok;
+        failed = !ok && unshareable.empty();
+        return ok || !unshareable.empty();
     });
     if (!ran) return nullptr;
+    if (!unshareable.empty()) {
+        PyErr_SetString(st->NotShareableError, unshareable.c_str());
+        return nullptr;
+    }
     if (failed) return Py_BuildValue("(ON)", Py_False, excinfo_tuple(failure));
     PyObject *value = from_value(st, std::move(result));
     return value ? Py_BuildValue("(ON)", Py_True, value) : nullptr;

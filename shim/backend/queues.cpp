@@ -23,6 +23,7 @@ struct PyQueue : xi::Queue {
 struct QueueObject {
     PyObject_HEAD
     std::shared_ptr<PyQueue> q;
+    PyObject *weakrefs;  // one object per queue and interpreter: see new_queue_object
 };
 
 struct ChannelEndObject {
@@ -203,9 +204,14 @@ PyObject *channel_error(BackendState *st, xi::Status s, const char *what);
 
 // send: waits for receipt unless `taken` is given (then returns at once).
 PyObject *channel_send_op(BackendState *st, const xi::ChannelEnd &end, PyObject *obj,
-                          std::optional<double> timeout, bool *taken) {
+                          std::optional<double> timeout, bool *taken, bool as_buffer = false) {
     xi::Value v;
-    if (!to_value(st, obj, v, false)) return nullptr;
+    if (as_buffer && !PyObject_CheckBuffer(obj)) {
+        PyErr_Format(PyExc_TypeError, "send_buffer() needs an object with the buffer protocol, not %.200s",
+                     Py_TYPE(obj)->tp_name);
+        return nullptr;
+    }
+    if (as_buffer ? !buffer_to_value(obj, v) : !to_value(st, obj, v, false)) return nullptr;
     auto ch = end.channel();
     int64_t owner = end.owner();
     xi::Status s;
@@ -317,6 +323,7 @@ PyObject *queue_richcompare(PyObject *a, PyObject *b, int op) {
 void queue_dealloc(PyObject *self) {
     PyTypeObject *tp = Py_TYPE(self);
     auto *o = reinterpret_cast<QueueObject *>(self);
+    if (o->weakrefs) PyObject_ClearWeakRefs(self);
     auto q = std::move(o->q);  // the last reference may drop items: do it before freeing
     o->q.~shared_ptr();
     q.reset();
@@ -389,7 +396,13 @@ PyObject *queue_new(PyTypeObject *tp, PyObject *args, PyObject *kwds) {
     return new_queue_object(st, std::move(q));
 }
 
+PyMemberDef queue_members[] = {
+    {"__weaklistoffset__", Py_T_PYSSIZET, offsetof(QueueObject, weakrefs), Py_READONLY, nullptr},
+    {nullptr, 0, 0, 0, nullptr},
+};
+
 PyType_Slot queue_slots[] = {
+    {Py_tp_members, queue_members},
     {Py_tp_new, reinterpret_cast<void *>(queue_new)},
     {Py_tp_dealloc, reinterpret_cast<void *>(queue_dealloc)},
     {Py_tp_methods, queue_methods},
@@ -438,19 +451,20 @@ PyObject *channel_error(BackendState *st, xi::Status s, const char *what) {
     return nullptr;
 }
 
-PyObject *send_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, bool nowait) {
+PyObject *send_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, bool nowait,
+                    bool as_buffer = false) {
     BackendState *st = state_of_type(Py_TYPE(self));
     PyObject *a[2] = {};
-    if (!bind_args(nowait ? "send_nowait" : "send", args, nargs, kwnames, {"obj", "timeout"}, nowait ? 1 : 2, a))
-        return nullptr;
+    const char *name = as_buffer ? (nowait ? "send_buffer_nowait" : "send_buffer") : (nowait ? "send_nowait" : "send");
+    if (!bind_args(name, args, nargs, kwnames, {"obj", "timeout"}, nowait ? 1 : 2, a)) return nullptr;
     if (!a[0]) {
-        PyErr_SetString(PyExc_TypeError, "send() missing required argument 'obj'");
+        PyErr_Format(PyExc_TypeError, "%s() missing required argument 'obj'", name);
         return nullptr;
     }
     std::optional<double> timeout;
     if (!parse_timeout(a[1], &timeout)) return nullptr;
     bool taken = false;
-    PyObject *r = channel_send_op(st, end_of(self), a[0], timeout, nowait ? &taken : nullptr);
+    PyObject *r = channel_send_op(st, end_of(self), a[0], timeout, nowait ? &taken : nullptr, as_buffer);
     if (r && nowait) {
         Py_DECREF(r);
         return PyBool_FromLong(taken);
@@ -461,6 +475,12 @@ PyObject *send_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyO
 PyObject *chan_send(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k) { return send_impl(self, a, n, k, false); }
 PyObject *chan_send_nowait(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k) {
     return send_impl(self, a, n, k, true);
+}
+PyObject *chan_send_buffer(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k) {
+    return send_impl(self, a, n, k, false, true);
+}
+PyObject *chan_send_buffer_nowait(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k) {
+    return send_impl(self, a, n, k, true, true);
 }
 
 PyObject *recv_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, bool nowait) {
@@ -542,6 +562,12 @@ PyMethodDef send_methods[] = {
     {"send_nowait", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_send_nowait)),
      METH_FASTCALL | METH_KEYWORDS,
      "send_nowait(obj)\n--\n\nQueue obj's data without waiting; True if a receiver was already waiting."},
+    {"send_buffer", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_send_buffer)),
+     METH_FASTCALL | METH_KEYWORDS,
+     "send_buffer(obj, timeout=None)\n--\n\nsend() obj's memory by reference (any buffer exporter, bytes too): the "
+     "receiver gets a memoryview on it."},
+    {"send_buffer_nowait", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_send_buffer_nowait)),
+     METH_FASTCALL | METH_KEYWORDS, "send_buffer_nowait(obj)\n--\n\nsend_nowait() obj's memory by reference."},
     {"close", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_close)), METH_FASTCALL | METH_KEYWORDS,
      "close(force=False)\n--\n\nClose the channel for every interpreter."},
     {"release", chan_release, METH_NOARGS, "release()\n--\n\nThis interpreter stops sending on the channel."},
@@ -767,11 +793,39 @@ int queue_types_init(PyObject *module, BackendState *st) {
     return 0;
 }
 
+// The interpreter's one object for the queue, as Python 3.14 keeps one per
+// id: Queue(id), unpickling and receiving give the same object while it lives.
 PyObject *new_queue_object(BackendState *st, std::shared_ptr<xi::Queue> q) {
+    if (!st->queue_objects) {
+        PyObject *weakref = PyImport_ImportModule("weakref");
+        st->queue_objects = weakref ? PyObject_CallMethod(weakref, "WeakValueDictionary", nullptr) : nullptr;
+        Py_XDECREF(weakref);
+        if (!st->queue_objects) return nullptr;
+    }
+    PyObject *key = PyLong_FromLongLong(q->id());
+    if (!key) return nullptr;
+    PyObject *found = PyObject_GetItem(st->queue_objects, key);  // 3.12 lacks PyMapping_GetOptionalItem
+    if (!found && !PyErr_ExceptionMatches(PyExc_KeyError)) {
+        Py_DECREF(key);
+        return nullptr;
+    }
+    PyErr_Clear();
+    if (found) {
+        Py_DECREF(key);
+        return found;
+    }
     auto *o = PyObject_New(QueueObject, st->queue_type);
-    if (!o) return nullptr;
+    if (!o) {
+        Py_DECREF(key);
+        return nullptr;
+    }
     new (&o->q) std::shared_ptr<PyQueue>(std::static_pointer_cast<PyQueue>(std::move(q)));
-    return reinterpret_cast<PyObject *>(o);
+    o->weakrefs = nullptr;
+    PyObject *obj = reinterpret_cast<PyObject *>(o);
+    int r = PyObject_SetItem(st->queue_objects, key, obj);
+    Py_DECREF(key);
+    if (r < 0) Py_CLEAR(obj);
+    return obj;
 }
 
 PyObject *new_channel_end_object(BackendState *st, xi::Side side, std::shared_ptr<xi::Channel> ch) {

@@ -193,10 +193,27 @@ bool not_shareable(BackendState *st, PyObject *obj, const char *why = nullptr) {
     return false;
 }
 
+// What pickles values that are not shareable: isles._calls (pickle, plus
+// functions that pickle cannot name crossing as their code).
 PyObject *pickle_module(BackendState *st) {
-    if (!st->pickle) st->pickle = PyImport_ImportModule("pickle");
+    if (!st->pickle) st->pickle = PyImport_ImportModule("isles._calls");
     return st->pickle;
 }
+
+}  // namespace
+
+bool buffer_to_value(PyObject *obj, xi::Value &out) {
+    int64_t id = current_interp_id();
+    auto share = std::make_shared<PyBufferShare>(PyInterpreterState_Get(), id);
+    if (!share->acquire(obj)) return false;
+    if (interp_closing(id)) share->detach();  // its memory is about to go: lend a copy
+    shares().add(next_share_id++, share);
+    out.kind = xi::Value::Kind::buffer;
+    out.buffer = std::move(share);
+    return true;
+}
+
+namespace {
 
 bool to_value_rec(BackendState *st, PyObject *obj, xi::Value &out, bool allow_pickle, int depth) {
     using K = xi::Value::Kind;
@@ -256,13 +273,7 @@ bool to_value_rec(BackendState *st, PyObject *obj, xi::Value &out, bool allow_pi
     } else if (unwrap_channel_end(st, obj, &out.channel)) {
         out.kind = K::channel;
     } else if (PyObject_CheckBuffer(obj) && !PyBytes_Check(obj)) {  // a bytes subclass is no plain buffer, as in CPython
-        int64_t id = current_interp_id();
-        auto share = std::make_shared<PyBufferShare>(PyInterpreterState_Get(), id);
-        if (!share->acquire(obj)) return false;
-        if (interp_closing(id)) share->detach();  // its memory is about to go: lend a copy
-        shares().add(next_share_id++, share);
-        out.kind = K::buffer;
-        out.buffer = std::move(share);
+        return buffer_to_value(obj, out);
     } else if (allow_pickle) {
         PyObject *pickle = pickle_module(st);
         PyObject *data = pickle ? PyObject_CallMethod(pickle, "dumps", "Oi", obj, 5) : nullptr;

@@ -51,6 +51,11 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         module.__spec__ = self._spec
+        # `from <alias> import <sub>` looks up the attribute first.
+        for alias, target in ALIASES.items():
+            parent, _, sub = alias.rpartition(".")
+            if ALIASES.get(parent) == module.__name__ and not hasattr(module, sub):
+                setattr(module, sub, importlib.import_module(target))
 
 
 sys.meta_path.insert(0, _Alias())
@@ -65,7 +70,7 @@ def run(impl, pattern):
     excluded = interp_suite_excluded.for_version(sys.version_info[:2])
     loader = unittest.TestLoader()
     if pattern:
-        loader.testNamePatterns = [pattern if "*" in pattern else f"*{pattern}*"]
+        loader.testNamePatterns = [p if "*" in p else f"*{p}*" for p in pattern.split(",")]
     suite = loader.loadTestsFromName("test.test_interpreters")
     outcomes = {}
 
@@ -79,13 +84,15 @@ def run(impl, pattern):
     tests = list(flat(suite))
     for t in tests:
         short = t.id().removeprefix("test.test_interpreters.")
-        reason = excluded.get(short)
+        reason = interp_suite_excluded.reason_for(short, excluded)
         if reason and impl == "isles":
             setattr(t, t._testMethodName, unittest.skip(f"excluded: {reason}")(getattr(t, t._testMethodName)))
 
     class Result(unittest.TextTestResult):
         def _record(self, test, outcome, detail=""):
-            outcomes[test.id().removeprefix("test.test_interpreters.")] = [outcome, detail[-3000:]]
+            key = test.id().removeprefix("test.test_interpreters.")
+            if outcomes.get(key, ["passed"])[0] in ("passed", "skipped"):  # the first failure is kept
+                outcomes[key] = [outcome, detail[-3000:]]
 
         def addSuccess(self, test):
             super().addSuccess(test)
@@ -98,6 +105,13 @@ def run(impl, pattern):
         def addError(self, test, err):
             super().addError(test, err)
             self._record(test, "error", self.errors[-1][1])
+
+        def addSubTest(self, test, subtest, err):
+            super().addSubTest(test, subtest, err)
+            if err is not None:
+                kind = "failed" if issubclass(err[0], test.failureException) else "error"
+                detail = (self.failures if kind == "failed" else self.errors)[-1][1]
+                self._record(test, kind, f"{subtest.id()}\n{detail}")
 
         def addSkip(self, test, reason):
             super().addSkip(test, reason)
@@ -119,7 +133,7 @@ def run(impl, pattern):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--impl", choices=["isles", "cpython"], default="isles")
-    ap.add_argument("-k", dest="pattern", default="")
+    ap.add_argument("-k", dest="pattern", default="", help="test name patterns, comma-separated")
     a = ap.parse_args()
     if a.impl == "isles" and os.environ.get("ISLES_INTERP_SUITE_SITE") is None:
         # Re-run with the sitecustomize in place, so that every interpreter,
@@ -135,7 +149,10 @@ def main():
             return subprocess.run([sys.executable, *sys.argv], env=env).returncode
     outcomes = run(a.impl, a.pattern)
     print("ISLES_INTERP_SUITE " + json.dumps(outcomes), flush=True)
-    return 0
+    # A failed test may leave a thread blocked for good (a get() whose put
+    # failed); the outcomes are out, so do not wait for it at exit.
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

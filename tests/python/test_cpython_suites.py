@@ -74,3 +74,40 @@ def test_cpython_suite(name, impl, mode):
         assert (summary["run"], summary["skipped"]) == (own["run"], own["skipped"]), \
             f"{impl} ran {summary['run']} tests and skipped {summary['skipped']}; CPython's own module: " \
             f"{own['run']} run, {own['skipped']} skipped"
+
+
+# ---- CPython's interpreters suite (test.test_interpreters), public names
+# resolved to isles.interpreters by interp_suite.py.
+
+def test_cpython_interpreters_suite():
+    import interp_suite_excluded as ex
+
+    if sys.version_info < (3, 13):
+        pytest.skip("CPython 3.12's test_interpreters tests its own pre-PEP 734 draft "
+                    "(_xxsubinterpreters, RunFailedError); 3.13+ suites run on 3.13+")
+    env = dict(os.environ, PYTHONPATH=str(PYTHONPATH))
+    proc = subprocess.run([sys.executable, str(HERE / "interp_suite.py")], capture_output=True, text=True,
+                          env=env, timeout=1200)
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("ISLES_INTERP_SUITE ")]
+    assert lines, f"no outcomes; rc={proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-6000:]}"
+    outcomes = json.loads(lines[-1].split(" ", 1)[1])
+    excluded = ex.for_version(sys.version_info[:2])
+    bad = {t: o for t, o in outcomes.items() if o[0] not in ("passed", "skipped")}
+    wrongly_skipped = {t: o[1] for t, o in outcomes.items()
+                       if o[0] == "skipped" and o[1].startswith("excluded:") and not ex.reason_for(t, excluded)}
+    unused = [k for k in excluded if not any(t == k or t.startswith(k + ".") for t in outcomes)]
+    counts = {k: sum(1 for o in outcomes.values() if o[0] == k) for k in ("passed", "skipped")}
+    n_excluded = sum(1 for o in outcomes.values() if o[1].startswith("excluded:"))
+    SUITE_REPORT.append(f"test_interpreters [isles]: {len(outcomes)} tests, {counts['passed']} passed, "
+                        f"{n_excluded} excluded, {counts['skipped'] - n_excluded} skipped by CPython's suite")
+    assert not bad, "\n\n".join(f"{t}: {o[0]}\n{o[1]}" for t, o in bad.items())
+    assert not wrongly_skipped and not unused, (wrongly_skipped, f"excluded but not in the suite: {unused}")
+    assert len(outcomes) >= 100 and counts["passed"] >= 90
+
+
+def test_interpreters_suite_exclusions_are_documented():
+    import interp_suite_excluded as ex
+
+    doc = (HERE.parents[1] / "docs" / "interpreters.md").read_text()
+    missing = [t for version in ex.EXCLUDED.values() for t in version if f"`{t}`" not in doc]
+    assert not missing, f"docs/interpreters.md does not list these excluded tests: {missing}"

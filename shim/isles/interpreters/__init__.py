@@ -9,13 +9,18 @@ the GIL and sleeps on a condition variable, and values cross as data
 """
 import atexit as _atexit
 import marshal as _marshal
-import pickle as _pickle
 import sys as _sys
 import threading as _threading
 import types as _types
 import weakref as _weakref
 
 import isles as _isles
+from isles import _calls
+
+try:  # 3.13+: CPython's own module, for the interpreters it made
+    import _interpreters as _stdlib
+except ImportError:
+    _stdlib = None
 
 _rt = _isles.backend()
 
@@ -42,6 +47,20 @@ is_shareable = _rt.is_shareable
 WHENCE_RUNTIME = "runtime init"
 WHENCE_ISLES = "isles"
 WHENCE_UNKNOWN = "unknown"
+WHENCE_STDLIB = "_interpreters module"
+# CPython's names for who made an interpreter isles did not make.
+_STDLIB_WHENCE = {getattr(_stdlib, f"WHENCE_{k}", None): v for k, v in [
+    ("UNKNOWN", WHENCE_UNKNOWN), ("RUNTIME", WHENCE_RUNTIME), ("LEGACY_CAPI", "legacy C-API"),
+    ("CAPI", "C-API"), ("XI", "cross-interpreter C-API"), ("STDLIB", WHENCE_STDLIB)]}
+
+
+def _whence_of(id, whence):
+    if whence == WHENCE_UNKNOWN and _stdlib is not None:
+        try:
+            return _STDLIB_WHENCE.get(_stdlib.whence(id), WHENCE_UNKNOWN)
+        except Exception:  # gone meanwhile
+            pass
+    return whence
 
 
 class ExcInfo(_types.SimpleNamespace):
@@ -96,6 +115,7 @@ class Interpreter:
             _whence = dict(_rt.interp_list()).get(id)
             if _whence is None:
                 raise InterpreterNotFoundError(f"unrecognized interpreter ID {id}")
+        _whence = _whence_of(id, _whence)
         with cls._lock:
             self = cls._known.get(id)
             if self is None:
@@ -139,8 +159,12 @@ class Interpreter:
 
     def close(self):
         """Finalize and destroy the interpreter. InterpreterError if it is running, is the current one,
-        or lent buffers that other interpreters still use."""
-        _rt.interp_close(self._id)
+        or lent buffers that other interpreters still use. One made by CPython's own module
+        (whence '_interpreters module') is closed by that module."""
+        if self._whence == WHENCE_STDLIB and _stdlib is not None:
+            _stdlib.destroy(self._id)
+        else:
+            _rt.interp_close(self._id)
         self._owned = False
 
     def prepare_main(self, ns=None, /, **kwargs):
@@ -192,7 +216,7 @@ def _pack_callable(fn):
     else:
         packed = (0, fn)
     try:
-        return _pickle.dumps(packed)
+        return _calls.dumps(packed)
     except Exception as exc:  # the callable itself, or a default of a __main__ function
         raise NotShareableError(f"call(): {fn!r} cannot be sent to another interpreter: {exc}") from exc
 
@@ -205,7 +229,11 @@ def create(*, own_gil=True):
 
 def list_all():
     """Every interpreter of the process."""
-    return [Interpreter(id, _whence=whence) for id, whence in _rt.interp_list()]
+    found = [Interpreter(id, _whence=whence) for id, whence in _rt.interp_list()]
+    # Making the objects may have run the collector, which closes an
+    # interpreter whose last Interpreter object was in a cycle.
+    alive = {id for id, _ in _rt.interp_list()}
+    return [i for i in found if i.id in alive]
 
 
 def get_current():
