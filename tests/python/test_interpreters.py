@@ -313,6 +313,65 @@ def test_owned_interpreter_closes_when_forgotten():
     assert ident not in [x.id for x in interpreters.list_all()]
 
 
+def test_one_thread_at_a_time_runs_an_interpreter(interp):
+    """As in 3.14: exec/call/prepare_main from a second thread while one runs
+    the interpreter raise InterpreterError; it works again once idle."""
+    q = interpreters.create_queue()
+    interp.prepare_main(q=q)
+    t = threading.Thread(target=interp.exec, args=("q.get()",))
+    t.start()
+    while not interp.is_running():
+        time.sleep(0.01)
+    for attempt in (lambda: interp.exec("pass"), lambda: interp.call(len, ()), lambda: interp.prepare_main(x=1)):
+        with pytest.raises(InterpreterError, match="already running"):
+            attempt()
+    q.put(None)
+    t.join()
+    assert not interp.is_running()
+    interp.exec("pass")
+
+
+@pytest.mark.skipif(sys.version_info < (3, 13), reason="CPython's _interpreters module is 3.13+")
+def test_side_by_side_with_cpythons_own_module(interp):
+    """isles and CPython's _interpreters see each other's runs, isles closes
+    what CPython's module made through it, and the exceptions are CPython's too."""
+    import _interpreters
+
+    assert issubclass(InterpreterError, _interpreters.InterpreterError)
+    assert issubclass(InterpreterNotFoundError, _interpreters.InterpreterNotFoundError)
+    assert issubclass(NotShareableError, _interpreters.NotShareableError)
+    q = interpreters.create_queue()
+    interp.prepare_main(q=q)
+    t = threading.Thread(target=interp.exec, args=("q.get()",))
+    t.start()
+    while not interp.is_running():
+        time.sleep(0.01)
+    assert _interpreters.is_running(interp.id)
+    with pytest.raises(_interpreters.InterpreterError, match="running"):
+        _interpreters.run_string(interp.id, "pass")
+    q.put(None)
+    t.join()
+    assert not _interpreters.is_running(interp.id)
+    # A run of CPython's module is seen by isles.
+    r, w = os.pipe()
+    t = threading.Thread(target=_interpreters.run_string, args=(interp.id, f"import os; os.read({r}, 1)"))
+    t.start()
+    while not interp.is_running():
+        time.sleep(0.01)
+    with pytest.raises(InterpreterError, match="already running"):
+        interp.exec("pass")
+    with pytest.raises(InterpreterError, match="running"):
+        interp.close()
+    os.write(w, b"x")
+    t.join()
+    os.close(r), os.close(w)
+    # One that CPython's module made.
+    other = interpreters.Interpreter(_interpreters.create())
+    assert other.whence == "_interpreters module" and other in interpreters.list_all()
+    other.close()
+    assert other.id not in [i.id for i in interpreters.list_all()]
+
+
 # ---------------------------------------------------------------- values
 
 VALUES = [None, True, False, 0, -1, 2**63 - 1, -2**63, 2**200, -(2**200) + 1, 0.0, -1.5, math.inf,
@@ -496,6 +555,15 @@ def test_items_of_a_closed_interpreter_follow_their_unbound_rule():
         type(Q.UNBOUND)()
 
 
+def test_a_queue_is_one_object_per_interpreter():
+    q = interpreters.create_queue()
+    assert interpreters.Queue(q.id) is q
+    import pickle
+    assert pickle.loads(pickle.dumps(q)) is q
+    q.put(q)
+    assert q.get() is q
+
+
 # ---------------------------------------------------------------- channels
 
 def test_channel_send_waits_for_the_receiver(interp):
@@ -606,6 +674,23 @@ def test_channel_ends_cross(interp):
     interp.exec("carrier.get().send_nowait('through a shared end')")
     assert r.recv(timeout=10) == "through a shared end"
     assert (r, s) in interpreters.list_all_channels() or any(x[0] == r for x in interpreters.list_all_channels())
+
+
+def test_send_buffer_lends_any_exporters_memory():
+    r, s = interpreters.create_channel()
+    ba = bytearray(b"spam")
+    s.send_buffer_nowait(ba)
+    view = r.recv()
+    assert isinstance(view, memoryview) and view == b"spam"
+    view[0:1] = b"S"
+    assert ba == b"Spam"
+    s.send_buffer_nowait(b"bytes too")  # send() would copy bytes
+    got = r.recv()
+    assert isinstance(got, memoryview) and got.readonly and got == b"bytes too"
+    with pytest.raises(TypeError, match="buffer protocol, not int"):
+        s.send_buffer(5)
+    from isles.interpreters import channels
+    assert channels.create is interpreters.create_channel and channels.SendChannel is type(s)
 
 
 # ---------------------------------------------------------------- buffers
