@@ -112,8 +112,43 @@ PyObject *queue_exceptions(PyObject *module, PyObject *) {
     return full ? PyTuple_Pack(2, empty, full) : nullptr;
 }
 
+// The backend module this interpreter already runs, if any (new reference).
+// The interpreter's dict keeps a weak reference to it: sys.modules may lose
+// it (a test harness deleting isles.* entries) while objects still use it.
+constexpr const char *kBackendKey = ISL_BACKEND_MODULE;
+
+PyObject *running_backend() {
+    PyObject *dict = PyInterpreterState_GetDict(PyInterpreterState_Get());
+    PyObject *ref = dict ? PyDict_GetItemString(dict, kBackendKey) : nullptr;  // borrowed
+    if (!ref) return nullptr;
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *module = nullptr;
+    if (PyWeakref_GetRef(ref, &module) < 0) PyErr_Clear();
+    return module;
+#else
+    PyObject *module = PyWeakref_GetObject(ref);
+    return module && module != Py_None ? Py_NewRef(module) : nullptr;
+#endif
+}
+
 int exec_backend(PyObject *module) {
     BackendState *st = state_of(module);
+    if (PyObject *running = running_backend()) {
+        // Imported again after leaving sys.modules: a second runtime would
+        // have its own types and exceptions, and nothing would cross between
+        // the two. The import returns the running one instead (an exec that
+        // replaces its entry in sys.modules gives the import that module).
+        PyObject *modules = PyImport_GetModuleDict();
+        int r = PyDict_SetItemString(modules, ISL_BACKEND_MODULE, running);
+        Py_DECREF(running);
+        return r;
+    }
+    if (PyObject *dict = PyInterpreterState_GetDict(PyInterpreterState_Get())) {
+        PyObject *ref = PyWeakref_NewRef(module, nullptr);
+        int stored = ref ? PyDict_SetItemString(dict, kBackendKey, ref) : -1;
+        Py_XDECREF(ref);
+        if (stored < 0) return -1;
+    }
     Runtime *rt = Runtime::create();
     if (!rt) return -1;
     install_fork_handler();

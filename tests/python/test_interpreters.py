@@ -6,6 +6,7 @@ import queue as stdqueue
 import subprocess
 import sys
 import threading
+import textwrap
 import time
 
 import pytest
@@ -313,6 +314,21 @@ def test_owned_interpreter_closes_when_forgotten():
     assert ident not in [x.id for x in interpreters.list_all()]
 
 
+def test_close_after_threading_was_first_imported_from_another_thread():
+    """3.12 aborted in Py_EndInterpreter ("not the last thread") when the
+    interpreter's first `threading` import ran on a non-creator thread, whose
+    thread state then counted as its main thread (subprocess: an abort)."""
+    proc = run_python(
+        "import threading, isles.interpreters as I\n"
+        "a = I.create()\n"
+        "code = 'import threading; t = threading.Thread(target=print); t.start(); t.join()'\n"
+        "t = threading.Thread(target=a.exec, args=(code,)); t.start(); t.join()\n"
+        "a.exec('import threading')\n"
+        "a.close()\n"
+        "print('closed')\n")
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("closed"), proc.stdout + proc.stderr
+
+
 def test_one_thread_at_a_time_runs_an_interpreter(interp):
     """As in 3.14: exec/call/prepare_main from a second thread while one runs
     the interpreter raise InterpreterError; it works again once idle."""
@@ -370,6 +386,35 @@ def test_side_by_side_with_cpythons_own_module(interp):
     assert other.whence == "_interpreters module" and other in interpreters.list_all()
     other.close()
     assert other.id not in [i.id for i in interpreters.list_all()]
+
+
+def test_one_backend_per_interpreter_even_if_sys_modules_loses_it():
+    """Deleting isles.* from sys.modules and importing again gives the running
+    backend back, not a second one whose queues and exceptions differ."""
+    code = textwrap.dedent("""
+        import importlib, sys, isles, isles.interpreters as I
+        b, q = isles.backend(), I.create_queue()
+        for m in [m for m in sys.modules if m == "isles" or m.startswith("isles.")]:
+            del sys.modules[m]
+        import isles.interpreters as I2
+        assert isles.backend() is b and I2.Queue is I.Queue and I2.QueueEmpty is I.QueueEmpty
+        q2 = I2.create_queue()
+        q2.put(q)
+        assert q2.get() is q
+        try:
+            q.get_nowait()
+        except I2.QueueEmpty:
+            pass
+        __isles_result__ = "ok"
+    """)
+    assert run_python("import isles\n" + f"exec({code!r})\nprint(__isles_result__)").stdout.strip() == "ok"
+    assert interpreters.create().call(exec_for_result, code) == "ok"
+
+
+def exec_for_result(code):
+    ns = {}
+    exec(code, ns)
+    return ns["__isles_result__"]
 
 
 # ---------------------------------------------------------------- values
