@@ -210,9 +210,8 @@ class Interpreter {
     // "module.attr" (imported there: "math.factorial", "os.path.join",
     // "pkg.mod:Class.method", "builtins.len") or a bare name defined in its
     // __main__ by exec() or set(). Raised exceptions, a missing module or
-    // name included, are ExecutionFailed; a result that is no Value is
-    // NotShareable (one that cannot even be pickled out of the interpreter
-    // is ExecutionFailed with type_name() "NotShareableError").
+    // name included, are ExecutionFailed; a result that is no Value, or
+    // that cannot even leave the interpreter, is NotShareable.
     Value call(std::string_view function, std::vector<Value> args);
     template <class... A>
     Value call(std::string_view function, A &&...args) {  // call("f", 1, "two", Tuple{3})

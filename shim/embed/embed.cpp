@@ -83,6 +83,81 @@ class Obj {
     PyObject *p_;
 };
 
+
+// Decimal digits <-> Python int without CPython's int_max_str_digits limit
+// (4300 digits by default), which covers base 10 only: the int crosses as
+// hex, and the base conversion is done here on 32-bit limbs (quadratic, a
+// few milliseconds at 100,000 digits).
+using Limbs = std::vector<uint32_t>;  // little-endian, base 2^32
+
+void mul_add(Limbs &n, uint32_t mul, uint32_t add) {
+    uint64_t carry = add;
+    for (uint32_t &limb : n) {
+        uint64_t t = static_cast<uint64_t>(limb) * mul + carry;
+        limb = static_cast<uint32_t>(t);
+        carry = t >> 32;
+    }
+    if (carry) n.push_back(static_cast<uint32_t>(carry));
+}
+
+uint32_t div_small(Limbs &n, uint32_t div) {  // n /= div; returns the remainder
+    uint64_t rem = 0;
+    for (size_t i = n.size(); i-- > 0;) {
+        uint64_t t = (rem << 32) | n[i];
+        n[i] = static_cast<uint32_t>(t / div);
+        rem = t % div;
+    }
+    while (!n.empty() && n.back() == 0) n.pop_back();
+    return static_cast<uint32_t>(rem);
+}
+
+// "-123..." -> "-0x7b..."; empty if `digits` is not an optional '-' and digits.
+std::string decimal_to_hex(const std::string &digits) {
+    size_t start = !digits.empty() && digits[0] == '-' ? 1 : 0;
+    if (start == digits.size()) return {};
+    Limbs n;
+    for (size_t i = start; i < digits.size();) {
+        uint32_t chunk = 0, scale = 1;
+        for (int k = 0; k < 9 && i < digits.size(); ++k, ++i) {
+            if (digits[i] < '0' || digits[i] > '9') return {};
+            chunk = chunk * 10 + static_cast<uint32_t>(digits[i] - '0');
+            scale *= 10;
+        }
+        mul_add(n, scale, chunk);
+    }
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (uint32_t limb : n)
+        for (int k = 0; k < 8; ++k, limb >>= 4) out.push_back(hex[limb & 15]);
+    while (out.size() > 1 && out.back() == '0') out.pop_back();
+    if (out.empty()) out = "0";
+    out += start ? "x0-" : "x0";
+    return std::string(out.rbegin(), out.rend());
+}
+
+// "-0x7b" (as hex() gives it) -> "-123".
+std::string hex_to_decimal(const std::string &hex) {
+    bool negative = !hex.empty() && hex[0] == '-';
+    size_t start = (negative ? 1 : 0) + 2;  // past "0x"
+    Limbs n((hex.size() - start + 7) / 8, 0);
+    for (size_t i = start; i < hex.size(); ++i) {
+        char c = hex[i];
+        uint32_t v = static_cast<uint32_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+        size_t bit = (hex.size() - 1 - i) * 4;
+        n[bit / 32] |= v << (bit % 32);
+    }
+    while (!n.empty() && n.back() == 0) n.pop_back();
+    std::string out;
+    while (!n.empty()) {
+        uint32_t chunk = div_small(n, 1000000000u);
+        for (int k = 0; k < 9; ++k, chunk /= 10) out.push_back(static_cast<char>('0' + chunk % 10));
+    }
+    while (out.size() > 1 && out.back() == '0') out.pop_back();
+    if (out.empty()) out = "0";
+    if (negative) out.push_back('-');
+    return std::string(out.rbegin(), out.rend());
+}
+
 // str(obj) as UTF-8 (lone surrogates kept); never raises.
 std::string text_of(PyObject *obj) {
     Obj s(obj ? PyObject_Str(obj) : nullptr);
@@ -166,7 +241,12 @@ PyObject *to_py(const Value &value) {
             } else if constexpr (std::is_same_v<T, int64_t>) {
                 return PyLong_FromLongLong(v);
             } else if constexpr (std::is_same_v<T, BigInt>) {
-                return PyLong_FromString(v.digits.c_str(), nullptr, 10);
+                std::string hex = decimal_to_hex(v.digits);
+                if (hex.empty()) {
+                    PyErr_Format(PyExc_ValueError, "BigInt holds no decimal number: %.200s", v.digits.c_str());
+                    return nullptr;
+                }
+                return PyLong_FromString(hex.c_str(), nullptr, 16);
             } else if constexpr (std::is_same_v<T, double>) {
                 return PyFloat_FromDouble(v);
             } else if constexpr (std::is_same_v<T, std::string>) {
@@ -193,8 +273,8 @@ Value from_py(PyObject *o, int depth = 0) {
         int overflow = 0;
         long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
         if (!overflow) return static_cast<int64_t>(v);
-        Obj s(check(PyObject_Str(o)));  // beyond int_max_str_digits (4300) this raises: Error
-        return BigInt{text_of(s.get())};
+        Obj hex(check(PyNumber_ToBase(o, 16)));
+        return BigInt{hex_to_decimal(text_of(hex.get()))};
     }
     if (PyFloat_CheckExact(o)) return PyFloat_AS_DOUBLE(o);
     if (PyUnicode_CheckExact(o)) {
