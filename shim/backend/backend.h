@@ -120,6 +120,10 @@ bool detach_buffers_of(BackendState *st, int64_t interp_id, bool check_only);
 // For an interpreter that will never be finalized: its lent memory stays
 // valid and its shares never switch into it to release it.
 void orphan_buffers_of(int64_t interp_id);
+// In `interp_id` (its GIL held) just before it ends: from now on a share it
+// exported that dies elsewhere does not enter it; waits (GIL released) for
+// those already inside.
+void buffers_exporter_ending(int64_t interp_id);
 
 // ---- queues and channels (queues.cpp)
 int queue_types_init(PyObject *backend_module, BackendState *st);

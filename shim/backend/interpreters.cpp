@@ -238,6 +238,7 @@ PyObject *interp_close(PyObject *module, PyObject *arg) {
             PyThreadState_DeleteCurrent();
         }
     } else {
+        buffers_exporter_ending(id);
         LifecycleGuard guard;
         Py_EndInterpreter(ts);
     }

@@ -4,8 +4,11 @@
 // the exporter's Py_buffer is released in the exporter's own interpreter.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "backend.h"
@@ -109,11 +112,41 @@ bool PyBufferShare::detach() {
     return true;
 }
 
+// A share whose last reference drops in another interpreter releases the
+// exporter's buffer there; it is no longer in shares(), so the exporter's
+// close cannot detach it. Close waits for such releases already inside the
+// exporter, and later ones skip an exporter that is gone: its memory went
+// with it (or, abandoned at exit, stays until the process ends).
+struct Exporters {
+    std::mutex lock;
+    std::condition_variable idle;
+    std::map<int64_t, int> releasing;  // exporter id -> releases running in it
+    std::set<int64_t> gone;            // ended or abandoned: never entered again
+};
+Exporters &exporters() {  // leaked, as shares() is: shares may die after statics
+    static auto *e = new Exporters;
+    return *e;
+}
+
 PyBufferShare::~PyBufferShare() {
-    if (!held_ || orphaned_) return;
-    // Release in the exporter's interpreter; closing an interpreter detaches
-    // its shares first, so the exporter is alive here.
+    if (!held_ || orphaned_) return;  // no lock: detach() runs only on shares still referenced
+    PyThreadState *ts = current_tstate_or_null();
+    if (ts && PyThreadState_GetInterpreter(ts) == exporter_) {
+        PyBuffer_Release(&view_);
+        return;
+    }
+    Exporters &ex = exporters();
+    {
+        std::lock_guard<std::mutex> guard(ex.lock);
+        if (ex.gone.count(exporter_id_)) return;
+        ++ex.releasing[exporter_id_];
+    }
     run_in_interpreter(exporter_, [this] { PyBuffer_Release(&view_); });
+    {
+        std::lock_guard<std::mutex> guard(ex.lock);
+        if (--ex.releasing[exporter_id_] == 0) ex.releasing.erase(exporter_id_);
+    }
+    ex.idle.notify_all();
 }
 
 int PyBufferShare::fill(PyObject *owner, Py_buffer *view, int flags) {
@@ -362,13 +395,31 @@ PyObject *from_value(BackendState *st, xi::Value &&v) {
 
 void shares_after_fork_in_child(int64_t survivor) {
     shares().after_fork_in_child();
+    new (&exporters().lock) std::mutex;
+    new (&exporters().idle) std::condition_variable;
+    new (&exporters().releasing) std::map<int64_t, int>;
     // No other thread is left to drop a reference: these are never the last.
     for (const std::shared_ptr<PyBufferShare> &s : shares().live()) s->after_fork_in_child(survivor);
 }
 
 void orphan_buffers_of(int64_t interp_id) {
+    {
+        std::lock_guard<std::mutex> guard(exporters().lock);
+        exporters().gone.insert(interp_id);
+    }
     for (const std::shared_ptr<PyBufferShare> &s : shares().live())
         if (s->exporter_id() == interp_id) s->orphan();
+}
+
+void buffers_exporter_ending(int64_t interp_id) {
+    Exporters &ex = exporters();
+    std::unique_lock<std::mutex> lk(ex.lock);
+    ex.gone.insert(interp_id);
+    if (!ex.releasing.count(interp_id)) return;
+    PyThreadState *ts = PyEval_SaveThread();  // the releases need this interpreter's GIL
+    ex.idle.wait(lk, [&] { return !ex.releasing.count(interp_id); });
+    lk.unlock();
+    PyEval_RestoreThread(ts);
 }
 
 bool detach_buffers_of(BackendState *st, int64_t interp_id, bool check_only) {
