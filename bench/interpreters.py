@@ -315,7 +315,8 @@ def isles_server(kind, code, cpu=None, **main_ns):
             put, get, stop = (s1.send if blocking else s1.send_nowait), r2.recv, s1.send_nowait
             prelude = f"rx, tx = r1.recv, s2.{'send' if blocking else 'send_nowait'}\n"
             interp.prepare_main(r1=r1, s2=s2, gq=g)
-        interp.prepare_main(main_ns)
+        if main_ns:
+            interp.prepare_main(main_ns)
         runner = Runner(interp.exec, pin_code(cpu) + prelude + "go = gq.get\n" + code, name=f"isles {kind} server")
 
         done = []

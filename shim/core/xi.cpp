@@ -10,6 +10,8 @@
 #include "isles/internal/xi.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <thread>
 
 namespace isles::internal::xi {
 namespace {
@@ -17,15 +19,49 @@ namespace {
 std::atomic<std::int64_t> next_id{1};  // shared by queues and channels
 
 constexpr auto kSlice = std::chrono::milliseconds(50);  // longest wait between interrupt checks
+constexpr auto kSpin = std::chrono::microseconds(20);    // see spin_budget()
 constexpr double kMaxSeconds = 1e9;                      // ~31 years: keeps now + s from overflowing
 
 int index(Side s) { return s == Side::send ? 0 : 1; }
+
+// How long a waiter spins before it sleeps. A sleeping thread takes tens of
+// microseconds to wake up (the futex wake-up and the scheduler), which is
+// most of a round trip between cores; a reply that comes within the spin is
+// taken at once. Bounded, and never with a GIL held (callers release it);
+// none on one CPU, where spinning only delays the thread that would reply.
+std::chrono::nanoseconds spin_budget() {
+    static const std::chrono::nanoseconds budget = [] {
+        if (std::thread::hardware_concurrency() < 2) return std::chrono::nanoseconds(0);
+        if (const char *env = std::getenv("ISLES_SPIN_US")) return std::chrono::nanoseconds(std::atoll(env) * 1000);
+        return std::chrono::nanoseconds(kSpin);
+    }();
+    return budget;
+}
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
 
 // Waits on `cv` (lk held) until ready(): ok, timeout or interrupted; lk is
 // held again on return, also when `interrupted` throws.
 template <class Ready>
 Status wait_ready(std::unique_lock<std::mutex> &lk, std::condition_variable &cv, const Deadline &deadline,
                   const InterruptCheck &interrupted, Ready ready) {
+    if (auto budget = spin_budget(); budget.count() && !ready()) {
+        auto end = Clock::now() + budget;
+        if (deadline && *deadline < end) end = *deadline;
+        do {
+            lk.unlock();
+            for (int i = 0; i < 32; ++i) cpu_relax();
+            std::this_thread::yield();  // on one core with the replier, let it run
+            lk.lock();
+            if (ready()) return Status::ok;
+        } while (Clock::now() < end);
+    }
     if (!interrupted) {  // nothing to poll: only a notify or the deadline wakes us
         if (!deadline) {
             cv.wait(lk, ready);
