@@ -74,7 +74,19 @@ def test_soak():
     results = interpreters.create_queue()
     workers = [Worker(results) for _ in range(4)]
     lock = threading.Lock()
-    sent, received, unbound, returned = set(), [], [0], []
+    # Constant-size bookkeeping, so that RSS measures isles, not the test:
+    # producer k sends k, k + 4, k + 8, ...; seen[n] counts arrivals of n.
+    sent = [0] * 4
+    seen = bytearray()
+    counts = {"received": 0, "returned": 0, "unbound": 0}
+
+    def mark(n, kind):
+        if n >= len(seen):
+            seen.extend(bytes(max(1 << 16, n + 1 - len(seen))))
+        seen[n] += 1
+        assert seen[n] == 1, f"message {n} arrived twice"
+        counts[kind] += 1
+
     stop = threading.Event()
     errors = []
 
@@ -84,7 +96,7 @@ def test_soak():
             while not stop.is_set():
                 with lock:
                     w = rng.choice(workers)
-                    sent.add(n)
+                    sent[k] += 1
                     w.inbox.put((n, n.to_bytes(8, "little") * 4))
                 n += 4
                 if n % 64 == k:
@@ -99,12 +111,12 @@ def test_soak():
                 if item is None:
                     return
                 if item is _queues.UNBOUND:
-                    unbound[0] += 1
+                    counts["unbound"] += 1
                     continue
                 n, view = item
                 assert bytes(view) == n.to_bytes(8, "little") * 4, n
                 view.release()
-                received.append(n)
+                mark(n, "received")
                 if n % 997 == 0:
                     time.sleep(0.02)  # fall behind now and then: results of a closed worker wait
         except Exception as e:  # noqa: BLE001
@@ -122,7 +134,8 @@ def test_soak():
         with lock:  # producers pause while one worker is replaced
             i = rng.randrange(len(workers))
             old = workers[i]
-            returned.extend(n for n, _ in old.stop())
+            for n, _ in old.stop():
+                mark(n, "returned")
             workers[i] = Worker(results)
         cycles += 1
         if baseline is None and time.monotonic() - start > SECONDS / 4:
@@ -131,19 +144,20 @@ def test_soak():
     for t in threads[:-1]:
         t.join()
     for w in workers:
-        returned.extend(n for n, _ in w.stop())
+        for n, _ in w.stop():
+            mark(n, "returned")
     results.put(None)
     threads[-1].join(timeout=60)
     assert not threads[-1].is_alive(), "the consumer hung"
     assert not errors, errors
-    assert len(received) == len(set(received)), "a message arrived twice"
-    assert set(received) | set(returned) <= sent
-    lost = len(sent) - len(received) - len(returned)
-    assert lost == unbound[0], f"{lost} messages neither received nor returned, {unbound[0]} told as UNBOUND"
-    assert cycles >= 5 and len(received) > 1000, (cycles, len(received))
-    assert unbound[0] or returned, "the soak never closed a worker with work pending"
+    total = sum(sent)
+    assert all(n // 4 < sent[n % 4] for n in range(len(seen)) if seen[n]), "an unsent message"
+    lost = total - counts["received"] - counts["returned"]
+    assert lost == counts["unbound"], f"{lost} messages neither received nor returned, {counts['unbound']} unbound"
+    assert cycles >= 5 and counts["received"] > 1000, (cycles, counts)
+    assert counts["unbound"] or counts["returned"], "the soak never closed a worker with work pending"
     growth = rss_mib() - baseline
-    print(f"soak: {SECONDS:.0f} s, {cycles} interpreter cycles, {len(sent)} messages: {len(received)} received, "
-          f"{len(returned)} returned, {unbound[0]} unbound; RSS {growth:+.1f} MiB after warm-up")
+    print(f"soak: {SECONDS:.0f} s, {cycles} interpreter cycles, {total} messages: {counts['received']} received, "
+          f"{counts['returned']} returned, {counts['unbound']} unbound; RSS {growth:+.1f} MiB after warm-up")
     if sys.version_info >= (3, 14):  # 3.12/3.13 keep ~1.7 MiB per closed interpreter (python/cpython#110411)
         assert growth < 40, f"RSS grew {growth:.1f} MiB over {cycles} cycles"
