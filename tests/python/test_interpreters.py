@@ -329,15 +329,20 @@ def test_close_after_threading_was_first_imported_from_another_thread():
     assert proc.returncode == 0 and proc.stdout.strip().endswith("closed"), proc.stdout + proc.stderr
 
 
-def test_one_thread_at_a_time_runs_an_interpreter(interp):
-    """As in 3.14: exec/call/prepare_main from a second thread while one runs
-    the interpreter raise InterpreterError; it works again once idle."""
+def run_blocked_in(interp):
+    """Starts a thread blocked in interp (in q.get()); put anything in q to end it."""
     q = interpreters.create_queue()
     interp.prepare_main(q=q)
     t = threading.Thread(target=interp.exec, args=("q.get()",))
     t.start()
-    while not interp.is_running():
-        time.sleep(0.01)
+    wait_until(interp.is_running)
+    return q, t
+
+
+def test_one_thread_at_a_time_runs_an_interpreter(interp):
+    """As in 3.14: exec/call/prepare_main from a second thread while one runs
+    the interpreter raise InterpreterError; it works again once idle."""
+    q, t = run_blocked_in(interp)
     for attempt in (lambda: interp.exec("pass"), lambda: interp.call(len, ()), lambda: interp.prepare_main(x=1)):
         with pytest.raises(InterpreterError, match="already running"):
             attempt()
@@ -356,12 +361,7 @@ def test_side_by_side_with_cpythons_own_module(interp):
     assert issubclass(InterpreterError, _interpreters.InterpreterError)
     assert issubclass(InterpreterNotFoundError, _interpreters.InterpreterNotFoundError)
     assert issubclass(NotShareableError, _interpreters.NotShareableError)
-    q = interpreters.create_queue()
-    interp.prepare_main(q=q)
-    t = threading.Thread(target=interp.exec, args=("q.get()",))
-    t.start()
-    while not interp.is_running():
-        time.sleep(0.01)
+    q, t = run_blocked_in(interp)
     assert _interpreters.is_running(interp.id)
     with pytest.raises(_interpreters.InterpreterError, match="running"):
         _interpreters.run_string(interp.id, "pass")
