@@ -74,8 +74,9 @@ struct BackendState {
     PyObject *ChannelError, *ChannelNotFoundError, *ChannelClosedError, *ChannelEmptyError, *ChannelNotEmptyError;
     PyObject *pickle;  // the pickle module, imported on first use
     // (UNBOUND_REMOVE, UNBOUND_ERROR, UNBOUND, ItemInterpreterDestroyed) of
-    // isles.interpreters._queues, registered when that module is imported.
-    PyObject *unbound_markers;
+    // isles.interpreters._queues [0] and .channels [1], registered when
+    // those modules are imported.
+    PyObject *unbound_markers[2];
     PyObject *queue_objects;  // weakref.WeakValueDictionary: queue id -> this interpreter's Queue
 };
 

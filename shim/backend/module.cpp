@@ -26,7 +26,7 @@ void for_each_object(BackendState *st, F &&f) {
     for (PyObject **p : {&st->InterpreterError, &st->InterpreterNotFoundError, &st->NotShareableError,
                          &st->QueueError, &st->QueueNotFoundError, &st->QueueEmpty, &st->QueueFull,
                          &st->ChannelError, &st->ChannelNotFoundError, &st->ChannelClosedError, &st->ChannelEmptyError, &st->ChannelNotEmptyError, &st->pickle,
-                         &st->unbound_markers, &st->queue_objects})
+                         &st->unbound_markers[0], &st->unbound_markers[1], &st->queue_objects})
         f(*p);
 }
 

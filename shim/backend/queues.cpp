@@ -2,6 +2,7 @@
 // SendChannel/RecvChannel (PEP 554). One set of types per interpreter; the
 // objects they wrap are shared by all.
 #include <atomic>
+#include <cstring>
 #include <map>
 #include <mutex>
 
@@ -94,26 +95,30 @@ bool bind_args(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObj
     return true;
 }
 
-// The markers of isles.interpreters._queues, importing it if this
-// interpreter has not yet; nullptr with an error set.
-PyObject *unbound_markers(BackendState *st) {
-    if (!st->unbound_markers) {
-        PyObject *mod = PyImport_ImportModule("isles.interpreters._queues");
+// Whose unbound-item markers: each kind has its own UNBOUND, as in 3.14.
+enum Kind { kQueue = 0, kChannel = 1 };
+const char *const kMarkerModules[] = {"isles.interpreters._queues", "isles.interpreters.channels"};
+
+// The markers of that module, importing it if this interpreter has not yet;
+// nullptr with an error set.
+PyObject *unbound_markers(BackendState *st, Kind kind) {
+    if (!st->unbound_markers[kind]) {
+        PyObject *mod = PyImport_ImportModule(kMarkerModules[kind]);
         Py_XDECREF(mod);
-        if (mod && !st->unbound_markers)
-            PyErr_SetString(PyExc_SystemError, "isles.interpreters._queues did not register its UNBOUND markers");
+        if (mod && !st->unbound_markers[kind])
+            PyErr_Format(PyExc_SystemError, "%s did not register its UNBOUND markers", kMarkerModules[kind]);
     }
-    return st->unbound_markers;
+    return st->unbound_markers[kind];
 }
 
 // An unbounditems argument (UNBOUND, UNBOUND_ERROR or UNBOUND_REMOVE; absent
 // or None: `dflt`).
-bool parse_unbound(BackendState *st, PyObject *arg, xi::Unbound dflt, xi::Unbound *out) {
+bool parse_unbound(BackendState *st, Kind kind, PyObject *arg, xi::Unbound dflt, xi::Unbound *out) {
     if (!arg || arg == Py_None) {
         *out = dflt;
         return true;
     }
-    PyObject *markers = unbound_markers(st);
+    PyObject *markers = unbound_markers(st, kind);
     if (!markers) return false;
     for (int flag = 1; flag <= 3; ++flag) {
         if (PyTuple_GET_ITEM(markers, flag - 1) == arg) {
@@ -164,6 +169,15 @@ xi::Status blocking(bool block, std::optional<double> timeout, F &&attempt, bool
 
 // ---- operations shared by the Python methods and the C API
 
+// What get()/recv() give for an item whose interpreter was closed.
+PyObject *unbound_item(BackendState *st, Kind kind, xi::Unbound rule) {
+    PyObject *markers = unbound_markers(st, kind);
+    if (!markers) return nullptr;
+    if (rule == xi::Unbound::replace) return Py_NewRef(PyTuple_GET_ITEM(markers, 2));
+    PyErr_SetString(PyTuple_GET_ITEM(markers, 3), "the interpreter that sent this item was closed");
+    return nullptr;
+}
+
 PyObject *queue_put_op(BackendState *st, const std::shared_ptr<PyQueue> &q, PyObject *obj, bool block,
                        std::optional<double> timeout, bool pickle, xi::Unbound unbound) {
     xi::Value v;
@@ -186,13 +200,7 @@ PyObject *queue_get_op(BackendState *st, const std::shared_ptr<PyQueue> &q, bool
     xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
         return q->get(v, b, d, c, &unbound);
     });
-    if (s == xi::Status::ok && unbound) {  // put by an interpreter closed since
-        PyObject *markers = unbound_markers(st);
-        if (!markers) return nullptr;
-        if (*unbound == xi::Unbound::replace) return Py_NewRef(PyTuple_GET_ITEM(markers, 2));
-        PyErr_SetString(PyTuple_GET_ITEM(markers, 3), "the interpreter that put this item was closed");
-        return nullptr;
-    }
+    if (s == xi::Status::ok && unbound) return unbound_item(st, kQueue, *unbound);
     if (s == xi::Status::ok) return from_value(st, std::move(v));
     if (s == xi::Status::empty) {
         if (PyObject *exc = queue_exception(st, false)) PyErr_SetString(exc, "the queue is empty");
@@ -204,7 +212,8 @@ PyObject *channel_error(BackendState *st, xi::Status s, const char *what);
 
 // send: waits for receipt unless `taken` is given (then returns at once).
 PyObject *channel_send_op(BackendState *st, const xi::ChannelEnd &end, PyObject *obj,
-                          std::optional<double> timeout, bool *taken, bool as_buffer = false) {
+                          std::optional<double> timeout, bool *taken, bool as_buffer = false,
+                          std::optional<xi::Unbound> unbound = std::nullopt) {
     xi::Value v;
     if (as_buffer && !PyObject_CheckBuffer(obj)) {
         PyErr_Format(PyExc_TypeError, "send_buffer() needs an object with the buffer protocol, not %.200s",
@@ -214,13 +223,14 @@ PyObject *channel_send_op(BackendState *st, const xi::ChannelEnd &end, PyObject 
     if (as_buffer ? !buffer_to_value(obj, v) : !to_value(st, obj, v, false)) return nullptr;
     auto ch = end.channel();
     int64_t owner = end.owner();
+    xi::Binding binding{current_interp_id(), unbound.value_or(ch->unbound())};
     xi::Status s;
     if (taken) {
-        s = ch->send(std::move(v), owner, false, {}, {}, taken);
+        s = ch->send(std::move(v), owner, false, {}, {}, taken, binding);
         return s == xi::Status::ok ? Py_NewRef(Py_None) : channel_error(st, s, "send_nowait()");
     }
     s = blocking(true, timeout, [&](bool, xi::Deadline d, const xi::InterruptCheck &c) {
-        return ch->send(std::move(v), owner, true, d, c);
+        return ch->send(std::move(v), owner, true, d, c, nullptr, binding);
     }, false);
     return s == xi::Status::ok ? Py_NewRef(Py_None) : channel_error(st, s, "send()");
 }
@@ -231,9 +241,11 @@ PyObject *channel_recv_op(BackendState *st, const xi::ChannelEnd &end, bool bloc
     auto ch = end.channel();
     int64_t owner = end.owner();
     xi::Value v;
+    std::optional<xi::Unbound> unbound;
     xi::Status s = blocking(block, timeout, [&](bool b, xi::Deadline d, const xi::InterruptCheck &c) {
-        return ch->recv(v, owner, b, d, c);
+        return ch->recv(v, owner, b, d, c, &unbound);
     });
+    if (s == xi::Status::ok && unbound) return unbound_item(st, kChannel, *unbound);
     if (s == xi::Status::ok) return from_value(st, std::move(v));
     if (status) *status = s;
     if (block && s == xi::Status::empty) s = xi::Status::timeout;
@@ -258,7 +270,7 @@ PyObject *queue_put_impl(QueueObject *self, PyObject *const *args, Py_ssize_t na
     xi::Unbound unbound;
     if ((!nowait && (!truth(a[1], true, &block) || !parse_timeout(a[2], &timeout))) ||
         !truth(pickle_arg == Py_None ? nullptr : pickle_arg, self->q->pickle, &pickle) ||
-        !parse_unbound(st, unbound_arg, self->q->unbound, &unbound))
+        !parse_unbound(st, kQueue, unbound_arg, self->q->unbound, &unbound))
         return nullptr;
     return queue_put_op(st, self->q, obj, block, timeout, pickle, unbound);
 }
@@ -304,7 +316,7 @@ PyObject *queue_full(PyObject *self, PyObject *) {
 PyObject *queue_get_id(PyObject *self, void *) { return PyLong_FromLongLong(queue_of(self)->id()); }
 PyObject *queue_get_maxsize(PyObject *self, void *) { return PyLong_FromSsize_t(queue_of(self)->requested_maxsize); }
 PyObject *queue_get_unbounditems(PyObject *self, void *) {
-    PyObject *markers = unbound_markers(state_of_type(Py_TYPE(self)));
+    PyObject *markers = unbound_markers(state_of_type(Py_TYPE(self)), kQueue);
     return markers ? Py_NewRef(PyTuple_GET_ITEM(markers, static_cast<int>(queue_of(self)->unbound) - 1)) : nullptr;
 }
 PyObject *queue_repr(PyObject *self) {
@@ -429,7 +441,8 @@ PyObject *create_queue(PyObject *module, PyObject *const *args, Py_ssize_t nargs
     }
     int pickle = 0;
     xi::Unbound unbound;
-    if (!truth(a[2], true, &pickle) || !parse_unbound(st, a[1], xi::Unbound::replace, &unbound)) return nullptr;
+    if (!truth(a[2], true, &pickle) || !parse_unbound(st, kQueue, a[1], xi::Unbound::replace, &unbound))
+        return nullptr;
     return new_queue_object(st, make_queue(maxsize, pickle, unbound));
 }
 
@@ -454,17 +467,28 @@ PyObject *channel_error(BackendState *st, xi::Status s, const char *what) {
 PyObject *send_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, bool nowait,
                     bool as_buffer = false) {
     BackendState *st = state_of_type(Py_TYPE(self));
-    PyObject *a[2] = {};
+    PyObject *a[3] = {};
     const char *name = as_buffer ? (nowait ? "send_buffer_nowait" : "send_buffer") : (nowait ? "send_nowait" : "send");
-    if (!bind_args(name, args, nargs, kwnames, {"obj", "timeout"}, nowait ? 1 : 2, a)) return nullptr;
+    if (!bind_args(name, args, nargs, kwnames, {"obj", "timeout", "unbounditems"}, nowait ? 1 : 2, a))
+        return nullptr;
+    if (nowait && a[1]) {
+        PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument 'timeout'", name);
+        return nullptr;
+    }
     if (!a[0]) {
         PyErr_Format(PyExc_TypeError, "%s() missing required argument 'obj'", name);
         return nullptr;
     }
     std::optional<double> timeout;
     if (!parse_timeout(a[1], &timeout)) return nullptr;
+    std::optional<xi::Unbound> unbound;
+    if (a[2] && a[2] != Py_None) {
+        xi::Unbound rule;
+        if (!parse_unbound(st, kChannel, a[2], xi::Unbound::replace, &rule)) return nullptr;
+        unbound = rule;
+    }
     bool taken = false;
-    PyObject *r = channel_send_op(st, end_of(self), a[0], timeout, nowait ? &taken : nullptr, as_buffer);
+    PyObject *r = channel_send_op(st, end_of(self), a[0], timeout, nowait ? &taken : nullptr, as_buffer, unbound);
     if (r && nowait) {
         Py_DECREF(r);
         return PyBool_FromLong(taken);
@@ -521,6 +545,11 @@ PyObject *chan_release(PyObject *self, PyObject *) {
 
 PyObject *chan_get_id(PyObject *self, void *) { return PyLong_FromLongLong(end_of(self).channel()->id()); }
 PyObject *chan_get_closed(PyObject *self, void *) { return PyBool_FromLong(end_of(self).channel()->is_closed()); }
+PyObject *chan_get_unbounditems(PyObject *self, void *) {
+    PyObject *markers = unbound_markers(state_of_type(Py_TYPE(self)), kChannel);
+    int rule = static_cast<int>(end_of(self).channel()->unbound());
+    return markers ? Py_NewRef(PyTuple_GET_ITEM(markers, rule - 1)) : nullptr;
+}
 PyObject *chan_repr(PyObject *self) {
     return PyUnicode_FromFormat("%s(id=%lld)", Py_TYPE(self)->tp_name,
                                 static_cast<long long>(end_of(self).channel()->id()));
@@ -552,16 +581,19 @@ PyObject *chan_reduce(PyObject *self, PyObject *) {
 PyGetSetDef chan_getset[] = {
     {"id", chan_get_id, nullptr, "The channel's id, unique in the process.", nullptr},
     {"is_closed", chan_get_closed, nullptr, "True once the channel was closed.", nullptr},
+    {"unbounditems", chan_get_unbounditems, nullptr,
+     "What becomes of a value whose interpreter is closed before it is received, unless send() said otherwise.",
+     nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
 };
 PyMethodDef send_methods[] = {
     {"__reduce__", chan_reduce, METH_NOARGS, nullptr},
     {"send", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_send)), METH_FASTCALL | METH_KEYWORDS,
-     "send(obj, timeout=None)\n--\n\nSend obj's data and wait until it is received. TimeoutError (the value is "
+     "send(obj, timeout=None, *, unbounditems=None)\n--\n\nSend obj's data and wait until it is received. TimeoutError (the value is "
      "withdrawn) when `timeout` passes; ChannelClosedError if the channel is or gets closed."},
     {"send_nowait", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_send_nowait)),
      METH_FASTCALL | METH_KEYWORDS,
-     "send_nowait(obj)\n--\n\nQueue obj's data without waiting; True if a receiver was already waiting."},
+     "send_nowait(obj, *, unbounditems=None)\n--\n\nQueue obj's data without waiting; True if a receiver was already waiting."},
     {"send_buffer", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(chan_send_buffer)),
      METH_FASTCALL | METH_KEYWORDS,
      "send_buffer(obj, timeout=None)\n--\n\nsend() obj's memory by reference (any buffer exporter, bytes too): the "
@@ -616,9 +648,14 @@ constexpr unsigned kEndFlags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE;
 PyType_Spec send_spec = {"isles.interpreters.SendChannel", sizeof(ChannelEndObject), 0, kEndFlags, send_slots};
 PyType_Spec recv_spec = {"isles.interpreters.RecvChannel", sizeof(ChannelEndObject), 0, kEndFlags, recv_slots};
 
-PyObject *create_channel(PyObject *module, PyObject *) {
+PyObject *create_channel(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     auto *st = static_cast<BackendState *>(PyModule_GetState(module));
-    auto ch = xi::Channel::create();
+    PyObject *a[1] = {};
+    xi::Unbound unbound;
+    if (!bind_args("create_channel", args, nargs, kwnames, {"unbounditems"}, 0, a) ||
+        !parse_unbound(st, kChannel, a[0], xi::Unbound::replace, &unbound))
+        return nullptr;
+    auto ch = xi::Channel::create(unbound);
     PyObject *r = new_channel_end_object(st, xi::Side::recv, ch);
     PyObject *s = r ? new_channel_end_object(st, xi::Side::send, ch) : nullptr;
     if (!s) {
@@ -666,11 +703,16 @@ PyObject *queue_ids(PyObject *, PyObject *) {
 
 PyObject *set_unbound_markers(PyObject *module, PyObject *args) {
     auto *st = static_cast<BackendState *>(PyModule_GetState(module));
-    if (PyTuple_GET_SIZE(args) != 4 || !PyExceptionClass_Check(PyTuple_GET_ITEM(args, 3))) {
-        PyErr_SetString(PyExc_TypeError, "_set_unbound_markers(remove, error, replace, exception_class)");
+    const char *kind = nullptr;
+    PyObject *markers = nullptr;
+    if (!PyArg_ParseTuple(args, "sO!", &kind, &PyTuple_Type, &markers)) return nullptr;
+    int k = std::strcmp(kind, "queue") == 0 ? kQueue : std::strcmp(kind, "channel") == 0 ? kChannel : -1;
+    if (k < 0 || PyTuple_GET_SIZE(markers) != 4 || !PyExceptionClass_Check(PyTuple_GET_ITEM(markers, 3))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_set_unbound_markers('queue' or 'channel', (remove, error, replace, exception_class))");
         return nullptr;
     }
-    Py_XSETREF(st->unbound_markers, Py_NewRef(args));
+    Py_XSETREF(st->unbound_markers[k], Py_NewRef(markers));
     Py_RETURN_NONE;
 }
 
@@ -701,7 +743,10 @@ PyMethodDef queue_module_methods[] = {
     {"_queue_ids", queue_ids, METH_NOARGS, "The ids of every live queue, oldest first."},
     {"_set_unbound_markers", set_unbound_markers, METH_VARARGS,
      "Registers (UNBOUND_REMOVE, UNBOUND_ERROR, UNBOUND, ItemInterpreterDestroyed) for this interpreter."},
-    {"create_channel", create_channel, METH_NOARGS, "create_channel()\n--\n\nA new channel: (RecvChannel, SendChannel)."},
+    {"create_channel", reinterpret_cast<PyCFunction>(reinterpret_cast<void *>(create_channel)),
+     METH_FASTCALL | METH_KEYWORDS,
+     "create_channel(*, unbounditems=UNBOUND)\n--\n\nA new channel: (RecvChannel, SendChannel). unbounditems is "
+     "the default rule for values whose interpreter is closed before they are received."},
     {"list_all_channels", list_channels, METH_NOARGS, "list_all_channels()\n--\n\n(recv, send) for every open channel."},
     {nullptr, nullptr, 0, nullptr},
 };
@@ -765,6 +810,7 @@ void queues_after_fork_in_child() {
 
 void queues_unbind_owner(int64_t id) {
     for (const std::shared_ptr<PyQueue> &q : queues().live()) q->unbind(id);
+    for (const std::shared_ptr<xi::Channel> &ch : xi::Channel::list_open()) ch->unbind(id);
 }
 
 bool needs_interrupt_checks() {

@@ -203,10 +203,10 @@ void Queue::after_fork_in_child() {
 
 // ---------------------------------------------------------------- Channel
 
-Channel::Channel() : id_(next_id++) {}
+Channel::Channel(Unbound unbound) : id_(next_id++), unbound_(unbound) {}
 
-std::shared_ptr<Channel> Channel::create() {
-    std::shared_ptr<Channel> c(new Channel());  // the constructor is private: no make_shared
+std::shared_ptr<Channel> Channel::create(Unbound unbound) {
+    std::shared_ptr<Channel> c(new Channel(unbound));  // the constructor is private: no make_shared
     registry().add(c->id(), c);
     return c;
 }
@@ -233,9 +233,10 @@ std::vector<std::shared_ptr<Channel>> Channel::list_open() {
 }
 
 Status Channel::send(Value &&value, std::int64_t owner, bool wait_for_receipt, Deadline deadline,
-                     const InterruptCheck &interrupted, bool *taken_at_once) {
+                     const InterruptCheck &interrupted, bool *taken_at_once, Binding binding) {
     auto t = std::make_shared<Ticket>();  // allocated before locking
     t->value = std::move(value);
+    t->binding = binding;
     std::unique_lock lk(lock_);
     // A value the channel did not keep goes back into `value`, to die unlocked in the caller.
     auto give_back = [&](Status st) {
@@ -271,7 +272,7 @@ Status Channel::send(Value &&value, std::int64_t owner, bool wait_for_receipt, D
 }
 
 Status Channel::recv(Value &out, std::int64_t owner, bool block, Deadline deadline,
-                     const InterruptCheck &interrupted) {
+                     const InterruptCheck &interrupted, std::optional<Unbound> *unbound) {
     Value v;
     std::shared_ptr<Ticket> t;  // declared before the lock, so it dies unlocked
     {
@@ -302,10 +303,38 @@ Status Channel::recv(Value &out, std::int64_t owner, bool block, Deadline deadli
         tickets_.pop_front();
         v = std::move(t->value);
         t->taken = true;
+        if (unbound) *unbound = t->unbound ? std::optional<Unbound>(t->binding.rule) : std::nullopt;
     }
     changed_.notify_all();  // wakes the sender waiting for receipt
     out = std::move(v);     // out's old contents die here, unlocked
     return Status::ok;
+}
+
+std::size_t Channel::unbind(std::int64_t owner) {
+    std::vector<Value> dropped;  // destroyed after the lock is released
+    std::size_t count = 0;
+    {
+        std::lock_guard g(lock_);
+        for (auto it = tickets_.begin(); it != tickets_.end();) {
+            Ticket &t = **it;
+            if (t.binding.owner != owner || t.unbound) {
+                ++it;
+                continue;
+            }
+            ++count;
+            dropped.push_back(std::move(t.value));
+            t.value = Value{};
+            if (t.binding.rule == Unbound::remove) {
+                t.dropped = true;
+                it = tickets_.erase(it);
+            } else {
+                t.unbound = true;
+                ++it;
+            }
+        }
+    }
+    if (count) changed_.notify_all();
+    return count;
 }
 
 Status Channel::close(bool force) {

@@ -34,7 +34,7 @@ EXCLUDED = {
         "test_channels.TestSendRecv.test_send_cleared_with_subinterpreter_mixed":
             "counts pending items with CPython's private _interpchannels.get_count",
         "test_channels.TestSendRecv.test_send_cleared_with_subinterpreter_multiple":
-            "isles gap: channels do not have unbounditems yet (queues do)",
+            "counts pending items with CPython's private _interpchannels.get_count",
         "test_api.LowLevelTests": "tests CPython's private _interpreters module itself",
         "test_queues.LowLevelTests": "tests CPython's private _interpqueues module itself",
         "test_api.InterpreterObjectTests.test_whence": WHENCE,

@@ -721,6 +721,31 @@ def test_channel_ends_cross(interp):
     assert (r, s) in interpreters.list_all_channels() or any(x[0] == r for x in interpreters.list_all_channels())
 
 
+def test_channel_values_of_a_closed_interpreter_follow_their_unbound_rule():
+    from isles.interpreters import channels as C
+
+    r, s = C.create()
+    assert s.unbounditems is C.UNBOUND and C.UNBOUND is not interpreters._queues.UNBOUND
+    i = interpreters.create()
+    i.prepare_main(s=s)
+    i.exec("from isles.interpreters import channels as C\n"
+           "s.send_nowait(1)\n"
+           "s.send_nowait(2, unbounditems=C.UNBOUND_ERROR)\n"
+           "s.send_nowait(3, unbounditems=C.UNBOUND_REMOVE)\n")
+    s.send_nowait(4)
+    i.close()
+    assert r.recv_nowait() is C.UNBOUND
+    with pytest.raises(C.ItemInterpreterDestroyed, match="closed"):
+        r.recv_nowait()
+    assert r.recv_nowait() == 4 and r.recv_nowait(None) is None
+    r2, s2 = C.create(unbounditems=C.UNBOUND_REMOVE)
+    assert s2.unbounditems is C.UNBOUND_REMOVE
+    with pytest.raises(ValueError, match="unbounditems"):
+        s2.send_nowait(1, unbounditems="nope")
+    with pytest.raises(TypeError, match="timeout"):
+        s2.send_nowait(1, timeout=1)
+
+
 def test_send_buffer_lends_any_exporters_memory():
     r, s = interpreters.create_channel()
     ba = bytearray(b"spam")
@@ -839,12 +864,16 @@ def test_memory_lent_while_closing_is_copied():
                    "class Lender:\n"
                    "    def __del__(self): s.send_nowait(memoryview(bytearray(b'from __del__')))\n"
                    "keep = Lender()\n")
+    # Received while the lender closes (values still pending after it are
+    # unbound): the views must stay valid after close().
     proc = run_python(
-        "import isles.interpreters as I\n"
+        "import threading, isles.interpreters as I\n"
         "lender = I.create(); r, s = I.create_channel(); lender.prepare_main(s=s)\n"
         f"lender.exec({lender_code!r})\n"
-        "lender.close()\n"
-        "got = sorted(bytes(r.recv(timeout=5)) for _ in range(2))\n"
+        "views = []\n"
+        "t = threading.Thread(target=lambda: views.extend(r.recv(timeout=10) for _ in range(2))); t.start()\n"
+        "lender.close(); t.join()\n"
+        "got = sorted(bytes(v) for v in views)\n"
         "print(got, r.recv_nowait(None) is None)\n")
     assert proc.returncode == 0 and proc.stdout.strip() == "[b'from __del__', b'from atexit'] True", \
         proc.stdout + proc.stderr

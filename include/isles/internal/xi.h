@@ -198,8 +198,9 @@ class Queue {
 // PEP 554's channel: send() waits until its value is received.
 class Channel : public std::enable_shared_from_this<Channel> {
   public:
-    static std::shared_ptr<Channel> create();
+    static std::shared_ptr<Channel> create(Unbound unbound = Unbound::replace);
     std::int64_t id() const { return id_; }
+    Unbound unbound() const { return unbound_; }  // the default rule for its values
 
     // Queues `value`. With wait_for_receipt, blocks until a receiver took it:
     // ok; timeout (the value is withdrawn); closed (the channel was closed,
@@ -207,12 +208,17 @@ class Channel : public std::enable_shared_from_this<Channel> {
     // value could never be received: withdrawn); interrupted (withdrawn).
     // Without it, returns ok at once; *taken_at_once tells whether a
     // receiver was already waiting.
+    // `binding`: the interpreter the value is bound to, and its rule.
     Status send(Value &&value, std::int64_t owner, bool wait_for_receipt, Deadline deadline,
-                const InterruptCheck &interrupted = {}, bool *taken_at_once = nullptr);
+                const InterruptCheck &interrupted = {}, bool *taken_at_once = nullptr, Binding binding = {});
     // ok; empty (!block, or the deadline passed); closed (closed, released
     // by this owner, or empty with nobody left who can send); interrupted.
+    // A value unbound by its interpreter's close comes out empty, with
+    // *unbound set to its rule, as Queue::get does.
     Status recv(Value &out, std::int64_t owner, bool block, Deadline deadline,
-                const InterruptCheck &interrupted = {});
+                const InterruptCheck &interrupted = {}, std::optional<Unbound> *unbound = nullptr);
+    // `owner` closed: its pending values follow their rules. Returns how many.
+    std::size_t unbind(std::int64_t owner);
     // Closes both sides for everyone. not_empty if values are pending and
     // !force; with force they are dropped and their senders get `closed`.
     Status close(bool force);
@@ -235,17 +241,20 @@ class Channel : public std::enable_shared_from_this<Channel> {
 
   private:
     friend class ChannelEnd;
-    Channel();
+    explicit Channel(Unbound unbound);
     void hold(Side side, std::int64_t owner);
     void unhold(Side side, std::int64_t owner);
 
     struct Ticket {  // one sent value; `taken` flips when a receiver has it
         Value value;
+        Binding binding;
         bool taken = false;
         bool dropped = false;
+        bool unbound = false;
     };
 
     const std::int64_t id_;
+    const Unbound unbound_;
     mutable std::mutex lock_;
     std::condition_variable changed_;
     std::deque<std::shared_ptr<Ticket>> tickets_;

@@ -24,7 +24,7 @@ class ItemInterpreterDestroyed(QueueError, _crossinterp.ItemInterpreterDestroyed
 
 
 UNBOUND = _crossinterp.UnboundItem._singleton("queue", __name__)
-_rt._set_unbound_markers(UNBOUND_REMOVE, UNBOUND_ERROR, UNBOUND, ItemInterpreterDestroyed)
+_rt._set_unbound_markers("queue", (UNBOUND_REMOVE, UNBOUND_ERROR, UNBOUND, ItemInterpreterDestroyed))
 
 create = _rt.create_queue
 
