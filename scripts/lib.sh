@@ -173,6 +173,13 @@ stage() {
         mkdir -p "$ISLES_BUILD/ports-$tag"
         cp "$f" "$ISLES_BUILD/ports-$tag/${base%%.unstable-*}$suffix"
     done
+    # Bytecode for every CPython, as pip would compile it at install: each
+    # interpreter importing isles then reads it instead of compiling the
+    # source again (PYTHONDONTWRITEBYTECODE machines never write it).
+    local v
+    for v in $(ls "$ISLES_BUILD/venv"); do
+        [ -x "$(venv_python "$v")" ] && "$(venv_python "$v")" -m compileall -q "$ISLES_BUILD/python/isles" >/dev/null
+    done
 }
 
 # Full setup for the given versions: venvs, GoogleTest, build.

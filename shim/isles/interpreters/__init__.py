@@ -7,15 +7,16 @@ live in C++ outside every interpreter: a waiting ``get``/``recv`` releases
 the GIL and sleeps on a condition variable, and values cross as data
 (buffers by reference). See docs/interpreters.md.
 """
+# Only what is cheap at import: every interpreter that uses isles imports
+# this module, and pickle, threading and weakref would cost it ~1.3 MiB and
+# ~7 ms (they are imported where they are needed).
+import _thread
+import _weakref
 import atexit as _atexit
 import marshal as _marshal
 import sys as _sys
-import threading as _threading
-import types as _types
-import weakref as _weakref
 
 import isles as _isles
-from isles import _calls
 
 try:  # 3.13+: CPython's own module, for the interpreters it made
     import _interpreters as _stdlib
@@ -63,7 +64,31 @@ def _whence_of(id, whence):
     return whence
 
 
-class ExcInfo(_types.SimpleNamespace):
+_SimpleNamespace = type(_sys.implementation)
+_FunctionType = type(lambda: None)
+
+
+class _WeakValues:
+    """id -> object while the object lives (weakref.WeakValueDictionary's job,
+    without importing weakref)."""
+
+    def __init__(self):
+        self._refs = {}
+
+    def get(self, key):
+        ref = self._refs.get(key)
+        return ref() if ref is not None else None
+
+    def __setitem__(self, key, obj):
+        refs = self._refs
+
+        def forget(ref, key=key):
+            if refs.get(key) is ref:
+                del refs[key]
+        refs[key] = _weakref.ref(obj, forget)
+
+
+class ExcInfo(_SimpleNamespace):
     """What is known of an exception raised in another interpreter:
     ``type`` (with ``__name__``, ``__qualname__``, ``__module__``), ``msg``,
     ``formatted`` (the traceback text) and ``errdisplay``."""
@@ -78,7 +103,7 @@ class ExecutionFailed(InterpreterError):
     def __init__(self, excinfo):
         if isinstance(excinfo, tuple):
             name, qualname, module, msg, formatted = excinfo
-            exctype = _types.SimpleNamespace(__name__=name, __qualname__=qualname, __module__=module)
+            exctype = _SimpleNamespace(__name__=name, __qualname__=qualname, __module__=module)
             excinfo = ExcInfo(type=exctype, msg=msg, formatted=formatted, errdisplay=formatted)
         super().__init__(str(excinfo))
         self.excinfo = excinfo
@@ -101,8 +126,8 @@ class Interpreter:
     """One interpreter. Those made by create() are closed by close(), when
     their last Interpreter object dies, or at exit."""
 
-    _known = _weakref.WeakValueDictionary()
-    _lock = _threading.Lock()
+    _known = _WeakValues()
+    _lock = _thread.allocate_lock()
 
     def __new__(cls, id, /, _whence=None, _owned=False):
         if not isinstance(id, int) or isinstance(id, bool):
@@ -181,7 +206,7 @@ class Interpreter:
         """Run `code` (source text, or a function taking no arguments and using no closure) in the
         interpreter's __main__. ExecutionFailed carries an uncaught exception's type, message and
         formatted traceback."""
-        if isinstance(code, _types.FunctionType):
+        if isinstance(code, _FunctionType):
             if code.__code__.co_argcount or code.__code__.co_kwonlyargcount or code.__closure__:
                 raise ValueError("exec() takes functions without parameters or closures")
             code = _marshal.dumps(code.__code__)
@@ -202,13 +227,17 @@ class Interpreter:
 
     def call_in_thread(self, callable, /, *args, **kwargs):
         """call() in a new thread, which is started and returned."""
-        t = _threading.Thread(target=self.call, args=(callable, *args), kwargs=kwargs)
+        import threading
+
+        t = threading.Thread(target=self.call, args=(callable, *args), kwargs=kwargs)
         t.start()
         return t
 
 
 def _pack_callable(fn):
-    if isinstance(fn, _types.FunctionType) and fn.__module__ == "__main__":
+    from isles import _calls
+
+    if isinstance(fn, _FunctionType) and fn.__module__ == "__main__":
         if fn.__closure__:
             raise ValueError(f"call(): {fn.__qualname__} is defined in __main__ and uses a closure, "
                              f"so it cannot be sent to another interpreter")
@@ -284,8 +313,8 @@ def __getattr__(name):
 
         def __init__(self, max_workers=None, thread_name_prefix="", initializer=None, initargs=()):
             self._interps = []
-            self._interps_lock = _threading.Lock()
-            self._local = _threading.local()
+            self._interps_lock = _thread.allocate_lock()
+            self._local = _thread._local()
             self._user_init = (initializer, initargs)
             super().__init__(max_workers, thread_name_prefix or "isles-interp", self._start_worker)
 
