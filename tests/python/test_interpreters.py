@@ -860,12 +860,13 @@ def test_memory_lent_while_closing_is_copied():
     close() arrive as copies: the interpreter's memory is gone by the time
     they are read and released (subprocess: a dangling view segfaults)."""
     lender_code = ("import atexit\n"
-                   "atexit.register(lambda: s.send_nowait(bytearray(b'from atexit')))\n"
+                   "atexit.register(lambda: s.send(bytearray(b'from atexit'), timeout=10))\n"
                    "class Lender:\n"
-                   "    def __del__(self): s.send_nowait(memoryview(bytearray(b'from __del__')))\n"
+                   "    def __del__(self): s.send(memoryview(bytearray(b'from __del__')), timeout=10)\n"
                    "keep = Lender()\n")
-    # Received while the lender closes (values still pending after it are
-    # unbound): the views must stay valid after close().
+    # Received while the lender closes (send() waits for the receiver; a
+    # value still pending after close would be unbound): the views must stay
+    # valid after close().
     proc = run_python(
         "import threading, isles.interpreters as I\n"
         "lender = I.create(); r, s = I.create_channel(); lender.prepare_main(s=s)\n"
