@@ -276,6 +276,80 @@ TEST(XiQueue, InterruptibleGetStillWokenByPut) {
 
 // ---------------------------------------------------------------- Channel
 
+TEST(XiQueue, UnbindFollowsEachItemsRule) {
+    Queue q(4);
+    ASSERT_EQ(q.put(int_value(1), false, kForever, {}, Binding{7, Unbound::replace}), Status::ok);
+    ASSERT_EQ(q.put(int_value(2), false, kForever, {}, Binding{7, Unbound::error}), Status::ok);
+    ASSERT_EQ(q.put(int_value(3), false, kForever, {}, Binding{7, Unbound::remove}), Status::ok);
+    ASSERT_EQ(q.put(int_value(4), false, kForever, {}, Binding{8, Unbound::remove}), Status::ok);
+    EXPECT_EQ(q.unbind(7), 3u);
+    EXPECT_EQ(q.unbind(7), 0u);  // once
+    EXPECT_EQ(q.size(), 3u);
+    Value out;
+    std::optional<Unbound> unbound;
+    ASSERT_EQ(q.get(out, false, kForever, {}, &unbound), Status::ok);
+    EXPECT_EQ(unbound, Unbound::replace);
+    EXPECT_EQ(out.kind, Value::Kind::none);
+    ASSERT_EQ(q.get(out, false, kForever, {}, &unbound), Status::ok);
+    EXPECT_EQ(unbound, Unbound::error);
+    ASSERT_EQ(q.get(out, false, kForever, {}, &unbound), Status::ok);
+    EXPECT_FALSE(unbound.has_value());
+    EXPECT_EQ(out.integer, 4);
+}
+
+TEST(XiChannel, UnbindFollowsEachValuesRule) {
+    auto c = Channel::create(Unbound::error);
+    EXPECT_EQ(c->unbound(), Unbound::error);
+    ChannelEnd s(c, Side::send, 1), r(c, Side::recv, 2);
+    ASSERT_EQ(c->send(int_value(1), 1, false, kForever, {}, nullptr, Binding{5, Unbound::remove}), Status::ok);
+    ASSERT_EQ(c->send(int_value(2), 1, false, kForever, {}, nullptr, Binding{5, Unbound::replace}), Status::ok);
+    ASSERT_EQ(c->send(int_value(3), 1, false, kForever, {}, nullptr, Binding{6, Unbound::replace}), Status::ok);
+    EXPECT_EQ(c->unbind(5), 2u);
+    EXPECT_EQ(c->pending(), 2u);
+    Value out;
+    std::optional<Unbound> unbound;
+    ASSERT_EQ(c->recv(out, 2, false, kForever, {}, &unbound), Status::ok);
+    EXPECT_EQ(unbound, Unbound::replace);
+    ASSERT_EQ(c->recv(out, 2, false, kForever, {}, &unbound), Status::ok);
+    EXPECT_FALSE(unbound.has_value());
+    EXPECT_EQ(out.integer, 3);
+}
+
+TEST(XiStress, UnbindWhileProducersAndConsumersRun) {
+    // Under TSan this is the race check for unbind() against put/get (and the
+    // waiters' spin before they sleep).
+    Watchdog dog(60s);
+    Queue q(64);
+    std::atomic<bool> stop{false};
+    std::atomic<long> got{0}, unbound_seen{0};
+    std::vector<std::thread> threads;
+    for (int p = 0; p < 2; ++p)
+        threads.emplace_back([&, p] {
+            for (int i = 0; i < 20000; ++i)
+                q.put(int_value(i), true, deadline_after(5.0), {}, Binding{p, i % 2 ? Unbound::remove : Unbound::replace});
+        });
+    std::thread consumer([&] {
+        Value out;
+        std::optional<Unbound> unbound;
+        while (!stop || q.size()) {
+            if (q.get(out, true, deadline_after(0.01), {}, &unbound) == Status::ok) (unbound ? unbound_seen : got)++;
+        }
+    });
+    std::thread unbinder([&] {
+        while (!stop) {
+            q.unbind(0);
+            q.unbind(1);
+            std::this_thread::yield();
+        }
+    });
+    for (auto &t : threads) t.join();
+    stop = true;
+    consumer.join();
+    unbinder.join();
+    EXPECT_GT(got + unbound_seen, 0);
+    EXPECT_LE(got + unbound_seen, 40000);
+}
+
 TEST(XiChannel, Rendezvous) {
     Watchdog dog(10s);
     auto c = Channel::create();
