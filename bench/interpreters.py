@@ -5,8 +5,10 @@ throughput, interpreter creation, memory per interpreter, passing buffers.
 
 Prints one table per section with the brief's targets beside the figures and
 writes bench/results/interpreters-<X.Y>.json and .png. Peers: CPython's own
-interpreters (3.13: _interpreters and test.support.interpreters.queues; 3.12:
-_xxsubinterpreters and the channels of test.support.interpreters),
+interpreters (3.14+: concurrent.interpreters, its queues and
+concurrent.futures.InterpreterPoolExecutor; 3.13: _interpreters and
+test.support.interpreters.queues; 3.12: _xxsubinterpreters and the channels of
+test.support.interpreters),
 multiprocessing, os.pipe and threads; a peer the running CPython lacks is
 skipped and listed as such.
 
@@ -240,12 +242,28 @@ def std_destroy(iid):
 
 
 def need_313_queues():
+    """The stdlib's queues module: 3.14+'s concurrent.interpreters._queues, 3.13's test.support one."""
     try:
         import _interpqueues  # noqa: F401
-        from test.support.interpreters import queues
+        if sys.version_info >= (3, 14):
+            from concurrent.interpreters import _queues as queues
+        else:
+            from test.support.interpreters import queues
         return queues
     except ImportError:
         raise Skip("3.13's _interpqueues / test.support.interpreters.queues are missing")
+
+
+def stdlib_interpreters():
+    """The stdlib's high-level module: concurrent.interpreters (3.14+) or 3.13's test.support one."""
+    if sys.version_info >= (3, 14):
+        from concurrent import interpreters
+    else:
+        from test.support import interpreters
+    return interpreters
+
+
+STD = f"{VER} stdlib"  # the label of the stdlib's rows
 
 
 def need_312_channels():
@@ -338,15 +356,17 @@ def isles_server(kind, code, cpu=None, **main_ns):
 
 @contextlib.contextmanager
 def std313_server(code, delay=None, cpu=None, **main_ns):
-    """3.13's test.support.interpreters + queues (syncobj=True: no pickling). Their get()
-    polls: it sleeps `_delay` (10 ms by default) between tries; delay=0 busy-polls."""
+    """The stdlib's interpreters + queues (3.13: syncobj=True, no pickling; 3.14+: the
+    same for these ints and bytes). Their get() polls: it sleeps `_delay` (10 ms by
+    default) between tries; delay=0 busy-polls."""
     queues = need_313_queues()
-    from test.support import interpreters as tsi
+    tsi = stdlib_interpreters()
     with contextlib.ExitStack() as stack:
         interp = tsi.create()
         stack.callback(interp.close)
-        interp.exec("import test.support.interpreters.queues")  # 3.13.0: needed before sharing a Queue
-        a, b, g = (queues.create(syncobj=True) for _ in range(3))
+        interp.exec(f"import {queues.__name__}")  # 3.13.0: needed before sharing a Queue
+        kw = {"syncobj": True} if sys.version_info < (3, 14) else {}
+        a, b, g = (queues.create(**kw) for _ in range(3))
         interp.prepare_main(a=a, b=b, gq=g, **main_ns)
         get = b.get if delay is None else (lambda: b.get(_delay=delay))
         rx = "a.get" if delay is None else f"lambda: a.get(_delay={delay})"
@@ -487,8 +507,8 @@ def roundtrip_transports():
               ("3.12 stdlib channels, busy poll (_delay=0)", "stdlib",
                lambda cpu: std312_server(ECHO, delay=0, cpu=cpu))]
     else:
-        t += [("3.13 stdlib queues (get polls 10 ms)", "stdlib", lambda cpu: std313_server(ECHO, cpu=cpu)),
-              ("3.13 stdlib queues, busy poll (_delay=0)", "stdlib",
+        t += [(f"{STD} queues (get polls 10 ms)", "stdlib", lambda cpu: std313_server(ECHO, cpu=cpu)),
+              (f"{STD} queues, busy poll (_delay=0)", "stdlib",
                lambda cpu: std313_server(ECHO, delay=0, cpu=cpu))]
     t += [("multiprocessing.Queue, 2 processes", "process", lambda cpu: mp_server(_mp_echo, cpu=cpu)),
           ("os.pipe, 2 processes, 8-byte message", "process", pipe_echo),
@@ -561,7 +581,7 @@ def tp_transports(n):
               ("3.12 stdlib channels send_nowait/recv (ints)", "stdlib", n,
                lambda: std312_server(PRODUCE_INT, count=n))]
     else:
-        t += [("3.13 stdlib queues put/get", "stdlib", n, lambda: std313_server(PRODUCE, count=n))]
+        t += [(f"{STD} queues put/get", "stdlib", n, lambda: std313_server(PRODUCE, count=n))]
     t += [("multiprocessing.Queue, 2 processes", "process", n, lambda: mp_server(_mp_produce, n)),
           ("queue.Queue, 2 threads, shared GIL", "thread", n, lambda: thread_server(_thread_produce(n)))]
     return t
@@ -629,7 +649,7 @@ def bench_create(cfg, skipped):
     except Skip as exc:
         have_std = False
         skipped["stdlib create/destroy"] = str(exc)
-    std = "3.13 _interpreters" if VER != "3.12" else "3.12 _xxsubinterpreters"
+    std = f"{VER} _interpreters" if VER != "3.12" else "3.12 _xxsubinterpreters"
     # warm up both (first creation imports and caches more)
     for _ in range(2):
         I.create().close()
@@ -698,6 +718,17 @@ def bench_create(cfg, skipped):
              ("ThreadPoolExecutor(1) (reference)", lambda c: cf.ThreadPoolExecutor(1, initializer=_pin, initargs=(c,))),
              ("ProcessPoolExecutor(1, spawn)",
               lambda c: cf.ProcessPoolExecutor(1, mp_context=ctx, initializer=_pin, initargs=(c,)))]
+    if hasattr(cf, "InterpreterPoolExecutor"):  # 3.14+: the stdlib's own
+        pools.insert(1, (f"{STD} InterpreterPoolExecutor(1)",
+                         lambda c: cf.InterpreterPoolExecutor(1, initializer=_pin, initargs=(c,))))
+    else:
+        skipped["stdlib InterpreterPoolExecutor"] = "concurrent.futures has it from 3.14"
+        # The PyPI backport of 3.14's module (interpreters-pep-734 0.5.0): on 3.12
+        # it needs the interpreters-3-12 C extension; on 3.13.18 its pool never
+        # finished the first warm-up task here (its worker blocked in
+        # _interpqueues), so it is not run.
+        skipped["interpreters-pep-734 InterpreterPoolExecutor"] = (
+            "3.12: needs the interpreters-3-12 extension; 3.13.18: hung on its first task")
     for k, (place, main_cpu, cpu) in enumerate(placements()):
         for name, make in pools:
             t0 = pc()
@@ -829,7 +860,7 @@ def bench_memory(cfg, skipped):
             res.setdefault(("process", " ".join(args)), []).append(rss)
             if pss is not None:
                 res.setdefault(("process-pss", " ".join(args)), []).append(pss)
-    std = "3.13 _interpreters" if VER != "3.12" else "3.12 _xxsubinterpreters"
+    std = f"{VER} _interpreters" if VER != "3.12" else "3.12 _xxsubinterpreters"
     names = [(("isles", "created"), "isles create(): RSS growth per idle interpreter", "isles", None),
              (("isles", "after exec(pass)"), "isles create() + exec('pass'): per interpreter", "isles", None),
              (("stdlib", "created"), f"{std} create(): RSS growth per idle interpreter", "stdlib", None),
