@@ -79,9 +79,11 @@ int add_exceptions(PyObject *module, BackendState *st) {
     // importing `queue` imports heapq: they are made on first use (see
     // queue_exception) so that importing isles never pins CPython's _heapq
     // before build/ports can be put first on sys.path.
-    // Only _interpreters: the peers of the other classes would cost every
-    // interpreter two more imports (0.3-0.6 ms each on 3.14).
-    const char *interps = "_interpreters", *queues = nullptr, *channels = nullptr;
+    // Only _interpreters (3.13+; 3.12 would search sys.path for it in vain):
+    // the peers of the other classes would cost every interpreter two more
+    // imports (0.3-0.6 ms each on 3.14).
+    const char *interps = PY_VERSION_HEX >= 0x030D0000 ? "_interpreters" : nullptr;
+    const char *queues = nullptr, *channels = nullptr;
     if (add_exception(module, &st->InterpreterError, "InterpreterError", PyExc_Exception,
                       "An interpreter operation failed.", interps) < 0 ||
         add_exception(module, &st->InterpreterNotFoundError, "InterpreterNotFoundError", st->InterpreterError,
