@@ -167,8 +167,9 @@ _ensure_debian_cpythons() {
     for p in $pkgs; do
         deb="$(ls -t "$ISLES_CPYTHON/debs/${p%%:*}"_*.deb 2>/dev/null | head -1)"
         [ -n "$deb" ] || die "apt-get download left no package file for $p"
-        # dpkg -x, less the detached debug symbols (hundreds of MiB, never read here)
-        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$new" --wildcards --exclude='./*/lib/debug' \
+        # dpkg -x, less the detached debug symbols (hundreds of MiB, never read
+        # here): Debian keeps them in .build-id directories, wherever its prefix is
+        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$new" --exclude='.build-id' \
             || die "unpacking $deb failed"
     done
     for v in $labels; do debian_relocate "$v" "$new"; done
