@@ -72,12 +72,12 @@ struct BackendState {
     PyObject *InterpreterError, *InterpreterNotFoundError, *NotShareableError;
     PyObject *QueueError, *QueueNotFoundError, *QueueEmpty, *QueueFull;
     PyObject *ChannelError, *ChannelNotFoundError, *ChannelClosedError, *ChannelEmptyError, *ChannelNotEmptyError;
-    PyObject *pickle;  // the pickle module, imported on first use
+    PyObject *pickle;  // isles._calls (pickle with stateless functions), imported on first use
     // (UNBOUND_REMOVE, UNBOUND_ERROR, UNBOUND, ItemInterpreterDestroyed) of
     // isles.interpreters._queues [0] and .channels [1], registered when
     // those modules are imported.
     PyObject *unbound_markers[2];
-    PyObject *queue_objects;  // weakref.WeakValueDictionary: queue id -> this interpreter's Queue
+    PyObject *queue_objects;  // dict: queue id -> weak reference to this interpreter's Queue
 };
 
 // The backend state of the current interpreter (imports the backend if
@@ -92,6 +92,19 @@ BackendState *imported_backend();
 inline Runtime *current_runtime() {
     BackendState *st = current_backend();
     return st ? st->rt : nullptr;
+}
+
+// The object a weak reference points to (a new reference), or nullptr if it
+// died (no error set).
+inline PyObject *referent(PyObject *ref) {
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *obj = nullptr;
+    if (PyWeakref_GetRef(ref, &obj) < 0) PyErr_Clear();
+    return obj;
+#else
+    PyObject *obj = PyWeakref_GetObject(ref);
+    return obj && obj != Py_None ? Py_NewRef(obj) : nullptr;
+#endif
 }
 
 // Raises unless `ok` (TypeError naming `what` and got's type; SystemError

@@ -122,15 +122,7 @@ constexpr const char *kBackendKey = ISL_BACKEND_MODULE;
 PyObject *running_backend() {
     PyObject *dict = PyInterpreterState_GetDict(PyInterpreterState_Get());
     PyObject *ref = dict ? PyDict_GetItemString(dict, kBackendKey) : nullptr;  // borrowed
-    if (!ref) return nullptr;
-#if PY_VERSION_HEX >= 0x030D0000
-    PyObject *module = nullptr;
-    if (PyWeakref_GetRef(ref, &module) < 0) PyErr_Clear();
-    return module;
-#else
-    PyObject *module = PyWeakref_GetObject(ref);
-    return module && module != Py_None ? Py_NewRef(module) : nullptr;
-#endif
+    return ref ? referent(ref) : nullptr;
 }
 
 int exec_backend(PyObject *module) {

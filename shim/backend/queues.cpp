@@ -213,7 +213,7 @@ PyObject *channel_error(BackendState *st, xi::Status s, const char *what);
 // send: waits for receipt unless `taken` is given (then returns at once).
 PyObject *channel_send_op(BackendState *st, const xi::ChannelEnd &end, PyObject *obj,
                           std::optional<double> timeout, bool *taken, bool as_buffer = false,
-                          std::optional<xi::Unbound> unbound = std::nullopt) {
+                          std::optional<xi::Unbound> unbound = std::nullopt) {  // nullopt: the channel's rule
     xi::Value v;
     if (as_buffer && !PyObject_CheckBuffer(obj)) {
         PyErr_Format(PyExc_TypeError, "send_buffer() needs an object with the buffer protocol, not %.200s",
@@ -332,10 +332,25 @@ PyObject *queue_richcompare(PyObject *a, PyObject *b, int op) {
     bool same = queue_of(a) == queue_of(b);
     return PyBool_FromLong(op == Py_EQ ? same : !same);
 }
+// Drops the dead entry of queue `id` from new_queue_object's table.
+void forget_queue_object(BackendState *st, int64_t id) {
+    if (!st || !st->queue_objects) return;  // the interpreter is finalizing its backend
+    PyObject *exc = PyErr_GetRaisedException();  // dealloc may run with an error set
+    PyObject *key = PyLong_FromLongLong(id);
+    PyObject *ref = key ? PyDict_GetItemWithError(st->queue_objects, key) : nullptr;
+    PyObject *alive = ref ? referent(ref) : nullptr;
+    if (ref && !alive && PyDict_DelItem(st->queue_objects, key) < 0) PyErr_Clear();
+    Py_XDECREF(alive);
+    Py_XDECREF(key);
+    PyErr_Clear();
+    PyErr_SetRaisedException(exc);
+}
+
 void queue_dealloc(PyObject *self) {
     PyTypeObject *tp = Py_TYPE(self);
     auto *o = reinterpret_cast<QueueObject *>(self);
     if (o->weakrefs) PyObject_ClearWeakRefs(self);
+    forget_queue_object(state_of_type(tp), o->q->id());
     auto q = std::move(o->q);  // the last reference may drop items: do it before freeing
     o->q.~shared_ptr();
     q.reset();
@@ -481,12 +496,8 @@ PyObject *send_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyO
     }
     std::optional<double> timeout;
     if (!parse_timeout(a[1], &timeout)) return nullptr;
-    std::optional<xi::Unbound> unbound;
-    if (a[2] && a[2] != Py_None) {
-        xi::Unbound rule;
-        if (!parse_unbound(st, kChannel, a[2], xi::Unbound::replace, &rule)) return nullptr;
-        unbound = rule;
-    }
+    xi::Unbound unbound;
+    if (!parse_unbound(st, kChannel, a[2], end_of(self).channel()->unbound(), &unbound)) return nullptr;
     bool taken = false;
     PyObject *r = channel_send_op(st, end_of(self), a[0], timeout, nowait ? &taken : nullptr, as_buffer, unbound);
     if (r && nowait) {
@@ -840,37 +851,28 @@ int queue_types_init(PyObject *module, BackendState *st) {
 }
 
 // The interpreter's one object for the queue, as Python 3.14 keeps one per
-// id: Queue(id), unpickling and receiving give the same object while it lives.
+// id: Queue(id), unpickling and receiving give the same object while it lives
+// (a dict of weak references; a Queue's dealloc removes its entry).
 PyObject *new_queue_object(BackendState *st, std::shared_ptr<xi::Queue> q) {
-    if (!st->queue_objects) {
-        PyObject *weakref = PyImport_ImportModule("weakref");
-        st->queue_objects = weakref ? PyObject_CallMethod(weakref, "WeakValueDictionary", nullptr) : nullptr;
-        Py_XDECREF(weakref);
-        if (!st->queue_objects) return nullptr;
-    }
+    if (!st->queue_objects && !(st->queue_objects = PyDict_New())) return nullptr;
     PyObject *key = PyLong_FromLongLong(q->id());
     if (!key) return nullptr;
-    PyObject *found = PyObject_GetItem(st->queue_objects, key);  // 3.12 lacks PyMapping_GetOptionalItem
-    if (!found && !PyErr_ExceptionMatches(PyExc_KeyError)) {
+    PyObject *ref = PyDict_GetItemWithError(st->queue_objects, key);  // borrowed
+    PyObject *obj = ref ? referent(ref) : nullptr;
+    if (obj || PyErr_Occurred()) {
         Py_DECREF(key);
-        return nullptr;
-    }
-    PyErr_Clear();
-    if (found) {
-        Py_DECREF(key);
-        return found;
+        return obj;
     }
     auto *o = PyObject_New(QueueObject, st->queue_type);
-    if (!o) {
-        Py_DECREF(key);
-        return nullptr;
+    if (o) {
+        new (&o->q) std::shared_ptr<PyQueue>(std::static_pointer_cast<PyQueue>(std::move(q)));
+        o->weakrefs = nullptr;
+        obj = reinterpret_cast<PyObject *>(o);
+        ref = PyWeakref_NewRef(obj, nullptr);
+        if (!ref || PyDict_SetItem(st->queue_objects, key, ref) < 0) Py_CLEAR(obj);
+        Py_XDECREF(ref);
     }
-    new (&o->q) std::shared_ptr<PyQueue>(std::static_pointer_cast<PyQueue>(std::move(q)));
-    o->weakrefs = nullptr;
-    PyObject *obj = reinterpret_cast<PyObject *>(o);
-    int r = PyObject_SetItem(st->queue_objects, key, obj);
     Py_DECREF(key);
-    if (r < 0) Py_CLEAR(obj);
     return obj;
 }
 

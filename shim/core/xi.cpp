@@ -32,7 +32,8 @@ int index(Side s) { return s == Side::send ? 0 : 1; }
 std::chrono::nanoseconds spin_budget() {
     static const std::chrono::nanoseconds budget = [] {
         if (std::thread::hardware_concurrency() < 2) return std::chrono::nanoseconds(0);
-        if (const char *env = std::getenv("ISLES_SPIN_US")) return std::chrono::nanoseconds(std::atoll(env) * 1000);
+        if (const char *env = std::getenv("ISLES_SPIN_US"))
+            return std::chrono::nanoseconds(std::max(0LL, std::atoll(env)) * 1000);
         return std::chrono::nanoseconds(kSpin);
     }();
     return budget;

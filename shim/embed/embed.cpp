@@ -85,77 +85,20 @@ class Obj {
 
 
 // Decimal digits <-> Python int without CPython's int_max_str_digits limit
-// (4300 digits by default), which covers base 10 only: the int crosses as
-// hex, and the base conversion is done here on 32-bit limbs (quadratic, a
-// few milliseconds at 100,000 digits).
-using Limbs = std::vector<uint32_t>;  // little-endian, base 2^32
-
-void mul_add(Limbs &n, uint32_t mul, uint32_t add) {
-    uint64_t carry = add;
-    for (uint32_t &limb : n) {
-        uint64_t t = static_cast<uint64_t>(limb) * mul + carry;
-        limb = static_cast<uint32_t>(t);
-        carry = t >> 32;
-    }
-    if (carry) n.push_back(static_cast<uint32_t>(carry));
+// (4300 digits by default, on str(int) and int(str)): decimal.Decimal
+// converts both ways exactly and has no such limit. New reference, or
+// nullptr with an error set.
+PyObject *decimal_of(PyObject *arg) {
+    Obj mod(PyImport_ImportModule("decimal"));
+    Obj type(mod ? PyObject_GetAttrString(mod.get(), "Decimal") : nullptr);
+    return type ? PyObject_CallOneArg(type.get(), arg) : nullptr;
 }
 
-uint32_t div_small(Limbs &n, uint32_t div) {  // n /= div; returns the remainder
-    uint64_t rem = 0;
-    for (size_t i = n.size(); i-- > 0;) {
-        uint64_t t = (rem << 32) | n[i];
-        n[i] = static_cast<uint32_t>(t / div);
-        rem = t % div;
-    }
-    while (!n.empty() && n.back() == 0) n.pop_back();
-    return static_cast<uint32_t>(rem);
-}
-
-// "-123..." -> "-0x7b..."; empty if `digits` is not an optional '-' and digits.
-std::string decimal_to_hex(const std::string &digits) {
-    size_t start = !digits.empty() && digits[0] == '-' ? 1 : 0;
-    if (start == digits.size()) return {};
-    Limbs n;
-    for (size_t i = start; i < digits.size();) {
-        uint32_t chunk = 0, scale = 1;
-        for (int k = 0; k < 9 && i < digits.size(); ++k, ++i) {
-            if (digits[i] < '0' || digits[i] > '9') return {};
-            chunk = chunk * 10 + static_cast<uint32_t>(digits[i] - '0');
-            scale *= 10;
-        }
-        mul_add(n, scale, chunk);
-    }
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    for (uint32_t limb : n)
-        for (int k = 0; k < 8; ++k, limb >>= 4) out.push_back(hex[limb & 15]);
-    while (out.size() > 1 && out.back() == '0') out.pop_back();
-    if (out.empty()) out = "0";
-    out += start ? "x0-" : "x0";
-    return std::string(out.rbegin(), out.rend());
-}
-
-// "-0x7b" (as hex() gives it) -> "-123".
-std::string hex_to_decimal(const std::string &hex) {
-    bool negative = !hex.empty() && hex[0] == '-';
-    size_t start = (negative ? 1 : 0) + 2;  // past "0x"
-    Limbs n((hex.size() - start + 7) / 8, 0);
-    for (size_t i = start; i < hex.size(); ++i) {
-        char c = hex[i];
-        uint32_t v = static_cast<uint32_t>(c <= '9' ? c - '0' : c - 'a' + 10);
-        size_t bit = (hex.size() - 1 - i) * 4;
-        n[bit / 32] |= v << (bit % 32);
-    }
-    while (!n.empty() && n.back() == 0) n.pop_back();
-    std::string out;
-    while (!n.empty()) {
-        uint32_t chunk = div_small(n, 1000000000u);
-        for (int k = 0; k < 9; ++k, chunk /= 10) out.push_back(static_cast<char>('0' + chunk % 10));
-    }
-    while (out.size() > 1 && out.back() == '0') out.pop_back();
-    if (out.empty()) out = "0";
-    if (negative) out.push_back('-');
-    return std::string(out.rbegin(), out.rend());
+// An optional '-' and decimal digits, nothing else (Decimal would also take
+// exponents, underscores, spaces and NaN).
+bool is_decimal_integer(const std::string &s) {
+    size_t start = !s.empty() && s[0] == '-' ? 1 : 0;
+    return start < s.size() && s.find_first_not_of("0123456789", start) == std::string::npos;
 }
 
 // str(obj) as UTF-8 (lone surrogates kept); never raises.
@@ -241,12 +184,13 @@ PyObject *to_py(const Value &value) {
             } else if constexpr (std::is_same_v<T, int64_t>) {
                 return PyLong_FromLongLong(v);
             } else if constexpr (std::is_same_v<T, BigInt>) {
-                std::string hex = decimal_to_hex(v.digits);
-                if (hex.empty()) {
+                if (!is_decimal_integer(v.digits)) {
                     PyErr_Format(PyExc_ValueError, "BigInt holds no decimal number: %.200s", v.digits.c_str());
                     return nullptr;
                 }
-                return PyLong_FromString(hex.c_str(), nullptr, 16);
+                Obj text(PyUnicode_FromStringAndSize(v.digits.data(), static_cast<Py_ssize_t>(v.digits.size())));
+                Obj d(text ? decimal_of(text.get()) : nullptr);
+                return d ? PyNumber_Long(d.get()) : nullptr;
             } else if constexpr (std::is_same_v<T, double>) {
                 return PyFloat_FromDouble(v);
             } else if constexpr (std::is_same_v<T, std::string>) {
@@ -273,8 +217,9 @@ Value from_py(PyObject *o, int depth = 0) {
         int overflow = 0;
         long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
         if (!overflow) return static_cast<int64_t>(v);
-        Obj hex(check(PyNumber_ToBase(o, 16)));
-        return BigInt{hex_to_decimal(text_of(hex.get()))};
+        Obj d(check(decimal_of(o)));
+        Obj digits(check(PyObject_Str(d.get())));
+        return BigInt{text_of(digits.get())};
     }
     if (PyFloat_CheckExact(o)) return PyFloat_AS_DOUBLE(o);
     if (PyUnicode_CheckExact(o)) {

@@ -46,11 +46,11 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def create_module(self, spec):
         module = importlib.import_module(ALIASES[spec.name])
-        self._spec = module.__spec__   # the import system overwrites __spec__
+        spec.loader_state = module.__spec__  # the import system overwrites __spec__ with `spec`
         return module
 
     def exec_module(self, module):
-        module.__spec__ = self._spec
+        module.__spec__ = module.__spec__.loader_state
         # `from <alias> import <sub>` looks up the attribute first.
         for alias, target in ALIASES.items():
             parent, _, sub = alias.rpartition(".")

@@ -56,17 +56,6 @@ UNBOUND = object.__new__(UnboundItem)
 UNBOUND_ERROR = _Op("UNBOUND_ERROR")
 UNBOUND_REMOVE = _Op("UNBOUND_REMOVE")
 
-# The flags CPython's _interpqueues and _interpchannels use for the same rules.
+# The flags CPython's _interpqueues and _interpchannels use for the same rules
+# (the backend takes the markers in this order; CPython's suites read this).
 _UNBOUND_CONSTANT_TO_FLAG = {UNBOUND_REMOVE: 1, UNBOUND_ERROR: 2, UNBOUND: 3}
-_UNBOUND_FLAG_TO_CONSTANT = {flag: op for op, flag in _UNBOUND_CONSTANT_TO_FLAG.items()}
-
-
-def flag_of(unbounditems, container_unbound=UNBOUND):
-    """The flag for a container's or put()'s `unbounditems` argument."""
-    if unbounditems is container_unbound:
-        unbounditems = UNBOUND
-    try:
-        return _UNBOUND_CONSTANT_TO_FLAG[unbounditems]
-    except (KeyError, TypeError):
-        raise ValueError(f"unbounditems must be UNBOUND, UNBOUND_ERROR or UNBOUND_REMOVE, "
-                         f"not {unbounditems!r}") from None
